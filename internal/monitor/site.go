@@ -1,0 +1,81 @@
+package monitor
+
+import "time"
+
+// Defaults for a new site; the API fills them in when a field is left out.
+const (
+	DefaultIntervalSeconds    = 300
+	DefaultTimeoutSeconds     = 10
+	DefaultExpectedStatusCode = 200
+	MaxIntervalSeconds        = 86400
+)
+
+// Site is one monitored target with its settings and the state its checks have built up.
+type Site struct {
+	ID      int64
+	OwnerID int64
+
+	// Settings a user writes.
+	Name                 string
+	URL                  string
+	CheckIntervalSeconds int
+	TimeoutSeconds       int
+	ExpectedStatusCode   int
+	Paused               bool
+
+	// State the checks write.
+	Status               Status
+	StatusCode           int // of the last check; 0 when it got no response
+	ResponseTimeMS       *int64
+	LastError            string
+	LastChecked          *time.Time
+	LastStatusChange     *time.Time
+	ConsecutiveFailures  int
+	ConsecutiveSuccesses int
+	NextCheckAt          time.Time
+	CreatedAt            time.Time
+}
+
+// Interval is the time between two scheduled checks.
+func (s Site) Interval() time.Duration { return time.Duration(s.CheckIntervalSeconds) * time.Second }
+
+// Timeout bounds one check of the site, from dial to the last byte read.
+func (s Site) Timeout() time.Duration { return time.Duration(s.TimeoutSeconds) * time.Second }
+
+// Target is what a probe needs to know to check the site.
+func (s Site) Target() Target {
+	return Target{URL: s.URL, Timeout: s.Timeout(), ExpectedStatusCode: s.ExpectedStatusCode}
+}
+
+// State is the part of a site that the status rules read and write.
+func (s Site) State() State {
+	return State{
+		Status:               s.Status,
+		ConsecutiveFailures:  s.ConsecutiveFailures,
+		ConsecutiveSuccesses: s.ConsecutiveSuccesses,
+		LastStatusChange:     s.LastStatusChange,
+	}
+}
+
+// NextCheckAfterEdit says when a site should next be checked after its settings changed from
+// before to after, and whether that differs from the current schedule. A shorter interval takes
+// effect at once (counted from the last check); a resumed site is checked right away.
+func NextCheckAfterEdit(before, after Site, now time.Time) (time.Time, bool) {
+	switch {
+	case after.Paused:
+		return before.NextCheckAt, false
+	case before.Paused:
+		return now, true
+	case before.CheckIntervalSeconds == after.CheckIntervalSeconds:
+		return before.NextCheckAt, false
+	}
+	from := now
+	if before.LastChecked != nil {
+		from = *before.LastChecked
+	}
+	next := from.Add(after.Interval())
+	if next.Before(now) {
+		next = now
+	}
+	return next, true
+}

@@ -1,0 +1,79 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// describe turns a transport error into the short sentence a user sees in the history and alerts.
+func describe(err error, timeout time.Duration) string {
+	var (
+		dnsErr     *net.DNSError
+		hostErr    x509.HostnameError
+		authErr    x509.UnknownAuthorityError
+		invalidErr x509.CertificateInvalidError
+		recordErr  tls.RecordHeaderError
+		alertErr   tls.AlertError
+		verifyErr  *tls.CertificateVerificationError
+		netErr     net.Error
+		body       bodyError
+		suffix     string
+	)
+	if errors.As(err, &body) {
+		suffix = " while reading the body"
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return fmt.Sprintf("timeout after %s%s", timeout, suffix)
+	case errors.Is(err, context.Canceled):
+		return "check canceled"
+	case errors.As(err, &dnsErr):
+		if dnsErr.IsNotFound {
+			return "no such host"
+		}
+		return "DNS lookup failed: " + dnsErr.Err
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset by peer" + suffix
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "host unreachable"
+	case errors.As(err, &hostErr):
+		return "TLS: " + hostErr.Error()
+	case errors.As(err, &authErr):
+		return "TLS: certificate signed by unknown authority"
+	case errors.As(err, &invalidErr):
+		if invalidErr.Reason == x509.Expired {
+			return "TLS: certificate has expired or is not yet valid"
+		}
+		return "TLS: " + invalidErr.Error()
+	case errors.As(err, &verifyErr):
+		return "TLS: " + verifyErr.Err.Error()
+	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		return "TLS: the server did not answer with TLS"
+	case errors.As(err, &alertErr):
+		return "TLS handshake failed: " + alertErr.Error()
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed before a complete response" + suffix
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err
+	}
+	return err.Error()
+}
+
+// bodyError marks a failure that happened after the headers arrived, while the body was read.
+type bodyError struct{ err error }
+
+func (e bodyError) Error() string { return "reading the body: " + e.err.Error() }
+func (e bodyError) Unwrap() error { return e.err }

@@ -1,0 +1,197 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+// RecordChecks costs a fixed number of round trips per batch: lock the sites, COPY the checks,
+// update the sites from arrays, insert the (rare) events.
+func (s *Store) RecordChecks(ctx context.Context, results []store.CheckResult) ([]store.Recorded, error) {
+	if len(results) == 0 {
+		return nil, nil
+	}
+	var w store.Writes
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		states, err := lockStates(ctx, tx, store.SiteIDs(results))
+		if err != nil {
+			return err
+		}
+		w = store.PlanWrites(states, results)
+		if err := copyChecks(ctx, tx, w.Recorded); err != nil {
+			return err
+		}
+		if err := updateSites(ctx, tx, w.Sites); err != nil {
+			return err
+		}
+		return insertEvents(ctx, tx, w.Recorded)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record checks: %w", err)
+	}
+	return w.Recorded, nil
+}
+
+// lockStates reads the sites' states and locks their rows, in id order, until the transaction ends.
+func lockStates(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]monitor.State, error) {
+	const q = `SELECT id, status, consecutive_failures, consecutive_successes, last_status_change
+		FROM sites WHERE id = ANY($1) ORDER BY id FOR UPDATE`
+	rows, err := tx.Query(ctx, q, ids)
+	if err != nil {
+		return nil, fmt.Errorf("lock sites: %w", err)
+	}
+	defer rows.Close()
+	states := make(map[int64]monitor.State, len(ids))
+	for rows.Next() {
+		var (
+			id int64
+			st monitor.State
+		)
+		if err := rows.Scan(&id, &st.Status, &st.ConsecutiveFailures, &st.ConsecutiveSuccesses, &st.LastStatusChange); err != nil {
+			return nil, fmt.Errorf("scan site state: %w", err)
+		}
+		st.LastStatusChange = utcPtr(st.LastStatusChange)
+		states[id] = st
+	}
+	return states, rows.Err()
+}
+
+func copyChecks(ctx context.Context, tx pgx.Tx, recs []store.Recorded) error {
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"checks"},
+		[]string{"site_id", "checked_at", "status", "status_code", "response_time_ms", "error"},
+		pgx.CopyFromSlice(len(recs), func(i int) ([]any, error) {
+			c := recs[i].Check
+			return []any{c.SiteID, c.CheckedAt, string(c.Status), c.StatusCode, c.ResponseTimeMS(), c.Error}, nil
+		}))
+	if err != nil {
+		return fmt.Errorf("copy checks: %w", err)
+	}
+	return nil
+}
+
+func updateSites(ctx context.Context, tx pgx.Tx, updates []store.SiteUpdate) error {
+	n := len(updates)
+	var (
+		ids, respMS         = make([]int64, n), make([]int64, n)
+		statuses, errs      = make([]string, n), make([]string, n)
+		codes, fails, succs = make([]int32, n), make([]int32, n), make([]int32, n)
+		checked             = make([]time.Time, n)
+		changed             = make([]*time.Time, n)
+		release             = make([]bool, n)
+	)
+	for i, u := range updates {
+		ids[i], statuses[i], codes[i], respMS[i], errs[i] = u.SiteID, string(u.State.Status), int32(u.Last.StatusCode), u.Last.ResponseTimeMS(), u.Last.Error
+		checked[i], changed[i] = u.Last.CheckedAt, u.State.LastStatusChange
+		fails[i], succs[i], release[i] = int32(u.State.ConsecutiveFailures), int32(u.State.ConsecutiveSuccesses), u.ReleaseClaim
+	}
+	const q = `UPDATE sites SET status = v.status, status_code = v.code, response_time_ms = v.resp_ms,
+			last_error = v.err, last_checked = v.checked, last_status_change = v.changed,
+			consecutive_failures = v.fails, consecutive_successes = v.succs,
+			claimed_by = CASE WHEN v.release THEN NULL ELSE claimed_by END,
+			claimed_until = CASE WHEN v.release THEN NULL ELSE claimed_until END
+		FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::timestamptz[],
+			$7::timestamptz[], $8::int[], $9::int[], $10::bool[])
+			AS v(id, status, code, resp_ms, err, checked, changed, fails, succs, release)
+		WHERE sites.id = v.id`
+	if _, err := tx.Exec(ctx, q, ids, statuses, codes, respMS, errs, checked, changed, fails, succs, release); err != nil {
+		return fmt.Errorf("update site states: %w", err)
+	}
+	return nil
+}
+
+func insertEvents(ctx context.Context, tx pgx.Tx, recs []store.Recorded) error {
+	batch := &pgx.Batch{}
+	for _, r := range recs {
+		ev := r.Event
+		if ev == nil {
+			continue
+		}
+		batch.Queue(`INSERT INTO events (site_id, at, from_status, to_status, reason) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			ev.SiteID, ev.At, string(ev.From), string(ev.To), ev.Reason).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&ev.ID)
+		})
+	}
+	if batch.Len() == 0 {
+		return nil
+	}
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) History(ctx context.Context, owner, siteID int64, hq store.HistoryQuery) ([]monitor.Check, error) {
+	if err := s.ownsSite(ctx, owner, siteID); err != nil {
+		return nil, err
+	}
+	from, to, before := hq.Bounds()
+	const q = `SELECT id, site_id, checked_at, status, status_code, response_time_ms, error FROM checks
+		WHERE site_id = $1 AND checked_at < $2 AND checked_at >= $3 AND checked_at <= $4
+		ORDER BY checked_at DESC, id DESC LIMIT $5`
+	rows, err := s.pool.Query(ctx, q, siteID, before, from, to, hq.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("history of site %d: %w", siteID, err)
+	}
+	checks, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (monitor.Check, error) {
+		var (
+			c      monitor.Check
+			respMS int64
+		)
+		err := row.Scan(&c.ID, &c.SiteID, &c.CheckedAt, &c.Status, &c.StatusCode, &respMS, &c.Error)
+		c.CheckedAt, c.ResponseTime = c.CheckedAt.UTC(), time.Duration(respMS)*time.Millisecond
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("history of site %d: %w", siteID, err)
+	}
+	if checks == nil {
+		checks = []monitor.Check{}
+	}
+	return checks, nil
+}
+
+func (s *Store) Events(ctx context.Context, owner, siteID int64, hq store.HistoryQuery) ([]monitor.Event, error) {
+	if err := s.ownsSite(ctx, owner, siteID); err != nil {
+		return nil, err
+	}
+	from, to, before := hq.Bounds()
+	const q = `SELECT id, site_id, at, from_status, to_status, reason FROM events
+		WHERE site_id = $1 AND at < $2 AND at >= $3 AND at <= $4
+		ORDER BY at DESC, id DESC LIMIT $5`
+	rows, err := s.pool.Query(ctx, q, siteID, before, from, to, hq.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("events of site %d: %w", siteID, err)
+	}
+	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (monitor.Event, error) {
+		var e monitor.Event
+		err := row.Scan(&e.ID, &e.SiteID, &e.At, &e.From, &e.To, &e.Reason)
+		e.At = e.At.UTC()
+		return e, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("events of site %d: %w", siteID, err)
+	}
+	if events == nil {
+		events = []monitor.Event{}
+	}
+	return events, nil
+}
+
+func (s *Store) ownsSite(ctx context.Context, owner, id int64) error {
+	var one int
+	err := s.pool.QueryRow(ctx, `SELECT 1 FROM sites WHERE id = $1 AND owner_id = $2`, id, owner).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("find site %d: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,78 @@
+// Package postgres is the store for PostgreSQL, through a pgx pool. Batches of check results
+// are written with COPY and array parameters, so a batch costs a handful of round trips
+// whatever its size, and several Tocsin processes can share one database.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"hash/crc64"
+	"io/fs"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store keeps everything in PostgreSQL.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to the database at url (postgres://…). It does not migrate; call Migrate.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse DATABASE_URL: %w", err) // pgx redacts the password
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to postgres: %w", err)
+	}
+	return &Store{pool: pool}, nil
+}
+
+// Migrate applies the embedded migrations that have not run yet, each in its own transaction.
+// An advisory lock per schema keeps processes that start together from migrating twice.
+func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
+	var schema string
+	if err := s.pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return fmt.Errorf("migrate postgres: %w", err)
+	}
+	lockID := int64(crc64.Checksum([]byte("tocsin migrations "+schema), crc64.MakeTable(crc64.ISO)) >> 1)
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockID), lock.WithLockTimeout(1, 600))
+	if err != nil {
+		return err
+	}
+	dir, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	db := stdlib.OpenDBFromPool(s.pool)
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, dir, goose.WithSessionLocker(locker), goose.WithSlog(log))
+	if err != nil {
+		return fmt.Errorf("load postgres migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate postgres: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
