@@ -8,6 +8,7 @@ const (
 	DefaultTimeoutSeconds     = 10
 	DefaultExpectedStatusCode = 200
 	MaxIntervalSeconds        = 86400
+	MaxTimeoutSeconds         = 300
 )
 
 // Site is one monitored target with its settings and the state its checks have built up.
@@ -58,13 +59,13 @@ func (s Site) State() State {
 }
 
 // NextCheckAfterEdit says when a site should next be checked after its settings changed from
-// before to after, and whether that differs from the current schedule. A shorter interval takes
-// effect at once (counted from the last check); a resumed site is checked right away.
+// before to after, and whether that differs from the current schedule. A resumed site, or one
+// whose target changed, is checked right away; a new interval counts from the last check.
 func NextCheckAfterEdit(before, after Site, now time.Time) (time.Time, bool) {
 	switch {
 	case after.Paused:
 		return before.NextCheckAt, false
-	case before.Paused:
+	case before.Paused, before.Target() != after.Target():
 		return now, true
 	case before.CheckIntervalSeconds == after.CheckIntervalSeconds:
 		return before.NextCheckAt, false

@@ -29,7 +29,8 @@ func TestSiteValidateNamesTheBadField(t *testing.T) {
 		{"interval below min", func(s *Site) { s.CheckIntervalSeconds = 9 }, "check_interval_seconds", "between 10 and 86400"},
 		{"interval above max", func(s *Site) { s.CheckIntervalSeconds = 86401 }, "check_interval_seconds", "between"},
 		{"interval at min", func(s *Site) { s.CheckIntervalSeconds, s.TimeoutSeconds = 10, 10 }, "", ""},
-		{"timeout zero", func(s *Site) { s.TimeoutSeconds = 0 }, "timeout_seconds", "at least 1"},
+		{"timeout zero", func(s *Site) { s.TimeoutSeconds = 0 }, "timeout_seconds", "between 1 and 300"},
+		{"timeout over five minutes", func(s *Site) { s.CheckIntervalSeconds, s.TimeoutSeconds = 600, 301 }, "timeout_seconds", "between 1 and 300"},
 		{"timeout above interval", func(s *Site) { s.TimeoutSeconds = 61 }, "timeout_seconds", "check_interval_seconds"},
 		{"status 99", func(s *Site) { s.ExpectedStatusCode = 99 }, "expected_status_code", "100 and 599"},
 		{"status 600", func(s *Site) { s.ExpectedStatusCode = 600 }, "expected_status_code", "100 and 599"},
@@ -78,6 +79,9 @@ func TestNextCheckAfterEdit(t *testing.T) {
 		{"longer interval", base, with(func(s *Site) { s.CheckIntervalSeconds = 600 }), last.Add(10 * time.Minute), true},
 		{"pausing keeps the row as is", base, with(func(s *Site) { s.Paused = true }), base.NextCheckAt, false},
 		{"resuming checks now", with(func(s *Site) { s.Paused = true }), base, now, true},
+		{"a new url is checked now", base, with(func(s *Site) { s.URL = "https://example.org/" }), now, true},
+		{"a new expected status is checked now", base, with(func(s *Site) { s.ExpectedStatusCode = 204 }), now, true},
+		{"a new url of a paused site waits", with(func(s *Site) { s.Paused = true }), with(func(s *Site) { s.Paused = true; s.URL = "https://example.org/" }), base.NextCheckAt, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

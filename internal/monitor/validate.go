@@ -43,8 +43,8 @@ func (s Site) Validate(l Limits) error {
 	if s.CheckIntervalSeconds < l.MinIntervalSeconds || s.CheckIntervalSeconds > MaxIntervalSeconds {
 		return fieldErr("check_interval_seconds", "must be between %d and %d", l.MinIntervalSeconds, MaxIntervalSeconds)
 	}
-	if s.TimeoutSeconds < 1 {
-		return fieldErr("timeout_seconds", "must be at least 1")
+	if s.TimeoutSeconds < 1 || s.TimeoutSeconds > MaxTimeoutSeconds {
+		return fieldErr("timeout_seconds", "must be between 1 and %d", MaxTimeoutSeconds)
 	}
 	if s.TimeoutSeconds > s.CheckIntervalSeconds {
 		return fieldErr("timeout_seconds", "must not be above check_interval_seconds (%d)", s.CheckIntervalSeconds)

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/api"
+	"github.com/tocsin/tocsin/internal/config"
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/probe"
+	"github.com/tocsin/tocsin/internal/scheduler"
+	"github.com/tocsin/tocsin/internal/store"
+	"github.com/tocsin/tocsin/internal/store/postgres"
+	"github.com/tocsin/tocsin/internal/store/sqlite"
+)
+
+func loadConfig(name string, args []string, env map[string]string, stdout, stderr io.Writer) (config.Config, int, bool) {
+	cfg, err := config.Load(args, env)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(stdout, "Usage: tocsin %s [flags]\n\nEvery flag can also be set with the environment variable in brackets.\n\n%s", name, config.Usage())
+		return cfg, 0, false
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "tocsin %s: invalid settings:\n%v\n", name, err)
+		return cfg, 2, false
+	}
+	return cfg, 0, true
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// migrator is a store that can bring its schema up to date.
+type migrator interface {
+	store.Store
+	Migrate(ctx context.Context, log *slog.Logger) error
+}
+
+// openStore opens the configured database and applies pending migrations.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (store.Store, error) {
+	db, err := config.ParseDatabase(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	var st migrator
+	switch db.Kind {
+	case "postgres":
+		log.Info("using PostgreSQL", "server", safeLocation(db.URL))
+		st, err = postgres.Open(ctx, db.URL)
+	default:
+		log.Info("using SQLite", "path", db.Path)
+		st, err = sqlite.Open(db.Path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx, log); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// safeLocation names a database server without its credentials, for logs.
+func safeLocation(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Host + u.Path
+}
+
+func migrate(args []string, env map[string]string, stdout, stderr io.Writer) int {
+	cfg, code, ok := loadConfig("migrate", args, env, stdout, stderr)
+	if !ok {
+		return code
+	}
+	log := newLogger(cfg, stderr)
+	st, err := openStore(context.Background(), cfg, log)
+	if err != nil {
+		log.Error("migration failed", "err", err)
+		return 1
+	}
+	st.Close()
+	log.Info("database is up to date")
+	return 0
+}
+
+func serve(args []string, env map[string]string, stdout, stderr io.Writer) int {
+	cfg, code, ok := loadConfig("serve", args, env, stdout, stderr)
+	if !ok {
+		return code
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		log.Error("cannot listen", "addr", cfg.Addr, "err", err)
+		return 1
+	}
+	if err := runService(ctx, cfg, ln, log); err != nil {
+		log.Error("tocsin stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// runService serves the API on ln and runs the scheduler until ctx is cancelled, then shuts
+// down in order: stop taking requests, finish (or abandon) running checks, close the database.
+func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *slog.Logger) error {
+	defer ln.Close()
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	client := probe.NewHTTPClient(userAgent())
+	check := func(ctx context.Context, t monitor.Target) monitor.Result { return probe.HTTP(ctx, client, t) }
+	sched := scheduler.New(st, check, time.Now, log.With("component", "scheduler"), scheduler.Config{
+		Worker:        instanceID(cfg),
+		MaxConcurrent: cfg.MaxConcurrentChecks,
+		DrainTimeout:  cfg.ShutdownTimeout,
+	})
+	handler := api.New(api.Deps{
+		Store: st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
+		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
+	})
+
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      time.Duration(monitor.MaxTimeoutSeconds)*time.Second + time.Minute, // a manual check may take its whole timeout
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	schedCtx, stopScheduler := context.WithCancel(context.Background())
+	schedDone := make(chan struct{})
+	go func() {
+		defer close(schedDone)
+		sched.Run(schedCtx)
+	}()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	log.Info("tocsin is running", "version", buildVersion(), "addr", "http://"+ln.Addr().String())
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	case err = <-serveErr:
+		log.Error("HTTP server failed", "err", err)
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Warn("HTTP requests still open at shutdown were cut", "err", err)
+	}
+	stopScheduler()
+	<-schedDone
+	log.Info("stopped")
+	return err
+}
+
+func instanceID(cfg config.Config) string {
+	if cfg.InstanceID != "" {
+		return cfg.InstanceID
+	}
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
+}

@@ -1,0 +1,88 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strings"
+)
+
+const maxBodyBytes = 64 << 10
+
+// decode reads one JSON object from the body into dst. Unknown fields, wrong types, trailing
+// data and bodies over 64 KiB are refused with an error that names the field when there is one.
+// Any JSON media type is accepted, and so is curl's default form type, since the body is JSON.
+func decode(w http.ResponseWriter, r *http.Request, dst any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" && !strings.HasSuffix(mt, "+json") && mt != "application/x-www-form-urlencoded" {
+			return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+				Message: fmt.Sprintf("Content-Type %q is not JSON; send application/json", ct)}
+		}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return decodeError(err)
+		}
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_json", Message: "the body must hold a single JSON object and nothing after it"}
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var (
+		tooBig    *http.MaxBytesError
+		syntaxErr *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+	)
+	invalid := func(msg string) error {
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_json", Message: msg}
+	}
+	switch {
+	case errors.As(err, &tooBig):
+		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: fmt.Sprintf("the body must be at most %d KiB", maxBodyBytes>>10)}
+	case errors.Is(err, io.EOF):
+		return invalid("the body is empty; send a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return invalid("the body ends in the middle of its JSON")
+	case errors.As(err, &syntaxErr):
+		return invalid(fmt.Sprintf("the body is not valid JSON (at byte %d: %s)", syntaxErr.Offset, syntaxErr.Error()))
+	case errors.As(err, &typeErr):
+		if typeErr.Field == "" {
+			return invalid("the body must be a JSON object")
+		}
+		return badField(typeErr.Field, fmt.Sprintf("%s must be %s, not %s", typeErr.Field, kindName(typeErr.Type), typeErr.Value))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &Error{Status: http.StatusBadRequest, Code: "unknown_field", Field: field, Message: fmt.Sprintf("%s is not a field this request takes", field)}
+	}
+	return invalid("the body could not be read as JSON: " + err.Error())
+}
+
+func kindName(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice:
+		return "a list"
+	}
+	return "a " + t.Kind().String()
+}

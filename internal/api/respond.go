@@ -1,0 +1,70 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+// Error is an API error: its status, a stable code, a sentence for people, and the request
+// field it is about, if any.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	Field   string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+func badField(field, message string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "invalid_field", Message: message, Field: field}
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+func (h *Handler) ok(w http.ResponseWriter, status int, body any) {
+	writeJSON(w, status, body)
+}
+
+// fail answers with the error's status and shape. Errors that are not the client's fault are
+// logged here, once, and answered with a generic 500 that reveals nothing.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var (
+		apiErr   *Error
+		fieldErr *monitor.FieldError
+	)
+	switch {
+	case errors.As(err, &apiErr):
+	case errors.As(err, &fieldErr):
+		apiErr = badField(fieldErr.Field, fieldErr.Field+" "+fieldErr.Message)
+	case errors.Is(err, store.ErrNotFound):
+		apiErr = &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such site"}
+	case errors.Is(err, context.Canceled):
+		apiErr = &Error{Status: http.StatusServiceUnavailable, Code: "shutting_down", Message: "Tocsin is shutting down; try again in a moment"}
+	default:
+		h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		apiErr = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "something went wrong on our side; it has been logged"}
+	}
+	writeJSON(w, apiErr.Status, errorBody{Error: errorDetail{Code: apiErr.Code, Message: apiErr.Message, Field: apiErr.Field}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(body)
+}

@@ -1,0 +1,216 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+// siteRequest is the body of POST /sites and PATCH /sites/{id}; absent fields keep their value
+// (or take their default, on create).
+type siteRequest struct {
+	URL                  *string `json:"url"`
+	Name                 *string `json:"name"`
+	CheckIntervalSeconds *int    `json:"check_interval_seconds"`
+	ExpectedStatusCode   *int    `json:"expected_status_code"`
+	TimeoutSeconds       *int    `json:"timeout_seconds"`
+	Paused               *bool   `json:"paused"`
+}
+
+// applyTo writes the fields the request holds onto the site.
+func (req siteRequest) applyTo(s *monitor.Site) {
+	set := func(dst *int, src *int) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	if req.URL != nil {
+		s.URL = strings.TrimSpace(*req.URL)
+	}
+	if req.Name != nil {
+		s.Name = strings.TrimSpace(*req.Name)
+	}
+	set(&s.CheckIntervalSeconds, req.CheckIntervalSeconds)
+	set(&s.ExpectedStatusCode, req.ExpectedStatusCode)
+	set(&s.TimeoutSeconds, req.TimeoutSeconds)
+	if req.Paused != nil {
+		s.Paused = *req.Paused
+	}
+}
+
+func (h *Handler) createSite(w http.ResponseWriter, r *http.Request) {
+	var req siteRequest
+	if err := decode(w, r, &req); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	now := h.now().UTC().Truncate(time.Microsecond) // what the stores keep
+	site := monitor.Site{
+		OwnerID:              owner(r),
+		CheckIntervalSeconds: monitor.DefaultIntervalSeconds,
+		ExpectedStatusCode:   monitor.DefaultExpectedStatusCode,
+		CreatedAt:            now,
+	}
+	req.applyTo(&site)
+	if req.TimeoutSeconds == nil {
+		site.TimeoutSeconds = min(monitor.DefaultTimeoutSeconds, site.CheckIntervalSeconds)
+	}
+	if site.Name == "" && req.Name == nil {
+		site.Name = monitor.DefaultName(site.URL)
+	}
+	if err := site.Validate(h.limits); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// The first check runs here, now; the schedule takes over one interval later.
+	site.NextCheckAt = now.Add(site.Interval())
+	created, err := h.store.CreateSite(r.Context(), site)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !created.Paused {
+		h.firstCheck(r, created)
+		if fresh, err := h.store.Site(r.Context(), created.OwnerID, created.ID); err == nil {
+			created = fresh
+		}
+	}
+	w.Header().Set("Location", "/sites/"+strconv.FormatInt(created.ID, 10))
+	h.ok(w, http.StatusCreated, viewSite(created))
+}
+
+// firstCheck checks a new site and waits for the result: the check's timeout and a little more,
+// at most FirstCheckWait. Past that the reply says "pending"; the check goes on and is recorded.
+func (h *Handler) firstCheck(r *http.Request, site monitor.Site) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, err := h.checker.CheckNow(r.Context(), site); err != nil {
+			h.log.Warn("first check of a new site failed to run", "site_id", site.ID, "err", err)
+		}
+	}()
+	timer := time.NewTimer(min(site.Timeout()+2*time.Second, h.firstCheckWait))
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+	}
+}
+
+func (h *Handler) listSites(w http.ResponseWriter, r *http.Request) {
+	var filter store.SiteFilter
+	if raw := r.URL.Query().Get("status"); raw != "" {
+		st, err := monitor.ParseStatus(raw)
+		if err != nil {
+			h.fail(w, r, badField("status", "status "+err.Error()))
+			return
+		}
+		filter.Status = st
+	}
+	sites, err := h.store.ListSites(r.Context(), owner(r), filter)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.ok(w, http.StatusOK, viewSites(sites))
+}
+
+func (h *Handler) getSite(w http.ResponseWriter, r *http.Request) {
+	site, err := h.siteFromPath(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.ok(w, http.StatusOK, viewSite(site))
+}
+
+func (h *Handler) updateSite(w http.ResponseWriter, r *http.Request) {
+	before, err := h.siteFromPath(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var req siteRequest
+	if err := decode(w, r, &req); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	after := before
+	req.applyTo(&after)
+	if err := after.Validate(h.limits); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	next, reschedule := monitor.NextCheckAfterEdit(before, after, h.now().UTC().Truncate(time.Microsecond))
+	after.NextCheckAt = next
+	updated, err := h.store.UpdateSite(r.Context(), after, reschedule)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.ok(w, http.StatusOK, viewSite(updated))
+}
+
+func (h *Handler) deleteSite(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.store.DeleteSite(r.Context(), owner(r), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// checkResponse answers POST /sites/{id}/check: the check, and the site as it now stands.
+type checkResponse struct {
+	Check checkView  `json:"check"`
+	Event *eventView `json:"event"`
+	Site  siteView   `json:"site"`
+}
+
+func (h *Handler) checkSite(w http.ResponseWriter, r *http.Request) {
+	site, err := h.siteFromPath(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	rec, err := h.checker.CheckNow(r.Context(), site)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	resp := checkResponse{Check: viewCheck(rec.Check)}
+	if rec.Event != nil {
+		ev := viewEvent(*rec.Event)
+		resp.Event = &ev
+	}
+	if site, err = h.store.Site(r.Context(), owner(r), site.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	resp.Site = viewSite(site)
+	h.ok(w, http.StatusOK, resp)
+}
+
+func (h *Handler) siteFromPath(r *http.Request) (monitor.Site, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return monitor.Site{}, err
+	}
+	return h.store.Site(r.Context(), owner(r), id)
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, badField("id", "id must be a positive whole number")
+	}
+	return id, nil
+}

@@ -1,0 +1,152 @@
+// Package config reads Tocsin's settings from TOCSIN_* environment variables and matching
+// command-line flags (a flag wins over its variable), and validates them once at start.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Config is every setting. Each field names its variable, its flag and its default; the README's
+// settings table lists the same (a test keeps the two in step).
+type Config struct {
+	Addr                string        `env:"TOCSIN_ADDR" envDefault:"127.0.0.1:8080" flag:"addr" help:"address the HTTP API listens on"`
+	DatabaseURL         string        `env:"DATABASE_URL" flag:"database-url" help:"empty: SQLite file tocsin.db; sqlite:PATH; or postgres://user:pass@host/db"`
+	MaxConcurrentChecks int           `env:"TOCSIN_MAX_CONCURRENT_CHECKS" envDefault:"500" flag:"max-concurrent-checks" help:"checks running at once"`
+	MinIntervalSeconds  int           `env:"TOCSIN_MIN_INTERVAL_SECONDS" envDefault:"10" flag:"min-interval-seconds" help:"smallest check_interval_seconds the API accepts"`
+	LogFormat           string        `env:"TOCSIN_LOG_FORMAT" envDefault:"text" flag:"log-format" help:"text or json"`
+	LogLevel            string        `env:"TOCSIN_LOG_LEVEL" envDefault:"info" flag:"log-level" help:"debug, info, warn or error"`
+	ShutdownTimeout     time.Duration `env:"TOCSIN_SHUTDOWN_TIMEOUT" envDefault:"10s" flag:"shutdown-timeout" help:"how long shutdown waits for requests and running checks"`
+	InstanceID          string        `env:"TOCSIN_INSTANCE_ID" flag:"instance-id" help:"names this process in claims (default: host name and process id)"`
+}
+
+// Load reads the environment, then the flags in args, and validates the result. The error says
+// which setting is wrong.
+func Load(args []string, environ map[string]string) (Config, error) {
+	var c Config
+	if err := env.ParseWithOptions(&c, env.Options{Environment: environ}); err != nil {
+		return Config{}, envError(err)
+	}
+	fs := flag.NewFlagSet("tocsin serve", flag.ContinueOnError)
+	fs.SetOutput(new(strings.Builder))
+	register(fs, &c)
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return c, c.Validate()
+}
+
+// envError names the variables that could not be parsed, rather than the Go fields behind them.
+func envError(err error) error {
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return err
+	}
+	errs := make([]error, 0, len(agg.Errors))
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			if f, ok := reflect.TypeOf(Config{}).FieldByName(pe.Name); ok {
+				e = fmt.Errorf("%s: %w", f.Tag.Get("env"), pe.Err)
+			}
+		}
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
+}
+
+// register adds a flag for every field, with the value read from the environment as its default.
+func register(fs *flag.FlagSet, c *Config) {
+	v := reflect.ValueOf(c).Elem()
+	for i := range v.NumField() {
+		f, field := v.Type().Field(i), v.Field(i)
+		name, help := f.Tag.Get("flag"), f.Tag.Get("help")+" ("+f.Tag.Get("env")+")"
+		switch p := field.Addr().Interface().(type) {
+		case *string:
+			fs.StringVar(p, name, *p, help)
+		case *int:
+			fs.IntVar(p, name, *p, help)
+		case *time.Duration:
+			fs.DurationVar(p, name, *p, help)
+		default:
+			panic("config: no flag type for " + f.Name)
+		}
+	}
+}
+
+// Usage lists the flags with their variables and defaults, for --help.
+func Usage() string {
+	fs := flag.NewFlagSet("tocsin serve", flag.ContinueOnError)
+	var b strings.Builder
+	fs.SetOutput(&b)
+	c, _ := Load(nil, map[string]string{})
+	register(fs, &c)
+	fs.PrintDefaults()
+	return b.String()
+}
+
+// Validate reports the first setting that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(envName, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", envName, fmt.Sprintf(format, args...)))
+	}
+	if c.Addr == "" {
+		bad("TOCSIN_ADDR", "must not be empty")
+	}
+	if _, err := ParseDatabase(c.DatabaseURL); err != nil {
+		bad("DATABASE_URL", "%v", err)
+	}
+	if c.MaxConcurrentChecks < 1 || c.MaxConcurrentChecks > 100000 {
+		bad("TOCSIN_MAX_CONCURRENT_CHECKS", "must be between 1 and 100000, got %d", c.MaxConcurrentChecks)
+	}
+	if c.MinIntervalSeconds < 1 || c.MinIntervalSeconds > 86400 {
+		bad("TOCSIN_MIN_INTERVAL_SECONDS", "must be between 1 and 86400, got %d", c.MinIntervalSeconds)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("TOCSIN_LOG_FORMAT", "must be text or json, got %q", c.LogFormat)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("TOCSIN_LOG_LEVEL", "must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	if c.ShutdownTimeout <= 0 {
+		bad("TOCSIN_SHUTDOWN_TIMEOUT", "must be positive, got %s", c.ShutdownTimeout)
+	}
+	return errors.Join(errs...)
+}
+
+// Database is where Tocsin keeps its data.
+type Database struct {
+	Kind string // "sqlite" or "postgres"
+	Path string // the SQLite file
+	URL  string // the PostgreSQL connection URL (holds a password: never log it)
+}
+
+// ParseDatabase reads DATABASE_URL: empty means the SQLite file tocsin.db, "sqlite:PATH" another
+// SQLite file, and postgres:// or postgresql:// a PostgreSQL server.
+func ParseDatabase(raw string) (Database, error) {
+	switch {
+	case raw == "":
+		return Database{Kind: "sqlite", Path: "tocsin.db"}, nil
+	case strings.HasPrefix(raw, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
+		if path == "" {
+			return Database{}, errors.New("sqlite: needs a file path, as in sqlite:/var/lib/tocsin/tocsin.db")
+		}
+		return Database{Kind: "sqlite", Path: path}, nil
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		return Database{Kind: "postgres", URL: raw}, nil
+	}
+	return Database{}, errors.New("must be empty, sqlite:PATH, or a postgres:// URL")
+}

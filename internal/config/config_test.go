@@ -1,0 +1,91 @@
+package config
+
+import (
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadDefaultsEnvironmentAndFlags(t *testing.T) {
+	c, err := Load(nil, map[string]string{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{Addr: "127.0.0.1:8080", MaxConcurrentChecks: 500, MinIntervalSeconds: 10, LogFormat: "text", LogLevel: "info", ShutdownTimeout: 10 * time.Second}
+	if c != want {
+		t.Errorf("defaults %+v, want %+v", c, want)
+	}
+
+	env := map[string]string{"TOCSIN_ADDR": "0.0.0.0:9000", "TOCSIN_MAX_CONCURRENT_CHECKS": "50", "TOCSIN_LOG_FORMAT": "json", "DATABASE_URL": "sqlite:/tmp/x.db"}
+	c, err = Load(nil, env)
+	if err != nil || c.Addr != "0.0.0.0:9000" || c.MaxConcurrentChecks != 50 || c.LogFormat != "json" || c.DatabaseURL != "sqlite:/tmp/x.db" {
+		t.Errorf("from environment: %+v %v", c, err)
+	}
+	c, err = Load([]string{"--addr", "127.0.0.1:9001", "--shutdown-timeout", "3s"}, env)
+	if err != nil || c.Addr != "127.0.0.1:9001" || c.ShutdownTimeout != 3*time.Second || c.MaxConcurrentChecks != 50 {
+		t.Errorf("a flag must win over its variable: %+v %v", c, err)
+	}
+}
+
+func TestLoadNamesTheBadSetting(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{map[string]string{"TOCSIN_MAX_CONCURRENT_CHECKS": "lots"}, nil, "TOCSIN_MAX_CONCURRENT_CHECKS"},
+		{map[string]string{"TOCSIN_MAX_CONCURRENT_CHECKS": "0"}, nil, "TOCSIN_MAX_CONCURRENT_CHECKS"},
+		{map[string]string{"TOCSIN_MIN_INTERVAL_SECONDS": "0"}, nil, "TOCSIN_MIN_INTERVAL_SECONDS"},
+		{map[string]string{"TOCSIN_LOG_FORMAT": "xml"}, nil, "TOCSIN_LOG_FORMAT"},
+		{map[string]string{"TOCSIN_LOG_LEVEL": "loud"}, nil, "TOCSIN_LOG_LEVEL"},
+		{map[string]string{"TOCSIN_SHUTDOWN_TIMEOUT": "soon"}, nil, "TOCSIN_SHUTDOWN_TIMEOUT"},
+		{map[string]string{"DATABASE_URL": "mysql://u:hunter2@db/x"}, nil, "DATABASE_URL"},
+		{map[string]string{"DATABASE_URL": "sqlite:"}, nil, "DATABASE_URL"},
+		{nil, []string{"--addr", ""}, "TOCSIN_ADDR"},
+		{nil, []string{"--no-such-flag"}, "no-such-flag"},
+		{nil, []string{"stray"}, "stray"},
+	}
+	for _, tt := range tests {
+		_, err := Load(tt.args, tt.env)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v %v: error %v, want it to name %s", tt.env, tt.args, err, tt.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("the error shows the database password: %v", err)
+		}
+	}
+}
+
+func TestParseDatabase(t *testing.T) {
+	tests := []struct{ raw, kind, path string }{
+		{"", "sqlite", "tocsin.db"},
+		{"sqlite:data/t.db", "sqlite", "data/t.db"},
+		{"sqlite:///var/lib/tocsin.db", "sqlite", "/var/lib/tocsin.db"},
+		{"postgres://u:p@localhost/db", "postgres", ""},
+		{"postgresql://localhost/db", "postgres", ""},
+	}
+	for _, tt := range tests {
+		db, err := ParseDatabase(tt.raw)
+		if err != nil || db.Kind != tt.kind || db.Path != tt.path {
+			t.Errorf("%q: %+v %v", tt.raw, db, err)
+		}
+	}
+}
+
+// The README's settings table must list every setting, so the docs cannot drift from the code.
+func TestReadmeListsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := reflect.TypeOf(Config{})
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		row := "| `" + f.Tag.Get("env") + "` | `--" + f.Tag.Get("flag") + "` |"
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README has no settings row starting %q", row)
+		}
+	}
+}

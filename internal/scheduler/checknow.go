@@ -1,0 +1,39 @@
+package scheduler
+
+import (
+	"context"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+// CheckNow checks the site at once, outside its schedule, and records the result like any other.
+// The check goes on if ctx is cancelled (a client that hangs up still gets its check recorded);
+// only shutdown stops it.
+func (s *Scheduler) CheckNow(ctx context.Context, site monitor.Site) (store.Recorded, error) {
+	s.mu.Lock()
+	if s.stopping {
+		s.mu.Unlock()
+		return store.Recorded{}, ErrStopping
+	}
+	s.running.Add(1)
+	s.mu.Unlock()
+	defer s.running.Done()
+
+	r := s.runProbe(site)
+	if s.checkCtx.Err() != nil {
+		return store.Recorded{}, ErrStopping
+	}
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	recs, err := s.store.RecordChecks(wctx, []store.CheckResult{{SiteID: site.ID, Result: r}})
+	if err != nil {
+		return store.Recorded{}, err
+	}
+	if len(recs) == 0 {
+		return store.Recorded{}, store.ErrNotFound // deleted while it was being checked
+	}
+	s.logEvents(recs)
+	return recs[0], nil
+}

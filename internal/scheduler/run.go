@@ -1,0 +1,111 @@
+package scheduler
+
+import (
+	"context"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+// Run checks due sites until ctx is cancelled. Then it stops claiming, lets running checks
+// finish for up to DrainTimeout (abandoning the rest unrecorded), writes every result it has,
+// and returns.
+func (s *Scheduler) Run(ctx context.Context) {
+	s.resume(ctx)
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		s.writeResults()
+	}()
+
+	ticker := time.NewTicker(s.cfg.PollInterval)
+	defer ticker.Stop()
+	for {
+		s.claimAndStart(ctx)
+		select {
+		case <-ctx.Done():
+			s.drain()
+			close(s.results)
+			<-written
+			return
+		case <-ticker.C:
+		}
+	}
+}
+
+// resume spreads the checks that fell due while Tocsin was stopped, so a restart neither
+// bursts nor skips.
+func (s *Scheduler) resume(ctx context.Context) {
+	n, err := s.store.ResumeSchedule(ctx, store.Resume{Now: s.now(), Grace: s.cfg.ResumeGrace, Window: s.cfg.ResumeWindow})
+	if err != nil {
+		s.log.Error("resume schedule", "err", err)
+		return
+	}
+	if n > 0 {
+		s.log.Info("spreading checks missed while stopped", "sites", n, "window", s.cfg.ResumeWindow)
+	}
+}
+
+// claimAndStart claims as many due sites as there are free slots and starts their checks, until
+// no due site is left or every slot is busy.
+func (s *Scheduler) claimAndStart(ctx context.Context) {
+	for ctx.Err() == nil {
+		free := cap(s.slots) - len(s.slots)
+		if free == 0 {
+			return
+		}
+		sites, err := s.store.ClaimDueSites(ctx, store.Claim{Worker: s.cfg.Worker, Now: s.now(), Limit: free, LeaseMargin: s.cfg.LeaseMargin})
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("claim due sites", "err", err)
+			}
+			return
+		}
+		for _, site := range sites {
+			s.slots <- struct{}{}
+			s.running.Add(1)
+			go s.runScheduled(site)
+		}
+		if len(sites) < free {
+			return
+		}
+	}
+}
+
+func (s *Scheduler) runScheduled(site monitor.Site) {
+	defer s.running.Done()
+	defer func() { <-s.slots }()
+	r := s.runProbe(site)
+	if s.checkCtx.Err() != nil {
+		return
+	}
+	s.results <- store.CheckResult{SiteID: site.ID, Result: r, Claimed: true}
+}
+
+func (s *Scheduler) runProbe(site monitor.Site) monitor.Result {
+	start := s.now().UTC().Truncate(time.Microsecond) // what the stores keep
+	r := s.probe(s.checkCtx, site.Target())
+	r.CheckedAt = start
+	return r
+}
+
+// drain stops new checks and waits for running ones, up to DrainTimeout.
+func (s *Scheduler) drain() {
+	s.mu.Lock()
+	s.stopping = true
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		s.running.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(s.cfg.DrainTimeout):
+		s.log.Warn("abandoning checks still running at shutdown", "running", len(s.slots), "waited", s.cfg.DrainTimeout)
+		s.cancelChecks()
+		<-done
+	}
+	s.cancelChecks()
+}

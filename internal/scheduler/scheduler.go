@@ -1,0 +1,91 @@
+// Package scheduler keeps every site checked on time: it claims due sites from the store, runs
+// their checks on a bounded pool, and writes the results back in batches.
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+// ProbeFunc runs one check; the scheduler stamps the result's time.
+type ProbeFunc func(ctx context.Context, target monitor.Target) monitor.Result
+
+// Config tunes the scheduler; zero fields take the defaults below.
+type Config struct {
+	Worker        string        // names this process in claims
+	MaxConcurrent int           // checks running at once
+	PollInterval  time.Duration // how often due sites are looked for
+	LeaseMargin   time.Duration // added to a check's timeout to bound its claim
+	FlushInterval time.Duration // longest a result waits to be written
+	MaxBatch      int           // most results written in one transaction
+	DrainTimeout  time.Duration // how long shutdown waits for running checks
+	ResumeGrace   time.Duration // overdue by less than this at start: checked at once
+	ResumeWindow  time.Duration // overdue sites at start are spread over this
+}
+
+func (c Config) withDefaults() Config {
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&c.PollInterval, 200*time.Millisecond)
+	def(&c.LeaseMargin, 30*time.Second)
+	def(&c.FlushInterval, 100*time.Millisecond)
+	def(&c.DrainTimeout, 10*time.Second)
+	def(&c.ResumeGrace, 5*time.Second)
+	def(&c.ResumeWindow, time.Minute)
+	if c.MaxConcurrent <= 0 {
+		c.MaxConcurrent = 500
+	}
+	if c.MaxBatch <= 0 {
+		c.MaxBatch = 500
+	}
+	if c.Worker == "" {
+		c.Worker = "tocsin"
+	}
+	return c
+}
+
+// ErrStopping is returned by CheckNow once shutdown has begun. It wraps context.Canceled, which
+// is how callers that do not know this package recognise it.
+var ErrStopping = fmt.Errorf("tocsin is shutting down: %w", context.Canceled)
+
+// Scheduler runs background checks. Build it with New, start it with Run.
+type Scheduler struct {
+	store store.Store
+	probe ProbeFunc
+	now   func() time.Time
+	log   *slog.Logger
+	cfg   Config
+
+	slots   chan struct{} // one token per running scheduled check
+	results chan store.CheckResult
+
+	// checkCtx is cancelled only when shutdown gives up waiting; a cancelled check is not
+	// recorded, so Tocsin never writes a false "down" caused by its own shutdown.
+	checkCtx     context.Context
+	cancelChecks context.CancelFunc
+
+	mu       sync.Mutex
+	stopping bool
+	running  sync.WaitGroup // every check in flight, scheduled or on demand
+}
+
+// New builds a scheduler. now is the clock every check time and due time is read from.
+func New(st store.Store, probe ProbeFunc, now func() time.Time, log *slog.Logger, cfg Config) *Scheduler {
+	cfg = cfg.withDefaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Scheduler{
+		store: st, probe: probe, now: now, log: log, cfg: cfg,
+		slots:    make(chan struct{}, cfg.MaxConcurrent),
+		results:  make(chan store.CheckResult, cfg.MaxConcurrent),
+		checkCtx: ctx, cancelChecks: cancel,
+	}
+}
