@@ -60,11 +60,15 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	}
 	db := stdlib.OpenDBFromPool(s.pool)
 	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, db, dir, goose.WithSessionLocker(locker), goose.WithSlog(log))
+	p, err := goose.NewProvider(goose.DialectPostgres, db, dir, goose.WithSessionLocker(locker))
 	if err != nil {
 		return fmt.Errorf("load postgres migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	results, err := p.Up(ctx)
+	for _, r := range results {
+		log.Info("applied migration", "file", r.Source.Path, "duration", r.Duration)
+	}
+	if err != nil {
 		return fmt.Errorf("migrate postgres: %w", err)
 	}
 	return nil

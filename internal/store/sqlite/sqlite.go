@@ -57,11 +57,15 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.write, dir, goose.WithSlog(log))
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.write, dir)
 	if err != nil {
 		return fmt.Errorf("load sqlite migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	results, err := p.Up(ctx)
+	for _, r := range results {
+		log.Info("applied migration", "file", r.Source.Path, "duration", r.Duration)
+	}
+	if err != nil {
 		return fmt.Errorf("migrate sqlite: %w", err)
 	}
 	return nil
