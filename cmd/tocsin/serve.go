@@ -18,6 +18,8 @@ import (
 	"github.com/tocsin/tocsin/internal/api"
 	"github.com/tocsin/tocsin/internal/config"
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/notify"
+	"github.com/tocsin/tocsin/internal/notify/discord"
 	"github.com/tocsin/tocsin/internal/probe"
 	"github.com/tocsin/tocsin/internal/scheduler"
 	"github.com/tocsin/tocsin/internal/store"
@@ -134,17 +136,30 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	}
 	defer st.Close()
 
+	worker := instanceID(cfg)
+	if err := st.ReleaseClaims(ctx, worker); err != nil {
+		return err
+	}
+	discordClient := &discord.Client{HTTP: discord.NewHTTPClient(), UserAgent: userAgent()}
+	dispatcher := notify.New(st, discordClient, time.Now, log.With("component", "notify"), notify.Config{
+		Worker: worker, GiveUpAfter: cfg.AlertGiveUpAfter,
+	})
 	client := probe.NewHTTPClient(userAgent())
 	check := func(ctx context.Context, t monitor.Target) monitor.Result { return probe.HTTP(ctx, client, t) }
 	sched := scheduler.New(st, check, time.Now, log.With("component", "scheduler"), scheduler.Config{
-		Worker:        instanceID(cfg),
+		Worker:        worker,
 		MaxConcurrent: cfg.MaxConcurrentChecks,
 		DrainTimeout:  cfg.ShutdownTimeout,
+		OnAlert:       dispatcher.Wake,
 	})
 	handler := api.New(api.Deps{
 		Store: st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
+		Discord: discordClient, DiscordHosts: cfg.DiscordHosts(),
 	})
+	if hosts := cfg.DiscordHosts(); hosts != nil {
+		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
+	}
 
 	srv := &http.Server{
 		Handler:           handler,
@@ -159,6 +174,12 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	go func() {
 		defer close(schedDone)
 		sched.Run(schedCtx)
+	}()
+	notifyCtx, stopDispatcher := context.WithCancel(context.Background())
+	notifyDone := make(chan struct{})
+	go func() {
+		defer close(notifyDone)
+		dispatcher.Run(notifyCtx)
 	}()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -177,14 +198,20 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	}
 	stopScheduler()
 	<-schedDone
+	stopDispatcher() // what it had not sent stays in the outbox for the next start
+	<-notifyDone
 	log.Info("stopped")
 	return err
 }
 
+// instanceID names this process in leases. It is the host name unless set, so that a process
+// restarted after a crash finds and frees the leases its previous run left.
 func instanceID(cfg config.Config) string {
 	if cfg.InstanceID != "" {
 		return cfg.InstanceID
 	}
-	host, _ := os.Hostname()
-	return fmt.Sprintf("%s-%d", host, os.Getpid())
+	if host, err := os.Hostname(); err == nil && host != "" {
+		return host
+	}
+	return "tocsin"
 }

@@ -25,6 +25,9 @@ type Handler struct {
 	log     *slog.Logger
 	limits  monitor.Limits
 	version string
+	discord DiscordClient
+	// discordHosts are the hosts webhook URLs may point at; empty means Discord's own.
+	discordHosts []string
 
 	firstCheckWait time.Duration
 }
@@ -37,6 +40,9 @@ type Deps struct {
 	Log     *slog.Logger
 	Limits  monitor.Limits
 	Version string
+	Discord DiscordClient
+	// DiscordHosts replaces Discord's hosts for webhook URLs (tests point it at a stand-in).
+	DiscordHosts []string
 	// FirstCheckWait bounds how long POST /sites waits for a new site's first check (default 30s).
 	FirstCheckWait time.Duration
 }
@@ -44,7 +50,7 @@ type Deps struct {
 // New returns the API as one http.Handler.
 func New(d Deps) http.Handler {
 	h := &Handler{store: d.Store, checker: d.Checker, now: d.Now, log: d.Log, limits: d.Limits, version: d.Version,
-		firstCheckWait: d.FirstCheckWait}
+		discord: d.Discord, discordHosts: d.DiscordHosts, firstCheckWait: d.FirstCheckWait}
 	if h.firstCheckWait <= 0 {
 		h.firstCheckWait = 30 * time.Second
 	}
@@ -61,6 +67,17 @@ func New(d Deps) http.Handler {
 	mux.HandleFunc("POST /sites/{id}/check", h.checkSite)
 	mux.HandleFunc("GET /sites/{id}/history", h.siteHistory)
 	mux.HandleFunc("GET /sites/{id}/events", h.siteEvents)
+
+	mux.HandleFunc("POST /webhook", h.setDefaultWebhook)
+	mux.HandleFunc("GET /webhook", h.getDefaultWebhook)
+	mux.HandleFunc("DELETE /webhook", h.deleteDefaultWebhook)
+	mux.HandleFunc("POST /webhook/test", h.testDefaultWebhook)
+	mux.HandleFunc("POST /webhooks", h.createWebhook)
+	mux.HandleFunc("GET /webhooks", h.listWebhooks)
+	mux.HandleFunc("GET /webhooks/{id}", h.getWebhook)
+	mux.HandleFunc("DELETE /webhooks/{id}", h.deleteWebhook)
+	mux.HandleFunc("POST /webhooks/{id}/test", h.testWebhook)
+	mux.HandleFunc("GET /notifications", h.listNotifications)
 
 	return h.recoverPanics(h.logRequests(h.jsonMuxErrors(mux)))
 }

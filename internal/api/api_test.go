@@ -14,6 +14,8 @@ import (
 
 	"github.com/tocsin/tocsin/internal/api"
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/notify/discord"
+	"github.com/tocsin/tocsin/internal/notify/discordtest"
 	"github.com/tocsin/tocsin/internal/probe"
 	"github.com/tocsin/tocsin/internal/scheduler"
 	"github.com/tocsin/tocsin/internal/store"
@@ -22,11 +24,12 @@ import (
 
 // env is one API under test, with its store and a target site server whose answer is settable.
 type env struct {
-	t      *testing.T
-	api    *httptest.Server
-	store  store.Store
-	target *httptest.Server
-	code   *atomic.Int32 // a pointer, so a copy of env for a subtest shares it
+	t       *testing.T
+	api     *httptest.Server
+	store   store.Store
+	target  *httptest.Server
+	discord *discordtest.Fake
+	code    *atomic.Int32 // a pointer, so a copy of env for a subtest shares it
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -43,9 +46,11 @@ func newEnv(t *testing.T, st store.Store, checker api.Checker) *env {
 		checker = scheduler.New(st, func(ctx context.Context, tg monitor.Target) monitor.Result { return probe.HTTP(ctx, client, tg) },
 			time.Now, quiet(), scheduler.Config{})
 	}
+	e.discord = discordtest.New(t)
 	e.api = httptest.NewServer(api.New(api.Deps{
 		Store: st, Checker: checker, Now: time.Now, Log: quiet(),
 		Limits: monitor.Limits{MinIntervalSeconds: 10}, Version: "test", FirstCheckWait: 5 * time.Second,
+		Discord: &discord.Client{HTTP: discord.NewHTTPClient()}, DiscordHosts: []string{e.discord.Host()},
 	}))
 	t.Cleanup(e.api.Close)
 	return e

@@ -1,7 +1,10 @@
 package api
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,12 +16,15 @@ import (
 // siteRequest is the body of POST /sites and PATCH /sites/{id}; absent fields keep their value
 // (or take their default, on create).
 type siteRequest struct {
-	URL                  *string `json:"url"`
-	Name                 *string `json:"name"`
-	CheckIntervalSeconds *int    `json:"check_interval_seconds"`
-	ExpectedStatusCode   *int    `json:"expected_status_code"`
-	TimeoutSeconds       *int    `json:"timeout_seconds"`
-	Paused               *bool   `json:"paused"`
+	URL                  *string  `json:"url"`
+	Name                 *string  `json:"name"`
+	CheckIntervalSeconds *int     `json:"check_interval_seconds"`
+	ExpectedStatusCode   *int     `json:"expected_status_code"`
+	TimeoutSeconds       *int     `json:"timeout_seconds"`
+	Paused               *bool    `json:"paused"`
+	FailureThreshold     *int     `json:"failure_threshold"`
+	ResendInterval       *int     `json:"resend_interval_minutes"`
+	WebhookIDs           *[]int64 `json:"webhook_ids"`
 }
 
 // applyTo writes the fields the request holds onto the site.
@@ -37,9 +43,29 @@ func (req siteRequest) applyTo(s *monitor.Site) {
 	set(&s.CheckIntervalSeconds, req.CheckIntervalSeconds)
 	set(&s.ExpectedStatusCode, req.ExpectedStatusCode)
 	set(&s.TimeoutSeconds, req.TimeoutSeconds)
+	set(&s.FailureThreshold, req.FailureThreshold)
+	set(&s.ResendIntervalMinutes, req.ResendInterval)
 	if req.Paused != nil {
 		s.Paused = *req.Paused
 	}
+	if req.WebhookIDs != nil {
+		s.WebhookIDs = slices.Compact(slices.Sorted(slices.Values(*req.WebhookIDs)))
+	}
+}
+
+// validateSite checks the site's settings and that every webhook it names is the owner's.
+func (h *Handler) validateSite(r *http.Request, site monitor.Site) error {
+	if err := site.Validate(h.limits); err != nil {
+		return err
+	}
+	for _, id := range site.WebhookIDs {
+		if _, err := h.store.Webhook(r.Context(), site.OwnerID, id); errors.Is(err, store.ErrNotFound) {
+			return badField("webhook_ids", fmt.Sprintf("webhook_ids: there is no webhook %d", id))
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (h *Handler) createSite(w http.ResponseWriter, r *http.Request) {
@@ -53,6 +79,7 @@ func (h *Handler) createSite(w http.ResponseWriter, r *http.Request) {
 		OwnerID:              owner(r),
 		CheckIntervalSeconds: monitor.DefaultIntervalSeconds,
 		ExpectedStatusCode:   monitor.DefaultExpectedStatusCode,
+		FailureThreshold:     1,
 		CreatedAt:            now,
 	}
 	req.applyTo(&site)
@@ -62,7 +89,7 @@ func (h *Handler) createSite(w http.ResponseWriter, r *http.Request) {
 	if site.Name == "" && req.Name == nil {
 		site.Name = monitor.DefaultName(site.URL)
 	}
-	if err := site.Validate(h.limits); err != nil {
+	if err := h.validateSite(r, site); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -141,7 +168,7 @@ func (h *Handler) updateSite(w http.ResponseWriter, r *http.Request) {
 	}
 	after := before
 	req.applyTo(&after)
-	if err := after.Validate(h.limits); err != nil {
+	if err := h.validateSite(r, after); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -21,6 +21,9 @@ type siteView struct {
 	ExpectedStatusCode   int        `json:"expected_status_code"`
 	TimeoutSeconds       int        `json:"timeout_seconds"`
 	Paused               bool       `json:"paused"`
+	FailureThreshold     int        `json:"failure_threshold"`
+	ResendInterval       int        `json:"resend_interval_minutes"`
+	WebhookIDs           []int64    `json:"webhook_ids"`
 	NextCheckAt          *time.Time `json:"next_check_at"`
 	CreatedAt            time.Time  `json:"created_at"`
 }
@@ -32,6 +35,10 @@ func viewSite(s monitor.Site) siteView {
 		LastStatusCode: nonZero(s.StatusCode), LastError: nonEmpty(s.LastError),
 		CheckIntervalSeconds: s.CheckIntervalSeconds, ExpectedStatusCode: s.ExpectedStatusCode,
 		TimeoutSeconds: s.TimeoutSeconds, Paused: s.Paused, CreatedAt: s.CreatedAt,
+		FailureThreshold: s.FailureThreshold, ResendInterval: s.ResendIntervalMinutes, WebhookIDs: s.WebhookIDs,
+	}
+	if v.WebhookIDs == nil {
+		v.WebhookIDs = []int64{}
 	}
 	if !s.Paused {
 		next := s.NextCheckAt

@@ -23,7 +23,20 @@ type Config struct {
 	LogFormat           string        `env:"TOCSIN_LOG_FORMAT" envDefault:"text" flag:"log-format" help:"text or json"`
 	LogLevel            string        `env:"TOCSIN_LOG_LEVEL" envDefault:"info" flag:"log-level" help:"debug, info, warn or error"`
 	ShutdownTimeout     time.Duration `env:"TOCSIN_SHUTDOWN_TIMEOUT" envDefault:"10s" flag:"shutdown-timeout" help:"how long shutdown waits for requests and running checks"`
-	InstanceID          string        `env:"TOCSIN_INSTANCE_ID" flag:"instance-id" help:"names this process in claims (default: host name and process id)"`
+	InstanceID          string        `env:"TOCSIN_INSTANCE_ID" flag:"instance-id" help:"names this process in leases; give each process on one host its own (default: the host name)"`
+	DiscordAllowedHosts string        `env:"TOCSIN_DISCORD_ALLOWED_HOSTS" flag:"discord-allowed-hosts" help:"comma-separated host[:port] list that replaces Discord's hosts for webhook URLs; http:// only for loopback hosts named here"`
+	AlertGiveUpAfter    time.Duration `env:"TOCSIN_ALERT_GIVE_UP_AFTER" envDefault:"24h" flag:"alert-give-up-after" help:"an alert Discord has not taken after this long is given up"`
+}
+
+// DiscordHosts lists the hosts webhook URLs may point at; nil means Discord's own.
+func (c Config) DiscordHosts() []string {
+	var hosts []string
+	for _, h := range strings.Split(c.DiscordAllowedHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, strings.ToLower(h))
+		}
+	}
+	return hosts
 }
 
 // Load reads the environment, then the flags in args, and validates the result. The error says
@@ -122,6 +135,14 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		bad("TOCSIN_SHUTDOWN_TIMEOUT", "must be positive, got %s", c.ShutdownTimeout)
+	}
+	if c.AlertGiveUpAfter < time.Minute {
+		bad("TOCSIN_ALERT_GIVE_UP_AFTER", "must be at least 1m, got %s", c.AlertGiveUpAfter)
+	}
+	for _, h := range c.DiscordHosts() {
+		if strings.ContainsAny(h, "/ @") {
+			bad("TOCSIN_DISCORD_ALLOWED_HOSTS", "%q is not a host or host:port", h)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -13,7 +14,7 @@ func TestLoadDefaultsEnvironmentAndFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Addr: "127.0.0.1:8080", MaxConcurrentChecks: 500, MinIntervalSeconds: 10, LogFormat: "text", LogLevel: "info", ShutdownTimeout: 10 * time.Second}
+	want := Config{Addr: "127.0.0.1:8080", MaxConcurrentChecks: 500, MinIntervalSeconds: 10, LogFormat: "text", LogLevel: "info", ShutdownTimeout: 10 * time.Second, AlertGiveUpAfter: 24 * time.Hour}
 	if c != want {
 		t.Errorf("defaults %+v, want %+v", c, want)
 	}
@@ -44,6 +45,8 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{map[string]string{"DATABASE_URL": "mysql://u:hunter2@db/x"}, nil, "DATABASE_URL"},
 		{map[string]string{"DATABASE_URL": "sqlite:"}, nil, "DATABASE_URL"},
 		{nil, []string{"--addr", ""}, "TOCSIN_ADDR"},
+		{map[string]string{"TOCSIN_ALERT_GIVE_UP_AFTER": "5s"}, nil, "TOCSIN_ALERT_GIVE_UP_AFTER"},
+		{map[string]string{"TOCSIN_DISCORD_ALLOWED_HOSTS": "https://x/"}, nil, "TOCSIN_DISCORD_ALLOWED_HOSTS"},
 		{nil, []string{"--no-such-flag"}, "no-such-flag"},
 		{nil, []string{"stray"}, "stray"},
 	}
@@ -55,6 +58,16 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("the error shows the database password: %v", err)
 		}
+	}
+}
+
+func TestDiscordHosts(t *testing.T) {
+	c, err := Load(nil, map[string]string{"TOCSIN_DISCORD_ALLOWED_HOSTS": " 127.0.0.1:9999, Discord.com ,"})
+	if err != nil || fmt.Sprint(c.DiscordHosts()) != "[127.0.0.1:9999 discord.com]" {
+		t.Errorf("hosts %v %v", c.DiscordHosts(), err)
+	}
+	if c, _ := Load(nil, map[string]string{}); c.DiscordHosts() != nil {
+		t.Errorf("default hosts %v, want nil (Discord's own)", c.DiscordHosts())
 	}
 }
 

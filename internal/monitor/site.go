@@ -9,6 +9,8 @@ const (
 	DefaultExpectedStatusCode = 200
 	MaxIntervalSeconds        = 86400
 	MaxTimeoutSeconds         = 300
+	MaxFailureThreshold       = 100
+	MaxResendIntervalMinutes  = 7 * 24 * 60
 )
 
 // Site is one monitored target with its settings and the state its checks have built up.
@@ -23,6 +25,12 @@ type Site struct {
 	TimeoutSeconds       int
 	ExpectedStatusCode   int
 	Paused               bool
+	// FailureThreshold is how many consecutive failures make the site down (default 1).
+	FailureThreshold int
+	// ResendIntervalMinutes, when above 0, repeats a "still down" alert that often.
+	ResendIntervalMinutes int
+	// WebhookIDs are the webhooks the site alerts; none means the owner's default webhook.
+	WebhookIDs []int64
 
 	// State the checks write.
 	Status               Status
@@ -31,6 +39,7 @@ type Site struct {
 	LastError            string
 	LastChecked          *time.Time
 	LastStatusChange     *time.Time
+	LastAlertAt          *time.Time
 	ConsecutiveFailures  int
 	ConsecutiveSuccesses int
 	NextCheckAt          time.Time
@@ -55,6 +64,9 @@ func (s Site) State() State {
 		ConsecutiveFailures:  s.ConsecutiveFailures,
 		ConsecutiveSuccesses: s.ConsecutiveSuccesses,
 		LastStatusChange:     s.LastStatusChange,
+		LastAlertAt:          s.LastAlertAt,
+		FailureThreshold:     s.FailureThreshold,
+		ResendInterval:       time.Duration(s.ResendIntervalMinutes) * time.Minute,
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 )
 
 func validSite() Site {
-	return Site{Name: "x", URL: "https://example.com/health", CheckIntervalSeconds: 60, TimeoutSeconds: 10, ExpectedStatusCode: 200}
+	return Site{Name: "x", URL: "https://example.com/health", CheckIntervalSeconds: 60, TimeoutSeconds: 10, ExpectedStatusCode: 200, FailureThreshold: 1}
 }
 
 func TestSiteValidateNamesTheBadField(t *testing.T) {
@@ -34,6 +34,10 @@ func TestSiteValidateNamesTheBadField(t *testing.T) {
 		{"timeout above interval", func(s *Site) { s.TimeoutSeconds = 61 }, "timeout_seconds", "check_interval_seconds"},
 		{"status 99", func(s *Site) { s.ExpectedStatusCode = 99 }, "expected_status_code", "100 and 599"},
 		{"status 600", func(s *Site) { s.ExpectedStatusCode = 600 }, "expected_status_code", "100 and 599"},
+		{"threshold zero", func(s *Site) { s.FailureThreshold = 0 }, "failure_threshold", "between 1 and 100"},
+		{"threshold 101", func(s *Site) { s.FailureThreshold = 101 }, "failure_threshold", "between 1 and 100"},
+		{"negative resend", func(s *Site) { s.ResendIntervalMinutes = -1 }, "resend_interval_minutes", "0 (off)"},
+		{"resend over a week", func(s *Site) { s.ResendIntervalMinutes = 10081 }, "resend_interval_minutes", "10080"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

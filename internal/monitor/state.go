@@ -11,14 +11,27 @@ type State struct {
 	ConsecutiveFailures  int
 	ConsecutiveSuccesses int
 	LastStatusChange     *time.Time
+	// LastAlertAt is when the last down or still-down alert was raised; reminders count from it.
+	LastAlertAt *time.Time
+
 	// FailureThreshold is how many consecutive failed checks make a site down; below 1 means 1.
 	FailureThreshold int
+	// ResendInterval, when positive, raises a still-down reminder that often while a site stays down.
+	ResendInterval time.Duration
 }
 
-// Apply folds one check result into the state. It returns the new state and, when the status
-// changed, the event describing the change. The status moves only when a check disagrees with it:
-// one success makes a site up, FailureThreshold consecutive failures make it down.
-func (s State) Apply(r Result) (State, *Event) {
+// Step is what one check result did to a site.
+type Step struct {
+	State State
+	Event *Event    // set when the status changed
+	Alert AlertKind // set when someone should be told; empty otherwise
+}
+
+// Apply folds one check result into the state. The status moves only when a check disagrees
+// with it: one success makes a site up, FailureThreshold consecutive failures make it down.
+// Alerts follow the seeds: the first failure after a success (down), the first success after a
+// failure (recovered), a first check only when it is down, and reminders while down if asked.
+func (s State) Apply(r Result) Step {
 	next := s
 	to := s.Status
 	if r.Status == StatusUp {
@@ -32,13 +45,31 @@ func (s State) Apply(r Result) (State, *Event) {
 			to = StatusDown
 		}
 	}
-	if to == s.Status {
-		return next, nil
-	}
 	at := r.CheckedAt
+	if to == s.Status {
+		if s.Status == StatusDown && s.reminderDue(at) {
+			next.LastAlertAt = &at
+			return Step{State: next, Alert: AlertStillDown}
+		}
+		return Step{State: next}
+	}
 	next.Status = to
 	next.LastStatusChange = &at
-	return next, &Event{At: at, From: s.Status, To: to, Reason: reason(r)}
+	ev := &Event{At: at, From: s.Status, To: to, Reason: reason(r)}
+	step := Step{State: next, Event: ev}
+	switch {
+	case to == StatusDown:
+		step.Alert = AlertDown
+		next.LastAlertAt = &at
+		step.State = next
+	case s.Status == StatusDown:
+		step.Alert = AlertRecovered
+	}
+	return step
+}
+
+func (s State) reminderDue(at time.Time) bool {
+	return s.ResendInterval > 0 && s.LastAlertAt != nil && !at.Before(s.LastAlertAt.Add(s.ResendInterval))
 }
 
 func reason(r Result) string {

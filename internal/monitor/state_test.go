@@ -35,8 +35,9 @@ func TestStateApplyMovesStatusOnlyWhenACheckDisagrees(t *testing.T) {
 			var got []string
 			for i, r := range tt.results {
 				r.CheckedAt = t0.Add(time.Duration(i) * time.Minute)
-				var ev *Event
-				s, ev = s.Apply(r)
+				step := s.Apply(r)
+				s = step.State
+				ev := step.Event
 				if ev != nil {
 					got = append(got, string(ev.From)+">"+string(ev.To))
 					if !ev.At.Equal(r.CheckedAt) || s.LastStatusChange == nil || !s.LastStatusChange.Equal(r.CheckedAt) {
@@ -61,24 +62,82 @@ func TestStateApplyMovesStatusOnlyWhenACheckDisagrees(t *testing.T) {
 
 func TestStateApplyCountsConsecutiveResults(t *testing.T) {
 	s := State{Status: StatusUp}
-	s, _ = s.Apply(Result{Status: StatusDown})
-	s, _ = s.Apply(Result{Status: StatusDown})
+	s = s.Apply(Result{Status: StatusDown}).State
+	s = s.Apply(Result{Status: StatusDown}).State
 	if s.ConsecutiveFailures != 2 || s.ConsecutiveSuccesses != 0 {
 		t.Fatalf("after two failures: %+v", s)
 	}
-	s, _ = s.Apply(Result{Status: StatusUp})
+	s = s.Apply(Result{Status: StatusUp}).State
 	if s.ConsecutiveFailures != 0 || s.ConsecutiveSuccesses != 1 {
 		t.Fatalf("after a success: %+v", s)
 	}
 }
 
 func TestEventReasonSaysWhatHappened(t *testing.T) {
-	_, ev := State{Status: StatusUp}.Apply(Result{Status: StatusDown, Error: "connection refused"})
+	ev := State{Status: StatusUp}.Apply(Result{Status: StatusDown, Error: "connection refused"}).Event
 	if ev.Reason != "connection refused" {
 		t.Errorf("down reason = %q", ev.Reason)
 	}
-	_, ev = State{Status: StatusDown}.Apply(Result{Status: StatusUp, StatusCode: 204})
+	ev = State{Status: StatusDown}.Apply(Result{Status: StatusUp, StatusCode: 204}).Event
 	if ev.Reason != "status 204" {
 		t.Errorf("up reason = %q", ev.Reason)
+	}
+}
+
+func TestAlertsFollowTheSeeds(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		name      string
+		start     Status
+		threshold int
+		resend    time.Duration
+		checks    string // u = up, d = down, one per minute
+		want      string // alert per check: - none, D down, R recovered, S still down
+	}{
+		{"first check up is quiet", StatusPending, 1, 0, "u", "-"},
+		{"first check down alerts", StatusPending, 1, 0, "d", "D"},
+		{"down then recovered, once each", StatusUp, 1, 0, "ddduu", "D--R-"},
+		{"every down is paired with a recovery", StatusUp, 1, 0, "dudud", "DRDRD"},
+		{"threshold delays the alert", StatusUp, 3, 0, "dddd", "--D-"},
+		{"a blip under the threshold is quiet", StatusUp, 3, 0, "ddudd", "-----"},
+		{"reminders while down", StatusUp, 1, 2 * time.Minute, "ddddddu", "D-S-S-R"},
+		{"no reminders when off", StatusUp, 1, 0, "ddddd", "D----"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := State{Status: tt.start, FailureThreshold: tt.threshold, ResendInterval: tt.resend}
+			var got []byte
+			for i, c := range tt.checks {
+				r := Result{CheckedAt: t0.Add(time.Duration(i) * time.Minute), Status: StatusUp}
+				if c == 'd' {
+					r.Status = StatusDown
+				}
+				step := s.Apply(r)
+				s = step.State
+				got = append(got, map[AlertKind]byte{"": '-', AlertDown: 'D', AlertRecovered: 'R', AlertStillDown: 'S'}[step.Alert])
+			}
+			if string(got) != tt.want {
+				t.Errorf("alerts %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRecoveryAlertCarriesTheDowntime(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	site := Site{ID: 7, Name: "web", URL: "https://example.com"}
+	s := State{Status: StatusUp}
+	down := Result{CheckedAt: t0, Status: StatusDown, StatusCode: 503, Error: "expected status 200, got 503"}
+	step := s.Apply(down)
+	alert := NewAlert(step.Alert, site, down, s)
+	if alert.Kind != AlertDown || !alert.DownSince.Equal(t0) || alert.StatusCode != 503 || alert.SiteName != "web" {
+		t.Fatalf("down alert %+v", alert)
+	}
+	s = step.State
+	up := Result{CheckedAt: t0.Add(90 * time.Second), Status: StatusUp, StatusCode: 200}
+	step = s.Apply(up)
+	alert = NewAlert(step.Alert, site, up, s)
+	if alert.Kind != AlertRecovered || alert.Downtime() != 90*time.Second {
+		t.Fatalf("recovery alert %+v, downtime %v", alert, alert.Downtime())
 	}
 }

@@ -52,6 +52,12 @@ func (s Site) Validate(l Limits) error {
 	if s.ExpectedStatusCode < 100 || s.ExpectedStatusCode > 599 {
 		return fieldErr("expected_status_code", "must be between 100 and 599")
 	}
+	if s.FailureThreshold < 1 || s.FailureThreshold > MaxFailureThreshold {
+		return fieldErr("failure_threshold", "must be between 1 and %d", MaxFailureThreshold)
+	}
+	if s.ResendIntervalMinutes < 0 || s.ResendIntervalMinutes > MaxResendIntervalMinutes {
+		return fieldErr("resend_interval_minutes", "must be between 0 (off) and %d", MaxResendIntervalMinutes)
+	}
 	return nil
 }
 

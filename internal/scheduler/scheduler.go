@@ -27,6 +27,9 @@ type Config struct {
 	DrainTimeout  time.Duration // how long shutdown waits for running checks
 	ResumeGrace   time.Duration // overdue by less than this at start: checked at once
 	ResumeWindow  time.Duration // overdue sites at start are spread over this
+	// OnAlert, if set, is called after results that raised alerts are written, so the
+	// dispatcher sends them at once instead of at its next poll.
+	OnAlert func()
 }
 
 func (c Config) withDefaults() Config {

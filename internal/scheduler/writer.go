@@ -82,10 +82,17 @@ func (s *Scheduler) record(batch []store.CheckResult) error {
 	return nil
 }
 
+// logEvents logs each status change once, here where it is handled, and wakes the dispatcher
+// when an alert was queued.
 func (s *Scheduler) logEvents(recs []store.Recorded) {
+	alerted := false
 	for _, r := range recs {
 		if ev := r.Event; ev != nil {
 			s.log.Info("site status changed", "site_id", ev.SiteID, "from", ev.From, "to", ev.To, "reason", ev.Reason)
 		}
+		alerted = alerted || r.Alert != nil
+	}
+	if alerted && s.cfg.OnAlert != nil {
+		s.cfg.OnAlert()
 	}
 }

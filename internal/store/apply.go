@@ -6,8 +6,8 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 )
 
-// Writes is what one RecordChecks call stores: a check (and maybe an event) per result, and
-// one update per site with its state after its last result.
+// Writes is what one RecordChecks call stores: a check (and maybe an event and an alert) per
+// result, and one update per site with its state after its last result.
 type Writes struct {
 	Recorded []Recorded
 	Sites    []SiteUpdate
@@ -21,24 +21,34 @@ type SiteUpdate struct {
 	ReleaseClaim bool
 }
 
-// PlanWrites folds results, in order, into the states of their sites. states holds the current
-// state of every site that still exists; results for other sites are dropped. Both stores call
-// this inside the transaction that holds their sites' rows, so two results for one site can
-// never both flip it.
-func PlanWrites(states map[int64]monitor.State, results []CheckResult) Writes {
+// PlanWrites folds results, in order, into the states of their sites. sites holds every site
+// that still exists, with its state, name and URL; results for other sites are dropped. Both
+// stores call this inside the transaction that holds their sites' rows, so two results for one
+// site can never both flip it.
+func PlanWrites(sites map[int64]monitor.Site, results []CheckResult) Writes {
 	w := Writes{Recorded: make([]Recorded, 0, len(results))}
-	index := make(map[int64]int, len(states))
+	states := make(map[int64]monitor.State, len(sites))
+	index := make(map[int64]int, len(sites))
 	for _, r := range results {
-		st, ok := states[r.SiteID]
+		site, ok := sites[r.SiteID]
 		if !ok {
 			continue
 		}
-		next, ev := st.Apply(r.Result)
-		if ev != nil {
-			ev.SiteID = r.SiteID
+		st, seen := states[r.SiteID]
+		if !seen {
+			st = site.State()
 		}
-		states[r.SiteID] = next
-		w.Recorded = append(w.Recorded, Recorded{Check: monitor.Check{SiteID: r.SiteID, Result: r.Result}, State: next, Event: ev})
+		step := st.Apply(r.Result)
+		states[r.SiteID] = step.State
+		rec := Recorded{Check: monitor.Check{SiteID: r.SiteID, Result: r.Result}, State: step.State, Event: step.Event}
+		if rec.Event != nil {
+			rec.Event.SiteID = r.SiteID
+		}
+		if step.Alert != "" {
+			alert := monitor.NewAlert(step.Alert, site, r.Result, st)
+			rec.Alert = &alert
+		}
+		w.Recorded = append(w.Recorded, rec)
 
 		i, seen := index[r.SiteID]
 		if !seen {
@@ -47,10 +57,22 @@ func PlanWrites(states map[int64]monitor.State, results []CheckResult) Writes {
 			w.Sites = append(w.Sites, SiteUpdate{SiteID: r.SiteID})
 		}
 		u := &w.Sites[i]
-		u.State, u.Last = next, r.Result
+		u.State, u.Last = step.State, r.Result
 		u.ReleaseClaim = u.ReleaseClaim || r.Claimed
 	}
 	return w
+}
+
+// AlertSites lists the sites that raised alerts in the batch, for looking up their webhooks.
+func (w Writes) AlertSites() []int64 {
+	var ids []int64
+	for _, r := range w.Recorded {
+		if r.Alert != nil {
+			ids = append(ids, r.Alert.SiteID)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // SiteIDs lists the distinct sites the results are for, in ascending order so that

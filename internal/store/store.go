@@ -34,11 +34,41 @@ type Store interface {
 	// many sites it moved.
 	ResumeSchedule(ctx context.Context, r Resume) (int64, error)
 	// RecordChecks stores results and applies them to their sites' status in one transaction,
-	// with an event for each status change. Results for sites deleted meanwhile are dropped.
+	// with an event for each status change and, for each alert it raises, a pending
+	// notification to every webhook the site alerts (its own, or its owner's default).
+	// Results for sites deleted meanwhile are dropped.
 	RecordChecks(ctx context.Context, results []CheckResult) ([]Recorded, error)
 
 	History(ctx context.Context, owner, siteID int64, q HistoryQuery) ([]monitor.Check, error)
 	Events(ctx context.Context, owner, siteID int64, q HistoryQuery) ([]monitor.Event, error)
+
+	// SaveWebhook adds the webhook, or updates the owner's webhook with the same URL; either way
+	// it is active again afterwards, so its held notifications go out. A default webhook
+	// replaces the owner's previous default (which stays, no longer default).
+	SaveWebhook(ctx context.Context, w monitor.Webhook) (monitor.Webhook, error)
+	Webhook(ctx context.Context, owner, id int64) (monitor.Webhook, error)
+	DefaultWebhook(ctx context.Context, owner int64) (monitor.Webhook, error)
+	ListWebhooks(ctx context.Context, owner int64) ([]monitor.Webhook, error)
+	// DeleteWebhook removes the webhook with its notifications.
+	DeleteWebhook(ctx context.Context, owner, id int64) error
+
+	// ClaimAlertWebhooks leases active webhooks whose oldest pending notification is due, each to one
+	// dispatcher at a time, so every notification is sent by one process and Discord's
+	// per-webhook limits hold across processes.
+	ClaimAlertWebhooks(ctx context.Context, claim Claim) ([]monitor.Webhook, error)
+	// PendingNotifications lists a webhook's pending notifications, oldest first. A webhook's
+	// alerts go out in order: it is due when its oldest pending notification is, and then all
+	// of them are sent, so a recovery never overtakes the down alert it answers.
+	PendingNotifications(ctx context.Context, webhookID int64, limit int) ([]monitor.Notification, error)
+	// RecordDelivery writes the outcome of one attempt to send notifications to a webhook.
+	RecordDelivery(ctx context.Context, d Delivery) error
+	// ReleaseClaims ends every lease worker holds on sites and webhooks. A process calls it at
+	// start: leases under its name are left from a run that died, not from work in progress.
+	ReleaseClaims(ctx context.Context, worker string) error
+	// ReleaseWebhook ends a dispatcher's lease on a webhook.
+	ReleaseWebhook(ctx context.Context, webhookID int64, worker string) error
+	// ListNotifications lists the owner's notifications, newest first.
+	ListNotifications(ctx context.Context, owner int64, q NotificationQuery) ([]monitor.Notification, error)
 
 	Ping(ctx context.Context) error
 	Close() error
@@ -78,12 +108,49 @@ type CheckResult struct {
 	Claimed bool
 }
 
+// DeliveryOutcome is what became of one attempt to send notifications.
+type DeliveryOutcome int
+
+const (
+	// Delivered: Discord took the message; the rows are done.
+	Delivered DeliveryOutcome = iota + 1
+	// Retry: the attempt failed and counts; the rows are tried again at NextAttempt, unless they
+	// were created before GiveUpBefore, in which case they are given up.
+	Retry
+	// Postpone: not attempted (rate limited); tried again at NextAttempt, attempts unchanged.
+	Postpone
+	// Failed: Discord refused the message itself; it is not sent again.
+	Failed
+	// Disable: the webhook is gone or its token is wrong. It is disabled with Error as the reason
+	// and its rows are held, untouched, until the user sets it again.
+	Disable
+)
+
+// Delivery is the outcome of one attempt to send the notifications IDs to a webhook.
+type Delivery struct {
+	WebhookID    int64
+	IDs          []int64
+	Outcome      DeliveryOutcome
+	At           time.Time
+	Error        string
+	NextAttempt  time.Time
+	GiveUpBefore time.Time
+}
+
+// NotificationQuery pages through notifications, newest first.
+type NotificationQuery struct {
+	Limit    int
+	BeforeID int64 // exclusive; 0 does not bound
+	State    monitor.NotificationState
+}
+
 // Recorded is what recording one result did. Its Check has no ID: batches are written without
 // reading ids back.
 type Recorded struct {
 	Check monitor.Check
 	State monitor.State  // the site's state after this result
 	Event *monitor.Event // set when the status changed
+	Alert *monitor.Alert // set when the result raised an alert
 }
 
 // HistoryQuery pages through a site's checks or events, newest first. Zero times do not bound.

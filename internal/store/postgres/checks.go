@@ -13,25 +13,28 @@ import (
 )
 
 // RecordChecks costs a fixed number of round trips per batch: lock the sites, COPY the checks,
-// update the sites from arrays, insert the (rare) events.
+// update the sites from arrays, insert the (rare) events and alerts.
 func (s *Store) RecordChecks(ctx context.Context, results []store.CheckResult) ([]store.Recorded, error) {
 	if len(results) == 0 {
 		return nil, nil
 	}
 	var w store.Writes
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		states, err := lockStates(ctx, tx, store.SiteIDs(results))
+		sites, err := lockSites(ctx, tx, store.SiteIDs(results))
 		if err != nil {
 			return err
 		}
-		w = store.PlanWrites(states, results)
+		w = store.PlanWrites(sites, results)
 		if err := copyChecks(ctx, tx, w.Recorded); err != nil {
 			return err
 		}
 		if err := updateSites(ctx, tx, w.Sites); err != nil {
 			return err
 		}
-		return insertEvents(ctx, tx, w.Recorded)
+		if err := insertEvents(ctx, tx, w.Recorded); err != nil {
+			return err
+		}
+		return enqueueAlerts(ctx, tx, w)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("record checks: %w", err)
@@ -39,28 +42,23 @@ func (s *Store) RecordChecks(ctx context.Context, results []store.CheckResult) (
 	return w.Recorded, nil
 }
 
-// lockStates reads the sites' states and locks their rows, in id order, until the transaction ends.
-func lockStates(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]monitor.State, error) {
-	const q = `SELECT id, status, consecutive_failures, consecutive_successes, last_status_change
-		FROM sites WHERE id = ANY($1) ORDER BY id FOR UPDATE`
+// lockSites reads what the status rules and alerts need of each site and locks the rows, in id
+// order, until the transaction ends.
+func lockSites(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]monitor.Site, error) {
+	const q = `SELECT ` + siteColumns + ` FROM sites WHERE id = ANY($1) ORDER BY id FOR UPDATE`
 	rows, err := tx.Query(ctx, q, ids)
 	if err != nil {
 		return nil, fmt.Errorf("lock sites: %w", err)
 	}
-	defer rows.Close()
-	states := make(map[int64]monitor.State, len(ids))
-	for rows.Next() {
-		var (
-			id int64
-			st monitor.State
-		)
-		if err := rows.Scan(&id, &st.Status, &st.ConsecutiveFailures, &st.ConsecutiveSuccesses, &st.LastStatusChange); err != nil {
-			return nil, fmt.Errorf("scan site state: %w", err)
-		}
-		st.LastStatusChange = utcPtr(st.LastStatusChange)
-		states[id] = st
+	sites, err := collectSites(rows)
+	if err != nil {
+		return nil, err
 	}
-	return states, rows.Err()
+	byID := make(map[int64]monitor.Site, len(sites))
+	for _, site := range sites {
+		byID[site.ID] = site
+	}
+	return byID, nil
 }
 
 func copyChecks(ctx context.Context, tx pgx.Tx, recs []store.Recorded) error {
@@ -83,24 +81,24 @@ func updateSites(ctx context.Context, tx pgx.Tx, updates []store.SiteUpdate) err
 		statuses, errs      = make([]string, n), make([]string, n)
 		codes, fails, succs = make([]int32, n), make([]int32, n), make([]int32, n)
 		checked             = make([]time.Time, n)
-		changed             = make([]*time.Time, n)
+		changed, alerted    = make([]*time.Time, n), make([]*time.Time, n)
 		release             = make([]bool, n)
 	)
 	for i, u := range updates {
 		ids[i], statuses[i], codes[i], respMS[i], errs[i] = u.SiteID, string(u.State.Status), int32(u.Last.StatusCode), u.Last.ResponseTimeMS(), u.Last.Error
-		checked[i], changed[i] = u.Last.CheckedAt, u.State.LastStatusChange
+		checked[i], changed[i], alerted[i] = u.Last.CheckedAt, u.State.LastStatusChange, u.State.LastAlertAt
 		fails[i], succs[i], release[i] = int32(u.State.ConsecutiveFailures), int32(u.State.ConsecutiveSuccesses), u.ReleaseClaim
 	}
 	const q = `UPDATE sites SET status = v.status, status_code = v.code, response_time_ms = v.resp_ms,
-			last_error = v.err, last_checked = v.checked, last_status_change = v.changed,
+			last_error = v.err, last_checked = v.checked, last_status_change = v.changed, last_alert_at = v.alerted,
 			consecutive_failures = v.fails, consecutive_successes = v.succs,
 			claimed_by = CASE WHEN v.release THEN NULL ELSE claimed_by END,
 			claimed_until = CASE WHEN v.release THEN NULL ELSE claimed_until END
 		FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::timestamptz[],
-			$7::timestamptz[], $8::int[], $9::int[], $10::bool[])
-			AS v(id, status, code, resp_ms, err, checked, changed, fails, succs, release)
+			$7::timestamptz[], $8::timestamptz[], $9::int[], $10::int[], $11::bool[])
+			AS v(id, status, code, resp_ms, err, checked, changed, alerted, fails, succs, release)
 		WHERE sites.id = v.id`
-	if _, err := tx.Exec(ctx, q, ids, statuses, codes, respMS, errs, checked, changed, fails, succs, release); err != nil {
+	if _, err := tx.Exec(ctx, q, ids, statuses, codes, respMS, errs, checked, changed, alerted, fails, succs, release); err != nil {
 		return fmt.Errorf("update site states: %w", err)
 	}
 	return nil

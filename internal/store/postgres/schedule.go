@@ -24,18 +24,13 @@ func (s *Store) ClaimDueSites(ctx context.Context, c store.Claim) ([]monitor.Sit
 			next_check_at = next_check_at + make_interval(secs => check_interval_seconds
 				* (floor(extract(epoch FROM $2 - next_check_at) / check_interval_seconds) + 1))
 		FROM due WHERE sites.id = due.id
-		RETURNING ` + qualified
+		RETURNING ` + siteColumns
 	rows, err := s.pool.Query(ctx, q, c.Worker, c.Now, c.LeaseMargin, c.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim due sites: %w", err)
 	}
 	return collectSites(rows)
 }
-
-// qualified is siteColumns for an UPDATE … FROM, where "id" alone would be ambiguous.
-const qualified = `sites.id, owner_id, name, url, check_interval_seconds, timeout_seconds, expected_status_code,
-	paused, status, status_code, response_time_ms, last_error, last_checked, last_status_change,
-	consecutive_failures, consecutive_successes, next_check_at, created_at`
 
 func (s *Store) ResumeSchedule(ctx context.Context, r store.Resume) (int64, error) {
 	// The new time keeps the site's phase: now + ((next_check_at - now) mod w), with w its

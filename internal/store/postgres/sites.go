@@ -11,35 +11,60 @@ import (
 	"github.com/tocsin/tocsin/internal/store"
 )
 
-const siteColumns = `id, owner_id, name, url, check_interval_seconds, timeout_seconds, expected_status_code,
-	paused, status, status_code, response_time_ms, last_error, last_checked, last_status_change,
-	consecutive_failures, consecutive_successes, next_check_at, created_at`
+const siteColumns = `sites.id, owner_id, name, url, check_interval_seconds, timeout_seconds, expected_status_code,
+	paused, failure_threshold, resend_interval_minutes, status, status_code, response_time_ms, last_error,
+	last_checked, last_status_change, last_alert_at, consecutive_failures, consecutive_successes,
+	next_check_at, created_at`
 
 func scanSite(row pgx.Row) (monitor.Site, error) {
 	var s monitor.Site
 	err := row.Scan(&s.ID, &s.OwnerID, &s.Name, &s.URL, &s.CheckIntervalSeconds, &s.TimeoutSeconds,
-		&s.ExpectedStatusCode, &s.Paused, &s.Status, &s.StatusCode, &s.ResponseTimeMS, &s.LastError,
-		&s.LastChecked, &s.LastStatusChange, &s.ConsecutiveFailures, &s.ConsecutiveSuccesses,
-		&s.NextCheckAt, &s.CreatedAt)
+		&s.ExpectedStatusCode, &s.Paused, &s.FailureThreshold, &s.ResendIntervalMinutes, &s.Status,
+		&s.StatusCode, &s.ResponseTimeMS, &s.LastError, &s.LastChecked, &s.LastStatusChange, &s.LastAlertAt,
+		&s.ConsecutiveFailures, &s.ConsecutiveSuccesses, &s.NextCheckAt, &s.CreatedAt)
 	if err != nil {
 		return monitor.Site{}, err
 	}
 	s.NextCheckAt, s.CreatedAt = s.NextCheckAt.UTC(), s.CreatedAt.UTC()
-	s.LastChecked, s.LastStatusChange = utcPtr(s.LastChecked), utcPtr(s.LastStatusChange)
+	s.LastChecked, s.LastStatusChange, s.LastAlertAt = utcPtr(s.LastChecked), utcPtr(s.LastStatusChange), utcPtr(s.LastAlertAt)
 	return s, nil
 }
 
 func (s *Store) CreateSite(ctx context.Context, site monitor.Site) (monitor.Site, error) {
 	const q = `INSERT INTO sites (owner_id, name, url, check_interval_seconds, timeout_seconds,
-		expected_status_code, paused, status, next_check_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)
+		expected_status_code, paused, failure_threshold, resend_interval_minutes, status, next_check_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11)
 		RETURNING ` + siteColumns
-	created, err := scanSite(s.pool.QueryRow(ctx, q, site.OwnerID, site.Name, site.URL, site.CheckIntervalSeconds,
-		site.TimeoutSeconds, site.ExpectedStatusCode, site.Paused, site.NextCheckAt, site.CreatedAt))
+	var created monitor.Site
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		created, err = scanSite(tx.QueryRow(ctx, q, site.OwnerID, site.Name, site.URL, site.CheckIntervalSeconds,
+			site.TimeoutSeconds, site.ExpectedStatusCode, site.Paused, site.FailureThreshold, site.ResendIntervalMinutes,
+			site.NextCheckAt, site.CreatedAt))
+		if err != nil {
+			return err
+		}
+		created.WebhookIDs = site.WebhookIDs
+		return writeSiteWebhooks(ctx, tx, created.ID, site.WebhookIDs)
+	})
 	if err != nil {
 		return monitor.Site{}, fmt.Errorf("create site: %w", err)
 	}
 	return created, nil
+}
+
+func writeSiteWebhooks(ctx context.Context, tx pgx.Tx, siteID int64, webhookIDs []int64) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM site_webhooks WHERE site_id = $1`, siteID); err != nil {
+		return err
+	}
+	if len(webhookIDs) == 0 {
+		return nil
+	}
+	const q = `INSERT INTO site_webhooks (site_id, webhook_id) SELECT $1, unnest($2::bigint[])`
+	if _, err := tx.Exec(ctx, q, siteID, webhookIDs); err != nil {
+		return fmt.Errorf("link webhooks: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) Site(ctx context.Context, owner, id int64) (monitor.Site, error) {
@@ -51,7 +76,9 @@ func (s *Store) Site(ctx context.Context, owner, id int64) (monitor.Site, error)
 	if err != nil {
 		return monitor.Site{}, fmt.Errorf("get site %d: %w", id, err)
 	}
-	return site, nil
+	links, err := s.siteWebhooks(ctx, `SELECT site_id, webhook_id FROM site_webhooks WHERE site_id = $1 ORDER BY webhook_id`, id)
+	site.WebhookIDs = links[id]
+	return site, err
 }
 
 func (s *Store) ListSites(ctx context.Context, owner int64, f store.SiteFilter) ([]monitor.Site, error) {
@@ -61,7 +88,34 @@ func (s *Store) ListSites(ctx context.Context, owner int64, f store.SiteFilter) 
 	if err != nil {
 		return nil, fmt.Errorf("list sites: %w", err)
 	}
-	return collectSites(rows)
+	sites, err := collectSites(rows)
+	if err != nil {
+		return nil, err
+	}
+	links, err := s.siteWebhooks(ctx, `SELECT sw.site_id, sw.webhook_id FROM site_webhooks sw
+		JOIN sites ON sites.id = sw.site_id WHERE sites.owner_id = $1 ORDER BY sw.webhook_id`, owner)
+	for i := range sites {
+		sites[i].WebhookIDs = links[sites[i].ID]
+	}
+	return sites, err
+}
+
+// siteWebhooks runs a query of (site_id, webhook_id) pairs and groups the webhooks by site.
+func (s *Store) siteWebhooks(ctx context.Context, q string, args ...any) (map[int64][]int64, error) {
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("site webhooks: %w", err)
+	}
+	defer rows.Close()
+	links := map[int64][]int64{}
+	for rows.Next() {
+		var site, webhook int64
+		if err := rows.Scan(&site, &webhook); err != nil {
+			return nil, fmt.Errorf("site webhooks: %w", err)
+		}
+		links[site] = append(links[site], webhook)
+	}
+	return links, rows.Err()
 }
 
 func collectSites(rows pgx.Rows) ([]monitor.Site, error) {
@@ -77,11 +131,22 @@ func collectSites(rows pgx.Rows) ([]monitor.Site, error) {
 
 func (s *Store) UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error) {
 	const q = `UPDATE sites SET name = $1, url = $2, check_interval_seconds = $3, timeout_seconds = $4,
-		expected_status_code = $5, paused = $6, next_check_at = CASE WHEN $7 THEN $8 ELSE next_check_at END
-		WHERE id = $9 AND owner_id = $10
+		expected_status_code = $5, paused = $6, failure_threshold = $7, resend_interval_minutes = $8,
+		next_check_at = CASE WHEN $9 THEN $10 ELSE next_check_at END
+		WHERE id = $11 AND owner_id = $12
 		RETURNING ` + siteColumns
-	updated, err := scanSite(s.pool.QueryRow(ctx, q, site.Name, site.URL, site.CheckIntervalSeconds, site.TimeoutSeconds,
-		site.ExpectedStatusCode, site.Paused, reschedule, site.NextCheckAt, site.ID, site.OwnerID))
+	var updated monitor.Site
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		updated, err = scanSite(tx.QueryRow(ctx, q, site.Name, site.URL, site.CheckIntervalSeconds, site.TimeoutSeconds,
+			site.ExpectedStatusCode, site.Paused, site.FailureThreshold, site.ResendIntervalMinutes,
+			reschedule, site.NextCheckAt, site.ID, site.OwnerID))
+		if err != nil {
+			return err
+		}
+		updated.WebhookIDs = site.WebhookIDs
+		return writeSiteWebhooks(ctx, tx, site.ID, site.WebhookIDs)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return monitor.Site{}, store.ErrNotFound
 	}

@@ -14,54 +14,51 @@ func (s *Store) RecordChecks(ctx context.Context, results []store.CheckResult) (
 	if len(results) == 0 {
 		return nil, nil
 	}
-	tx, err := s.write.BeginTx(ctx, nil)
+	var w store.Writes
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		sites, err := loadSites(ctx, tx, store.SiteIDs(results))
+		if err != nil {
+			return err
+		}
+		w = store.PlanWrites(sites, results)
+		if err := insertChecks(ctx, tx, w.Recorded); err != nil {
+			return err
+		}
+		if err := updateSites(ctx, tx, w.Sites); err != nil {
+			return err
+		}
+		if err := insertEvents(ctx, tx, w.Recorded); err != nil {
+			return err
+		}
+		return enqueueAlerts(ctx, tx, w)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("record checks: %w", err)
-	}
-	defer tx.Rollback()
-	states, err := loadStates(ctx, tx, store.SiteIDs(results))
-	if err != nil {
-		return nil, err
-	}
-	w := store.PlanWrites(states, results)
-	if err := insertChecks(ctx, tx, w.Recorded); err != nil {
-		return nil, err
-	}
-	if err := updateSites(ctx, tx, w.Sites); err != nil {
-		return nil, err
-	}
-	if err := insertEvents(ctx, tx, w.Recorded); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("record checks: commit: %w", err)
 	}
 	return w.Recorded, nil
 }
 
-func loadStates(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]monitor.State, error) {
-	list, _ := json.Marshal(ids)
-	const q = `SELECT id, status, consecutive_failures, consecutive_successes, last_status_change
-		FROM sites WHERE id IN (SELECT value FROM json_each(?))`
-	rows, err := tx.QueryContext(ctx, q, string(list))
+// loadSites reads what the status rules and alerts need of each site.
+func loadSites(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]monitor.Site, error) {
+	const q = `SELECT ` + siteColumns + ` FROM sites WHERE id IN (SELECT value FROM json_each(?))`
+	rows, err := tx.QueryContext(ctx, q, jsonList(ids))
 	if err != nil {
-		return nil, fmt.Errorf("load site states: %w", err)
+		return nil, fmt.Errorf("load sites: %w", err)
 	}
-	defer rows.Close()
-	states := make(map[int64]monitor.State, len(ids))
-	for rows.Next() {
-		var (
-			id     int64
-			st     monitor.State
-			change sql.NullInt64
-		)
-		if err := rows.Scan(&id, &st.Status, &st.ConsecutiveFailures, &st.ConsecutiveSuccesses, &change); err != nil {
-			return nil, fmt.Errorf("scan site state: %w", err)
-		}
-		st.LastStatusChange = timePtr(change)
-		states[id] = st
+	sites, err := collectSites(rows)
+	if err != nil {
+		return nil, err
 	}
-	return states, rows.Err()
+	byID := make(map[int64]monitor.Site, len(sites))
+	for _, site := range sites {
+		byID[site.ID] = site
+	}
+	return byID, nil
+}
+
+func jsonList(ids []int64) string {
+	b, _ := json.Marshal(ids)
+	return string(b)
 }
 
 func insertChecks(ctx context.Context, tx *sql.Tx, recs []store.Recorded) error {
@@ -82,7 +79,8 @@ func insertChecks(ctx context.Context, tx *sql.Tx, recs []store.Recorded) error 
 
 func updateSites(ctx context.Context, tx *sql.Tx, updates []store.SiteUpdate) error {
 	stmt, err := tx.PrepareContext(ctx, `UPDATE sites SET status = ?, status_code = ?, response_time_ms = ?,
-		last_error = ?, last_checked = ?, last_status_change = ?, consecutive_failures = ?, consecutive_successes = ?,
+		last_error = ?, last_checked = ?, last_status_change = ?, last_alert_at = ?,
+		consecutive_failures = ?, consecutive_successes = ?,
 		claimed_by = CASE WHEN ? THEN NULL ELSE claimed_by END,
 		claimed_until = CASE WHEN ? THEN NULL ELSE claimed_until END
 		WHERE id = ?`)
@@ -92,7 +90,7 @@ func updateSites(ctx context.Context, tx *sql.Tx, updates []store.SiteUpdate) er
 	defer stmt.Close()
 	for _, u := range updates {
 		_, err := stmt.ExecContext(ctx, u.State.Status, u.Last.StatusCode, u.Last.ResponseTimeMS(), u.Last.Error,
-			micros(u.Last.CheckedAt), nullMicros(u.State.LastStatusChange), u.State.ConsecutiveFailures,
+			micros(u.Last.CheckedAt), nullMicros(u.State.LastStatusChange), nullMicros(u.State.LastAlertAt), u.State.ConsecutiveFailures,
 			u.State.ConsecutiveSuccesses, u.ReleaseClaim, u.ReleaseClaim, u.SiteID)
 		if err != nil {
 			return fmt.Errorf("update state of site %d: %w", u.SiteID, err)

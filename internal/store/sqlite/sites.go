@@ -11,44 +11,67 @@ import (
 )
 
 const siteColumns = `id, owner_id, name, url, check_interval_seconds, timeout_seconds, expected_status_code,
-	paused, status, status_code, response_time_ms, last_error, last_checked, last_status_change,
-	consecutive_failures, consecutive_successes, next_check_at, created_at`
+	paused, failure_threshold, resend_interval_minutes, status, status_code, response_time_ms, last_error,
+	last_checked, last_status_change, last_alert_at, consecutive_failures, consecutive_successes,
+	next_check_at, created_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanSite(row scanner) (monitor.Site, error) {
 	var (
-		s                       monitor.Site
-		responseTime            sql.NullInt64
-		lastChecked, lastChange sql.NullInt64
-		nextCheck, created      int64
+		s                                  monitor.Site
+		responseTime                       sql.NullInt64
+		lastChecked, lastChange, lastAlert sql.NullInt64
+		nextCheck, created                 int64
 	)
 	err := row.Scan(&s.ID, &s.OwnerID, &s.Name, &s.URL, &s.CheckIntervalSeconds, &s.TimeoutSeconds,
-		&s.ExpectedStatusCode, &s.Paused, &s.Status, &s.StatusCode, &responseTime, &s.LastError,
-		&lastChecked, &lastChange, &s.ConsecutiveFailures, &s.ConsecutiveSuccesses, &nextCheck, &created)
+		&s.ExpectedStatusCode, &s.Paused, &s.FailureThreshold, &s.ResendIntervalMinutes, &s.Status,
+		&s.StatusCode, &responseTime, &s.LastError, &lastChecked, &lastChange, &lastAlert,
+		&s.ConsecutiveFailures, &s.ConsecutiveSuccesses, &nextCheck, &created)
 	if err != nil {
 		return monitor.Site{}, err
 	}
 	if responseTime.Valid {
 		s.ResponseTimeMS = &responseTime.Int64
 	}
-	s.LastChecked, s.LastStatusChange = timePtr(lastChecked), timePtr(lastChange)
+	s.LastChecked, s.LastStatusChange, s.LastAlertAt = timePtr(lastChecked), timePtr(lastChange), timePtr(lastAlert)
 	s.NextCheckAt, s.CreatedAt = fromMicros(nextCheck), fromMicros(created)
 	return s, nil
 }
 
 func (s *Store) CreateSite(ctx context.Context, site monitor.Site) (monitor.Site, error) {
 	const q = `INSERT INTO sites (owner_id, name, url, check_interval_seconds, timeout_seconds,
-		expected_status_code, paused, status, next_check_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+		expected_status_code, paused, failure_threshold, resend_interval_minutes, status, next_check_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
 		RETURNING ` + siteColumns
-	row := s.write.QueryRowContext(ctx, q, site.OwnerID, site.Name, site.URL, site.CheckIntervalSeconds,
-		site.TimeoutSeconds, site.ExpectedStatusCode, site.Paused, micros(site.NextCheckAt), micros(site.CreatedAt))
-	created, err := scanSite(row)
+	var created monitor.Site
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		created, err = scanSite(tx.QueryRowContext(ctx, q, site.OwnerID, site.Name, site.URL, site.CheckIntervalSeconds,
+			site.TimeoutSeconds, site.ExpectedStatusCode, site.Paused, site.FailureThreshold, site.ResendIntervalMinutes,
+			micros(site.NextCheckAt), micros(site.CreatedAt)))
+		if err != nil {
+			return err
+		}
+		created.WebhookIDs = site.WebhookIDs
+		return writeSiteWebhooks(ctx, tx, created.ID, site.WebhookIDs)
+	})
 	if err != nil {
 		return monitor.Site{}, fmt.Errorf("create site: %w", err)
 	}
 	return created, nil
+}
+
+func writeSiteWebhooks(ctx context.Context, tx *sql.Tx, siteID int64, webhookIDs []int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM site_webhooks WHERE site_id = ?`, siteID); err != nil {
+		return err
+	}
+	for _, id := range webhookIDs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO site_webhooks (site_id, webhook_id) VALUES (?, ?)`, siteID, id); err != nil {
+			return fmt.Errorf("link webhook %d: %w", id, err)
+		}
+	}
+	return nil
 }
 
 func (s *Store) Site(ctx context.Context, owner, id int64) (monitor.Site, error) {
@@ -60,7 +83,9 @@ func (s *Store) Site(ctx context.Context, owner, id int64) (monitor.Site, error)
 	if err != nil {
 		return monitor.Site{}, fmt.Errorf("get site %d: %w", id, err)
 	}
-	return site, nil
+	links, err := s.siteWebhooks(ctx, `SELECT site_id, webhook_id FROM site_webhooks WHERE site_id = ? ORDER BY webhook_id`, id)
+	site.WebhookIDs = links[id]
+	return site, err
 }
 
 func (s *Store) ListSites(ctx context.Context, owner int64, f store.SiteFilter) ([]monitor.Site, error) {
@@ -70,7 +95,34 @@ func (s *Store) ListSites(ctx context.Context, owner int64, f store.SiteFilter) 
 	if err != nil {
 		return nil, fmt.Errorf("list sites: %w", err)
 	}
-	return collectSites(rows)
+	sites, err := collectSites(rows)
+	if err != nil {
+		return nil, err
+	}
+	links, err := s.siteWebhooks(ctx, `SELECT sw.site_id, sw.webhook_id FROM site_webhooks sw
+		JOIN sites ON sites.id = sw.site_id WHERE sites.owner_id = ? ORDER BY sw.webhook_id`, owner)
+	for i := range sites {
+		sites[i].WebhookIDs = links[sites[i].ID]
+	}
+	return sites, err
+}
+
+// siteWebhooks runs a query of (site_id, webhook_id) pairs and groups the webhooks by site.
+func (s *Store) siteWebhooks(ctx context.Context, q string, args ...any) (map[int64][]int64, error) {
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("site webhooks: %w", err)
+	}
+	defer rows.Close()
+	links := map[int64][]int64{}
+	for rows.Next() {
+		var site, webhook int64
+		if err := rows.Scan(&site, &webhook); err != nil {
+			return nil, fmt.Errorf("site webhooks: %w", err)
+		}
+		links[site] = append(links[site], webhook)
+	}
+	return links, rows.Err()
 }
 
 func collectSites(rows *sql.Rows) ([]monitor.Site, error) {
@@ -88,12 +140,22 @@ func collectSites(rows *sql.Rows) ([]monitor.Site, error) {
 
 func (s *Store) UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error) {
 	const q = `UPDATE sites SET name = ?, url = ?, check_interval_seconds = ?, timeout_seconds = ?,
-		expected_status_code = ?, paused = ?, next_check_at = CASE WHEN ? THEN ? ELSE next_check_at END
+		expected_status_code = ?, paused = ?, failure_threshold = ?, resend_interval_minutes = ?,
+		next_check_at = CASE WHEN ? THEN ? ELSE next_check_at END
 		WHERE id = ? AND owner_id = ?
 		RETURNING ` + siteColumns
-	row := s.write.QueryRowContext(ctx, q, site.Name, site.URL, site.CheckIntervalSeconds, site.TimeoutSeconds,
-		site.ExpectedStatusCode, site.Paused, reschedule, micros(site.NextCheckAt), site.ID, site.OwnerID)
-	updated, err := scanSite(row)
+	var updated monitor.Site
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		updated, err = scanSite(tx.QueryRowContext(ctx, q, site.Name, site.URL, site.CheckIntervalSeconds, site.TimeoutSeconds,
+			site.ExpectedStatusCode, site.Paused, site.FailureThreshold, site.ResendIntervalMinutes,
+			reschedule, micros(site.NextCheckAt), site.ID, site.OwnerID))
+		if err != nil {
+			return err
+		}
+		updated.WebhookIDs = site.WebhookIDs
+		return writeSiteWebhooks(ctx, tx, site.ID, site.WebhookIDs)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return monitor.Site{}, store.ErrNotFound
 	}
@@ -112,4 +174,17 @@ func (s *Store) DeleteSite(ctx context.Context, owner, id int64) error {
 		return store.ErrNotFound
 	}
 	return nil
+}
+
+// inTx runs fn in a write transaction, committing when it returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

@@ -40,6 +40,18 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"HistoryPagesNewestFirst", testHistoryPagesNewestFirst},
 		{"EventsNewestFirst", testEventsNewestFirst},
 		{"ResumeSpreadsOverdueSites", testResumeSpreadsOverdueSites},
+		{"WebhooksUpsertByURLAndKeepOneDefault", testWebhooksUpsertByURLAndKeepOneDefault},
+		{"WebhooksBelongToTheirOwner", testWebhooksBelongToTheirOwner},
+		{"SiteWebhookLinksRoundTrip", testSiteWebhookLinksRoundTrip},
+		{"AlertsAreQueuedWithTheStatusChange", testAlertsAreQueuedWithTheStatusChange},
+		{"AlertsGoToTheSitesOwnWebhooks", testAlertsGoToTheSitesOwnWebhooks},
+		{"RemindersWhileDown", testRemindersWhileDown},
+		{"ClaimAlertWebhooksLeasesDueOnes", testClaimAlertWebhooksLeasesDueOnes},
+		{"ConcurrentDispatchersNeverShareAWebhook", testConcurrentDispatchersNeverShareAWebhook},
+		{"DeliveryOutcomes", testDeliveryOutcomes},
+		{"DisabledWebhookHoldsItsAlertsUntilSetAgain", testDisabledWebhookHoldsItsAlertsUntilSetAgain},
+		{"NotificationsListNewestFirst", testNotificationsListNewestFirst},
+		{"ReleaseClaimsFreesADeadRunsLeases", testReleaseClaimsFreesADeadRunsLeases},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)
@@ -57,7 +69,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 func newSite(owner int64, name string, interval int, next time.Time) monitor.Site {
 	return monitor.Site{
 		OwnerID: owner, Name: name, URL: "http://127.0.0.1:1/" + name,
-		CheckIntervalSeconds: interval, TimeoutSeconds: min(interval, 5), ExpectedStatusCode: 200,
+		CheckIntervalSeconds: interval, TimeoutSeconds: min(interval, 5), ExpectedStatusCode: 200, FailureThreshold: 1,
 		NextCheckAt: next, CreatedAt: t0,
 	}
 }

@@ -1,0 +1,117 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/notify/discord"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+// notificationView is one alert's delivery to one webhook.
+type notificationView struct {
+	ID    int64 `json:"id"`
+	Event struct {
+		ID             *int64     `json:"id"`
+		Kind           string     `json:"kind"`
+		At             time.Time  `json:"at"`
+		StatusCode     *int       `json:"status_code"`
+		Error          *string    `json:"error"`
+		ResponseTimeMS int64      `json:"response_time_ms"`
+		DownSince      *time.Time `json:"down_since"`
+	} `json:"event"`
+	Site struct {
+		ID   *int64 `json:"id"` // null once the site is deleted
+		Name string `json:"name"`
+		URL  string `json:"url"`
+	} `json:"site"`
+	Webhook struct {
+		ID  int64  `json:"id"`
+		URL string `json:"url"`
+	} `json:"webhook"`
+	State         string     `json:"state"`
+	Attempts      int        `json:"attempts"`
+	LastError     *string    `json:"last_error"`
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+	CreatedAt     time.Time  `json:"created_at"`
+	DeliveredAt   *time.Time `json:"delivered_at"`
+}
+
+func viewNotification(n monitor.Notification, webhookURL string) notificationView {
+	var v notificationView
+	v.ID, v.State, v.Attempts, v.LastError, v.CreatedAt, v.DeliveredAt =
+		n.ID, string(n.State), n.Attempts, nonEmpty(n.LastError), n.CreatedAt, n.DeliveredAt
+	if n.State == monitor.NotificationPending {
+		next := n.NextAttemptAt
+		v.NextAttemptAt = &next
+	}
+	a := n.Alert
+	v.Event.ID, v.Event.Kind, v.Event.At, v.Event.StatusCode, v.Event.Error, v.Event.ResponseTimeMS, v.Event.DownSince =
+		n.EventID, string(a.Kind), a.At, nonZero(a.StatusCode), nonEmpty(a.Error), a.ResponseTimeMS, a.DownSince
+	if n.SiteID != 0 {
+		id := n.SiteID
+		v.Site.ID = &id
+	}
+	v.Site.Name, v.Site.URL = a.SiteName, a.URL
+	v.Webhook.ID, v.Webhook.URL = n.WebhookID, discord.Mask(webhookURL)
+	return v
+}
+
+type notificationsPage struct {
+	Notifications []notificationView `json:"notifications"`
+	NextBefore    *int64             `json:"next_before"`
+}
+
+func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request) {
+	params := r.URL.Query()
+	q := store.NotificationQuery{Limit: defaultHistoryLimit}
+	if raw := params.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxHistoryLimit {
+			h.fail(w, r, badField("limit", "limit must be a whole number from 1 to 1000"))
+			return
+		}
+		q.Limit = n
+	}
+	if raw := params.Get("before"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id < 1 {
+			h.fail(w, r, badField("before", "before must be a notification id (the next_before of the previous page)"))
+			return
+		}
+		q.BeforeID = id
+	}
+	if raw := params.Get("state"); raw != "" {
+		switch st := monitor.NotificationState(raw); st {
+		case monitor.NotificationPending, monitor.NotificationDelivered, monitor.NotificationFailed, monitor.NotificationGivenUp:
+			q.State = st
+		default:
+			h.fail(w, r, badField("state", "state must be one of pending, delivered, failed, given_up"))
+			return
+		}
+	}
+	rows, err := h.store.ListNotifications(r.Context(), owner(r), q)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	hooks, err := h.store.ListWebhooks(r.Context(), owner(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	urls := make(map[int64]string, len(hooks))
+	for _, hook := range hooks {
+		urls[hook.ID] = hook.URL
+	}
+	page := notificationsPage{Notifications: make([]notificationView, len(rows))}
+	for i, n := range rows {
+		page.Notifications[i] = viewNotification(n, urls[n.WebhookID])
+	}
+	if len(rows) == q.Limit {
+		page.NextBefore = &rows[len(rows)-1].ID
+	}
+	h.ok(w, http.StatusOK, page)
+}

@@ -1,0 +1,136 @@
+// Package notify delivers alerts from the outbox to Discord: it leases webhooks that have
+// notifications due, packs their alerts into as few messages as Discord allows, sends them at a
+// pace Discord accepts, and records each outcome, retrying what failed.
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/notify/discord"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+// Sender posts a message to a webhook; discord.Client is one.
+type Sender interface {
+	Execute(ctx context.Context, webhookURL string, msg discord.Message) discord.Response
+}
+
+// Config tunes the dispatcher; zero fields take the defaults in withDefaults.
+type Config struct {
+	Worker        string        // names this process in webhook leases
+	PollInterval  time.Duration // how often retries that fell due are looked for
+	Lease         time.Duration // how long a webhook is held by one dispatcher at most
+	MaxRows       int           // notifications sent to one webhook per round
+	Parallel      int           // webhooks served at once
+	BackoffBase   time.Duration // first retry after a failure, before jitter
+	BackoffMax    time.Duration // longest wait between retries
+	GiveUpAfter   time.Duration // a notification older than this is given up at its next failure
+	MaxInlineWait time.Duration // rate-limit waits up to this are slept; longer ones are rescheduled
+	Pace          Pace
+}
+
+// Pace keeps requests well under Discord's limits (5 per 2 s per webhook, 30 per minute per
+// channel): a token bucket per webhook and one per channel.
+type Pace struct {
+	WebhookEvery time.Duration
+	WebhookBurst int
+	ChannelEvery time.Duration
+	ChannelBurst int
+}
+
+func (c Config) withDefaults() Config {
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&c.PollInterval, time.Second)
+	def(&c.Lease, time.Minute)
+	def(&c.BackoffBase, 2*time.Second)
+	def(&c.BackoffMax, 2*time.Minute)
+	def(&c.GiveUpAfter, 24*time.Hour)
+	def(&c.MaxInlineWait, 5*time.Second)
+	def(&c.Pace.WebhookEvery, time.Second)
+	def(&c.Pace.ChannelEvery, 3*time.Second)
+	if c.Pace.WebhookBurst <= 0 {
+		c.Pace.WebhookBurst = 2
+	}
+	if c.Pace.ChannelBurst <= 0 {
+		c.Pace.ChannelBurst = 5
+	}
+	if c.MaxRows <= 0 {
+		c.MaxRows = 200
+	}
+	if c.Parallel <= 0 {
+		c.Parallel = 8
+	}
+	if c.Worker == "" {
+		c.Worker = "tocsin"
+	}
+	return c
+}
+
+// Dispatcher delivers the outbox. Build it with New, start it with Run.
+type Dispatcher struct {
+	store  store.Store
+	sender Sender
+	now    func() time.Time
+	log    *slog.Logger
+	cfg    Config
+	pace   *pacer
+	wake   chan struct{}
+}
+
+// New builds a dispatcher; now is the clock written into the outbox.
+func New(st store.Store, sender Sender, now func() time.Time, log *slog.Logger, cfg Config) *Dispatcher {
+	cfg = cfg.withDefaults()
+	return &Dispatcher{store: st, sender: sender, now: now, log: log, cfg: cfg, pace: newPacer(cfg.Pace), wake: make(chan struct{}, 1)}
+}
+
+// Wake asks for a round at once: new alerts go out within moments of being recorded.
+func (d *Dispatcher) Wake() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx is cancelled. Rows it has not finished stay in the outbox, and their
+// webhook's lease runs out, so another dispatcher (or this one, restarted) sends them.
+func (d *Dispatcher) Run(ctx context.Context) {
+	ticker := time.NewTicker(d.cfg.PollInterval)
+	defer ticker.Stop()
+	for {
+		d.round(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		case <-d.wake:
+		}
+	}
+}
+
+// round serves every webhook that has notifications due, a few at a time.
+func (d *Dispatcher) round(ctx context.Context) {
+	for ctx.Err() == nil {
+		hooks, err := d.store.ClaimAlertWebhooks(ctx, store.Claim{Worker: d.cfg.Worker, Now: d.now(), Limit: d.cfg.Parallel, LeaseMargin: d.cfg.Lease})
+		if err != nil {
+			if ctx.Err() == nil {
+				d.log.Error("claim webhooks with alerts due", "err", err)
+			}
+			return
+		}
+		var wg sync.WaitGroup
+		for _, hook := range hooks {
+			wg.Go(func() { d.serve(ctx, hook) })
+		}
+		wg.Wait()
+		if len(hooks) < d.cfg.Parallel {
+			return
+		}
+	}
+}
