@@ -1,7 +1,9 @@
 package store
 
 import (
+	"encoding/json"
 	"slices"
+	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
 )
@@ -73,6 +75,41 @@ func (w Writes) AlertSites() []int64 {
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids)
+}
+
+// NewNotification is an outbox row to insert.
+type NewNotification struct {
+	WebhookID int64
+	SiteID    int64
+	EventID   *int64
+	Kind      monitor.AlertKind
+	Payload   []byte // the alert, as JSON
+	At        time.Time
+}
+
+// Notifications makes the outbox rows for the batch's alerts: one per alert per webhook of its
+// site, given targets, the webhooks each alerting site alerts. Call it after the events are
+// inserted, so the rows carry their event ids.
+func (w Writes) Notifications(targets map[int64][]int64) ([]NewNotification, error) {
+	var rows []NewNotification
+	for _, r := range w.Recorded {
+		if r.Alert == nil {
+			continue
+		}
+		payload, err := json.Marshal(r.Alert)
+		if err != nil {
+			return nil, err
+		}
+		var eventID *int64
+		if r.Event != nil {
+			eventID = &r.Event.ID
+		}
+		for _, webhook := range targets[r.Alert.SiteID] {
+			rows = append(rows, NewNotification{WebhookID: webhook, SiteID: r.Alert.SiteID, EventID: eventID,
+				Kind: r.Alert.Kind, Payload: payload, At: r.Alert.At})
+		}
+	}
+	return rows, nil
 }
 
 // SiteIDs lists the distinct sites the results are for, in ascending order so that

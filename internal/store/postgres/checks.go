@@ -137,7 +137,7 @@ func (s *Store) History(ctx context.Context, owner, siteID int64, hq store.Histo
 	if err != nil {
 		return nil, fmt.Errorf("history of site %d: %w", siteID, err)
 	}
-	checks, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (monitor.Check, error) {
+	checks, err := collect(rows, func(row pgx.Row) (monitor.Check, error) {
 		var (
 			c      monitor.Check
 			respMS int64
@@ -145,12 +145,9 @@ func (s *Store) History(ctx context.Context, owner, siteID int64, hq store.Histo
 		err := row.Scan(&c.ID, &c.SiteID, &c.CheckedAt, &c.Status, &c.StatusCode, &respMS, &c.Error)
 		c.CheckedAt, c.ResponseTime = c.CheckedAt.UTC(), time.Duration(respMS)*time.Millisecond
 		return c, err
-	})
+	}, "checks")
 	if err != nil {
 		return nil, fmt.Errorf("history of site %d: %w", siteID, err)
-	}
-	if checks == nil {
-		checks = []monitor.Check{}
 	}
 	return checks, nil
 }
@@ -167,17 +164,14 @@ func (s *Store) Events(ctx context.Context, owner, siteID int64, hq store.Histor
 	if err != nil {
 		return nil, fmt.Errorf("events of site %d: %w", siteID, err)
 	}
-	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (monitor.Event, error) {
+	events, err := collect(rows, func(row pgx.Row) (monitor.Event, error) {
 		var e monitor.Event
 		err := row.Scan(&e.ID, &e.SiteID, &e.At, &e.From, &e.To, &e.Reason)
 		e.At = e.At.UTC()
 		return e, err
-	})
+	}, "events")
 	if err != nil {
 		return nil, fmt.Errorf("events of site %d: %w", siteID, err)
-	}
-	if events == nil {
-		events = []monitor.Event{}
 	}
 	return events, nil
 }

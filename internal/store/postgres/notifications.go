@@ -37,14 +37,7 @@ func scanNotification(row pgx.Row) (monitor.Notification, error) {
 }
 
 func collectNotifications(rows pgx.Rows) ([]monitor.Notification, error) {
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (monitor.Notification, error) { return scanNotification(row) })
-	if err != nil {
-		return nil, fmt.Errorf("scan notifications: %w", err)
-	}
-	if out == nil {
-		out = []monitor.Notification{}
-	}
-	return out, nil
+	return collect(rows, scanNotification, "notifications")
 }
 
 func (s *Store) PendingNotifications(ctx context.Context, webhookID int64, limit int) ([]monitor.Notification, error) {

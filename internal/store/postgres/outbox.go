@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -34,26 +33,17 @@ func enqueueAlerts(ctx context.Context, tx pgx.Tx, w store.Writes) error {
 	if err != nil {
 		return fmt.Errorf("find webhooks to alert: %w", err)
 	}
-	batch := &pgx.Batch{}
-	for _, r := range w.Recorded {
-		if r.Alert == nil {
-			continue
-		}
-		payload, err := json.Marshal(r.Alert)
-		if err != nil {
-			return err
-		}
-		var eventID *int64
-		if r.Event != nil {
-			eventID = &r.Event.ID
-		}
-		for _, webhook := range targets[r.Alert.SiteID] {
-			batch.Queue(`INSERT INTO notifications (webhook_id, site_id, event_id, kind, payload, next_attempt_at, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $6)`, webhook, r.Alert.SiteID, eventID, string(r.Alert.Kind), payload, r.Alert.At)
-		}
+	news, err := w.Notifications(targets)
+	if err != nil {
+		return err
 	}
-	if batch.Len() == 0 {
+	if len(news) == 0 {
 		return nil
+	}
+	batch := &pgx.Batch{}
+	for _, n := range news {
+		batch.Queue(`INSERT INTO notifications (webhook_id, site_id, event_id, kind, payload, next_attempt_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6)`, n.WebhookID, n.SiteID, n.EventID, string(n.Kind), n.Payload, n.At)
 	}
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("enqueue alerts: %w", err)

@@ -118,15 +118,18 @@ func (s *Store) siteWebhooks(ctx context.Context, q string, args ...any) (map[in
 	return links, rows.Err()
 }
 
-func collectSites(rows pgx.Rows) ([]monitor.Site, error) {
-	sites, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (monitor.Site, error) { return scanSite(row) })
+func collectSites(rows pgx.Rows) ([]monitor.Site, error) { return collect(rows, scanSite, "sites") }
+
+// collect scans every row with scan; it returns an empty slice, not nil, for no rows.
+func collect[T any](rows pgx.Rows, scan func(pgx.Row) (T, error), what string) ([]T, error) {
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (T, error) { return scan(row) })
 	if err != nil {
-		return nil, fmt.Errorf("scan sites: %w", err)
+		return nil, fmt.Errorf("scan %s: %w", what, err)
 	}
-	if sites == nil {
-		sites = []monitor.Site{}
+	if out == nil {
+		out = []T{}
 	}
-	return sites, nil
+	return out, nil
 }
 
 func (s *Store) UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error) {

@@ -23,14 +23,7 @@ func scanWebhook(row pgx.Row) (monitor.Webhook, error) {
 }
 
 func collectWebhooks(rows pgx.Rows) ([]monitor.Webhook, error) {
-	hooks, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (monitor.Webhook, error) { return scanWebhook(row) })
-	if err != nil {
-		return nil, fmt.Errorf("scan webhooks: %w", err)
-	}
-	if hooks == nil {
-		hooks = []monitor.Webhook{}
-	}
-	return hooks, nil
+	return collect(rows, scanWebhook, "webhooks")
 }
 
 func (s *Store) SaveWebhook(ctx context.Context, w monitor.Webhook) (monitor.Webhook, error) {

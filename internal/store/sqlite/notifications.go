@@ -38,16 +38,7 @@ func scanNotification(row scanner) (monitor.Notification, error) {
 }
 
 func collectNotifications(rows *sql.Rows) ([]monitor.Notification, error) {
-	defer rows.Close()
-	out := []monitor.Notification{}
-	for rows.Next() {
-		n, err := scanNotification(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan notification: %w", err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return collect(rows, scanNotification, "notification")
 }
 
 func (s *Store) PendingNotifications(ctx context.Context, webhookID int64, limit int) ([]monitor.Notification, error) {

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 
 	"github.com/tocsin/tocsin/internal/store"
@@ -38,25 +37,15 @@ func enqueueAlerts(ctx context.Context, tx *sql.Tx, w store.Writes) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, r := range w.Recorded {
-		if r.Alert == nil {
-			continue
-		}
-		payload, err := json.Marshal(r.Alert)
-		if err != nil {
-			return err
-		}
-		var eventID *int64
-		if r.Event != nil {
-			eventID = &r.Event.ID
-		}
-		for _, webhook := range targets[r.Alert.SiteID] {
-			const ins = `INSERT INTO notifications (webhook_id, site_id, event_id, kind, payload, next_attempt_at, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`
-			at := micros(r.Alert.At)
-			if _, err := tx.ExecContext(ctx, ins, webhook, r.Alert.SiteID, eventID, r.Alert.Kind, string(payload), at, at); err != nil {
-				return fmt.Errorf("enqueue alert for site %d: %w", r.Alert.SiteID, err)
-			}
+	news, err := w.Notifications(targets)
+	if err != nil {
+		return err
+	}
+	for _, n := range news {
+		const ins = `INSERT INTO notifications (webhook_id, site_id, event_id, kind, payload, next_attempt_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`
+		if _, err := tx.ExecContext(ctx, ins, n.WebhookID, n.SiteID, n.EventID, n.Kind, string(n.Payload), micros(n.At), micros(n.At)); err != nil {
+			return fmt.Errorf("enqueue alert for site %d: %w", n.SiteID, err)
 		}
 	}
 	return nil

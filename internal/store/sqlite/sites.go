@@ -125,17 +125,20 @@ func (s *Store) siteWebhooks(ctx context.Context, q string, args ...any) (map[in
 	return links, rows.Err()
 }
 
-func collectSites(rows *sql.Rows) ([]monitor.Site, error) {
+func collectSites(rows *sql.Rows) ([]monitor.Site, error) { return collect(rows, scanSite, "site") }
+
+// collect scans every row with scan and closes rows.
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error), what string) ([]T, error) {
 	defer rows.Close()
-	sites := []monitor.Site{}
+	out := []T{}
 	for rows.Next() {
-		site, err := scanSite(rows)
+		v, err := scan(rows)
 		if err != nil {
-			return nil, fmt.Errorf("scan site: %w", err)
+			return nil, fmt.Errorf("scan %s: %w", what, err)
 		}
-		sites = append(sites, site)
+		out = append(out, v)
 	}
-	return sites, rows.Err()
+	return out, rows.Err()
 }
 
 func (s *Store) UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error) {

@@ -26,16 +26,7 @@ func scanWebhook(row scanner) (monitor.Webhook, error) {
 }
 
 func collectWebhooks(rows *sql.Rows) ([]monitor.Webhook, error) {
-	defer rows.Close()
-	hooks := []monitor.Webhook{}
-	for rows.Next() {
-		w, err := scanWebhook(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan webhook: %w", err)
-		}
-		hooks = append(hooks, w)
-	}
-	return hooks, rows.Err()
+	return collect(rows, scanWebhook, "webhook")
 }
 
 func (s *Store) SaveWebhook(ctx context.Context, w monitor.Webhook) (monitor.Webhook, error) {
