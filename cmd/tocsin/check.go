@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/netguard"
 	"github.com/tocsin/tocsin/internal/probe"
 )
 
@@ -39,7 +40,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tocsin check: %v\n", err)
 		return 2
 	}
-	r := probe.HTTP(context.Background(), probe.NewHTTPClient(userAgent()), site.Target())
+	r := probe.HTTP(context.Background(), probe.NewHTTPClient(userAgent(), netguard.Policy{}), site.Target())
 	code := "-"
 	if r.StatusCode != 0 {
 		code = fmt.Sprint(r.StatusCode)

@@ -98,7 +98,7 @@ func TestKill9WhileDiscordFailsLosesNoAlert(t *testing.T) {
 			target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(int(code.Load())) }))
 			defer target.Close()
 			fake := discordtest.New(t)
-			env := []string{"DATABASE_URL=" + dbURL(t), "TOCSIN_DISCORD_ALLOWED_HOSTS=" + fake.Host()}
+			env := []string{"DATABASE_URL=" + dbURL(t), "TOCSIN_DISCORD_ALLOWED_HOSTS=" + fake.Host(), "TOCSIN_AUTH=off"}
 
 			first := startProcess(t, env...)
 			if got := call(t, "POST", first.url+"/webhook", fmt.Sprintf(`{"webhook_url": %q}`, fake.WebhookURL("9")), nil); got != 200 {

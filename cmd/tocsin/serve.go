@@ -18,6 +18,7 @@ import (
 	"github.com/tocsin/tocsin/internal/api"
 	"github.com/tocsin/tocsin/internal/config"
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/netguard"
 	"github.com/tocsin/tocsin/internal/notify"
 	"github.com/tocsin/tocsin/internal/notify/discord"
 	"github.com/tocsin/tocsin/internal/probe"
@@ -140,11 +141,16 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err := st.ReleaseClaims(ctx, worker); err != nil {
 		return err
 	}
-	discordClient := &discord.Client{HTTP: discord.NewHTTPClient(), UserAgent: userAgent()}
+	guard := netguard.Policy{BlockPrivate: cfg.BlockPrivateTargets}
+	authn, err := buildAuth(ctx, cfg, st, guard, log)
+	if err != nil {
+		return err
+	}
+	discordClient := &discord.Client{HTTP: discord.NewHTTPClient(guard), UserAgent: userAgent()}
 	dispatcher := notify.New(st, discordClient, time.Now, log.With("component", "notify"), notify.Config{
 		Worker: worker, GiveUpAfter: cfg.AlertGiveUpAfter,
 	})
-	client := probe.NewHTTPClient(userAgent())
+	client := probe.NewHTTPClient(userAgent(), guard)
 	check := func(ctx context.Context, t monitor.Target) monitor.Result { return probe.HTTP(ctx, client, t) }
 	sched := scheduler.New(st, check, time.Now, log.With("component", "scheduler"), scheduler.Config{
 		Worker:        worker,
@@ -155,7 +161,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	handler := api.New(api.Deps{
 		Store: st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
-		Discord: discordClient, DiscordHosts: cfg.DiscordHosts(),
+		Discord: discordClient, DiscordHosts: cfg.DiscordHosts(), Auth: authn,
 	})
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)

@@ -27,7 +27,7 @@ type service struct {
 
 func startService(t *testing.T, databaseURL string) service {
 	t.Helper()
-	cfg, err := config.Load([]string{"--min-interval-seconds", "1", "--shutdown-timeout", "5s"}, map[string]string{"DATABASE_URL": databaseURL})
+	cfg, err := config.Load([]string{"--min-interval-seconds", "1", "--shutdown-timeout", "5s", "--auth", "off"}, map[string]string{"DATABASE_URL": databaseURL})
 	if err != nil {
 		t.Fatal(err)
 	}

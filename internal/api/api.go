@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/auth"
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/store"
 )
@@ -28,8 +29,26 @@ type Handler struct {
 	discord DiscordClient
 	// discordHosts are the hosts webhook URLs may point at; empty means Discord's own.
 	discordHosts []string
+	auth         Auth
+	// hashing bounds the password hashes computed at once: each takes 19 MiB.
+	hashing chan struct{}
 
 	firstCheckWait time.Duration
+}
+
+// Auth is how requests are authenticated.
+type Auth struct {
+	// Off runs single-user without tokens: every request acts as the first admin (or, before
+	// any account exists, as the owner of everything).
+	Off bool
+	// SignupOpen lets anyone sign up; otherwise only the very first account can.
+	SignupOpen bool
+	Tokens     *auth.Tokens
+	// Attempts limits logins and sign-ups per client address and per user name.
+	Attempts *auth.AttemptLimiter
+	// TargetCheck refuses site URLs that may never be checked (cloud metadata addresses); nil
+	// allows all.
+	TargetCheck func(rawURL string) error
 }
 
 // Deps are the Handler's dependencies, built by main.
@@ -43,6 +62,7 @@ type Deps struct {
 	Discord DiscordClient
 	// DiscordHosts replaces Discord's hosts for webhook URLs (tests point it at a stand-in).
 	DiscordHosts []string
+	Auth         Auth
 	// FirstCheckWait bounds how long POST /sites waits for a new site's first check (default 30s).
 	FirstCheckWait time.Duration
 }
@@ -50,47 +70,39 @@ type Deps struct {
 // New returns the API as one http.Handler.
 func New(d Deps) http.Handler {
 	h := &Handler{store: d.Store, checker: d.Checker, now: d.Now, log: d.Log, limits: d.Limits, version: d.Version,
-		discord: d.Discord, discordHosts: d.DiscordHosts, firstCheckWait: d.FirstCheckWait}
+		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, hashing: make(chan struct{}, 2),
+		firstCheckWait: d.FirstCheckWait}
 	if h.firstCheckWait <= 0 {
 		h.firstCheckWait = 30 * time.Second
 	}
+	if h.auth.Attempts == nil {
+		h.auth.Attempts = auth.NewAttemptLimiter(10, 15*time.Minute, d.Now)
+	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", h.root)
-	mux.HandleFunc("GET /healthz", h.healthz)
-	mux.HandleFunc("GET /readyz", h.readyz)
-
-	mux.HandleFunc("POST /sites", h.createSite)
-	mux.HandleFunc("GET /sites", h.listSites)
-	mux.HandleFunc("GET /sites/{id}", h.getSite)
-	mux.HandleFunc("PATCH /sites/{id}", h.updateSite)
-	mux.HandleFunc("DELETE /sites/{id}", h.deleteSite)
-	mux.HandleFunc("POST /sites/{id}/check", h.checkSite)
-	mux.HandleFunc("GET /sites/{id}/history", h.siteHistory)
-	mux.HandleFunc("GET /sites/{id}/events", h.siteEvents)
-
-	mux.HandleFunc("POST /webhook", h.setDefaultWebhook)
-	mux.HandleFunc("GET /webhook", h.getDefaultWebhook)
-	mux.HandleFunc("DELETE /webhook", h.deleteDefaultWebhook)
-	mux.HandleFunc("POST /webhook/test", h.testDefaultWebhook)
-	mux.HandleFunc("POST /webhooks", h.createWebhook)
-	mux.HandleFunc("GET /webhooks", h.listWebhooks)
-	mux.HandleFunc("GET /webhooks/{id}", h.getWebhook)
-	mux.HandleFunc("DELETE /webhooks/{id}", h.deleteWebhook)
-	mux.HandleFunc("POST /webhooks/{id}/test", h.testWebhook)
-	mux.HandleFunc("GET /notifications", h.listNotifications)
-
+	for _, rt := range h.routes() {
+		mux.Handle(rt.Method+" "+rt.Path, h.guard(rt))
+	}
 	return h.recoverPanics(h.logRequests(h.jsonMuxErrors(mux)))
 }
 
-// owner is whose data a request may touch. Until accounts exist, everything belongs to owner 0.
-func owner(*http.Request) int64 { return 0 }
-
 func (h *Handler) root(w http.ResponseWriter, r *http.Request) {
-	h.ok(w, http.StatusOK, map[string]string{"name": "tocsin", "version": h.version, "sites": "/sites"})
+	h.ok(w, http.StatusOK, rootView{Name: "tocsin", Version: h.version, Sites: "/sites", OpenAPI: "/openapi.json"})
+}
+
+type rootView struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Sites   string `json:"sites"`
+	OpenAPI string `json:"openapi"`
+}
+
+type healthView struct {
+	Status   string `json:"status"`
+	Database string `json:"database,omitempty"`
 }
 
 func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
-	h.ok(w, http.StatusOK, map[string]string{"status": "ok"})
+	h.ok(w, http.StatusOK, healthView{Status: "ok"})
 }
 
 func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
@@ -101,5 +113,5 @@ func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, &Error{Status: http.StatusServiceUnavailable, Code: "database_unavailable", Message: "the database is not reachable"})
 		return
 	}
-	h.ok(w, http.StatusOK, map[string]string{"status": "ok", "database": "ok"})
+	h.ok(w, http.StatusOK, healthView{Status: "ok", Database: "ok"})
 }

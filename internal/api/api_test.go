@@ -14,6 +14,7 @@ import (
 
 	"github.com/tocsin/tocsin/internal/api"
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/netguard"
 	"github.com/tocsin/tocsin/internal/notify/discord"
 	"github.com/tocsin/tocsin/internal/notify/discordtest"
 	"github.com/tocsin/tocsin/internal/probe"
@@ -34,7 +35,13 @@ type env struct {
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
+// newEnv is a single-user API (TOCSIN_AUTH=off): the site and webhook tests need no tokens.
 func newEnv(t *testing.T, st store.Store, checker api.Checker) *env {
+	return newEnvWith(t, st, checker, func(d *api.Deps) { d.Auth.Off = true })
+}
+
+// newEnvWith builds the API with configure's changes to its dependencies.
+func newEnvWith(t *testing.T, st store.Store, checker api.Checker, configure func(*api.Deps)) *env {
 	e := &env{t: t, store: st, code: new(atomic.Int32)}
 	e.code.Store(200)
 	e.target = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -42,16 +49,19 @@ func newEnv(t *testing.T, st store.Store, checker api.Checker) *env {
 	}))
 	t.Cleanup(e.target.Close)
 	if checker == nil {
-		client := probe.NewHTTPClient("Tocsin/test")
+		client := probe.NewHTTPClient("Tocsin/test", netguard.Policy{})
 		checker = scheduler.New(st, func(ctx context.Context, tg monitor.Target) monitor.Result { return probe.HTTP(ctx, client, tg) },
 			time.Now, quiet(), scheduler.Config{})
 	}
 	e.discord = discordtest.New(t)
-	e.api = httptest.NewServer(api.New(api.Deps{
+	deps := api.Deps{
 		Store: st, Checker: checker, Now: time.Now, Log: quiet(),
 		Limits: monitor.Limits{MinIntervalSeconds: 10}, Version: "test", FirstCheckWait: 5 * time.Second,
-		Discord: &discord.Client{HTTP: discord.NewHTTPClient()}, DiscordHosts: []string{e.discord.Host()},
-	}))
+		Discord: &discord.Client{HTTP: discord.NewHTTPClient(netguard.Policy{})}, DiscordHosts: []string{e.discord.Host()},
+	}
+	deps.Auth.TargetCheck = netguard.Policy{}.CheckURL
+	configure(&deps)
+	e.api = httptest.NewServer(api.New(deps))
 	t.Cleanup(e.api.Close)
 	return e
 }

@@ -66,5 +66,6 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // a JSON API, not HTML: keep "<token>" readable
 	enc.Encode(body)
 }

@@ -58,6 +58,11 @@ func (h *Handler) validateSite(r *http.Request, site monitor.Site) error {
 	if err := site.Validate(h.limits); err != nil {
 		return err
 	}
+	if h.auth.TargetCheck != nil {
+		if err := h.auth.TargetCheck(site.URL); err != nil {
+			return badField("url", "url is not allowed: "+err.Error())
+		}
+	}
 	for _, id := range site.WebhookIDs {
 		if _, err := h.store.Webhook(r.Context(), site.OwnerID, id); errors.Is(err, store.ErrNotFound) {
 			return badField("webhook_ids", fmt.Sprintf("webhook_ids: there is no webhook %d", id))
@@ -74,6 +79,21 @@ func (h *Handler) createSite(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.respondNewSite(w, r, req)
+}
+
+// respondNewSite adds the site, checks it once, and answers 201 with it.
+func (h *Handler) respondNewSite(w http.ResponseWriter, r *http.Request, req siteRequest) {
+	created, err := h.addSite(r, req)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/sites/"+strconv.FormatInt(created.ID, 10))
+	h.ok(w, http.StatusCreated, viewSite(created))
+}
+
+func (h *Handler) addSite(r *http.Request, req siteRequest) (monitor.Site, error) {
 	now := h.now().UTC().Truncate(time.Microsecond) // what the stores keep
 	site := monitor.Site{
 		OwnerID:              owner(r),
@@ -90,15 +110,13 @@ func (h *Handler) createSite(w http.ResponseWriter, r *http.Request) {
 		site.Name = monitor.DefaultName(site.URL)
 	}
 	if err := h.validateSite(r, site); err != nil {
-		h.fail(w, r, err)
-		return
+		return monitor.Site{}, err
 	}
 	// The first check runs here, now; the schedule takes over one interval later.
 	site.NextCheckAt = now.Add(site.Interval())
 	created, err := h.store.CreateSite(r.Context(), site)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return monitor.Site{}, err
 	}
 	if !created.Paused {
 		h.firstCheck(r, created)
@@ -106,8 +124,7 @@ func (h *Handler) createSite(w http.ResponseWriter, r *http.Request) {
 			created = fresh
 		}
 	}
-	w.Header().Set("Location", "/sites/"+strconv.FormatInt(created.ID, 10))
-	h.ok(w, http.StatusCreated, viewSite(created))
+	return created, nil
 }
 
 // firstCheck checks a new site and waits for the result: the check's timeout and a little more,

@@ -110,7 +110,14 @@ func (h *Handler) sendTest(w http.ResponseWriter, r *http.Request, hook monitor.
 	if fresh, err := h.store.Webhook(r.Context(), owner(r), hook.ID); err == nil {
 		hook = fresh
 	}
-	h.ok(w, http.StatusOK, map[string]any{"delivered": true, "discord_status": resp.Status, "webhook": viewWebhook(hook)})
+	h.ok(w, http.StatusOK, webhookTestView{Delivered: true, DiscordStatus: resp.Status, Webhook: viewWebhook(hook)})
+}
+
+// webhookTestView answers a test message that Discord took.
+type webhookTestView struct {
+	Delivered     bool        `json:"delivered"`
+	DiscordStatus int         `json:"discord_status"`
+	Webhook       webhookView `json:"webhook"`
 }
 
 // The first seed's single webhook: /webhook is the owner's default webhook.

@@ -26,6 +26,11 @@ type Config struct {
 	InstanceID          string        `env:"TOCSIN_INSTANCE_ID" flag:"instance-id" help:"names this process in leases; give each process on one host its own (default: the host name)"`
 	DiscordAllowedHosts string        `env:"TOCSIN_DISCORD_ALLOWED_HOSTS" flag:"discord-allowed-hosts" help:"comma-separated host[:port] list that replaces Discord's hosts for webhook URLs; http:// only for loopback hosts named here"`
 	AlertGiveUpAfter    time.Duration `env:"TOCSIN_ALERT_GIVE_UP_AFTER" envDefault:"24h" flag:"alert-give-up-after" help:"an alert Discord has not taken after this long is given up"`
+	Auth                string        `env:"TOCSIN_AUTH" envDefault:"on" flag:"auth" help:"on: every route but health, auth and the API document needs a token; off: single user, no tokens, for a trusted machine"`
+	Signup              string        `env:"TOCSIN_SIGNUP" envDefault:"closed" flag:"signup" help:"closed: only the first account signs up, admins create the rest; open: anyone may sign up"`
+	JWTSecret           string        `env:"TOCSIN_JWT_SECRET" flag:"jwt-secret" help:"signs session tokens, at least 32 bytes (default: a random secret kept in the database)"`
+	JWTTTL              time.Duration `env:"TOCSIN_JWT_TTL" envDefault:"24h" flag:"jwt-ttl" help:"how long a session token lasts"`
+	BlockPrivateTargets bool          `env:"TOCSIN_BLOCK_PRIVATE_TARGETS" envDefault:"false" flag:"block-private-targets" help:"also refuse checks and webhooks to loopback and private addresses (cloud metadata addresses are always refused)"`
 }
 
 // DiscordHosts lists the hosts webhook URLs may point at; nil means Discord's own.
@@ -90,6 +95,8 @@ func register(fs *flag.FlagSet, c *Config) {
 			fs.IntVar(p, name, *p, help)
 		case *time.Duration:
 			fs.DurationVar(p, name, *p, help)
+		case *bool:
+			fs.BoolVar(p, name, *p, help)
 		default:
 			panic("config: no flag type for " + f.Name)
 		}
@@ -135,6 +142,18 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		bad("TOCSIN_SHUTDOWN_TIMEOUT", "must be positive, got %s", c.ShutdownTimeout)
+	}
+	if c.Auth != "on" && c.Auth != "off" {
+		bad("TOCSIN_AUTH", "must be on or off, got %q", c.Auth)
+	}
+	if c.Signup != "closed" && c.Signup != "open" {
+		bad("TOCSIN_SIGNUP", "must be closed or open, got %q", c.Signup)
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		bad("TOCSIN_JWT_SECRET", "must be at least 32 bytes, got %d", len(c.JWTSecret)) // never the secret itself
+	}
+	if c.JWTTTL < time.Minute || c.JWTTTL > 365*24*time.Hour {
+		bad("TOCSIN_JWT_TTL", "must be between 1m and 8760h, got %s", c.JWTTTL)
 	}
 	if c.AlertGiveUpAfter < time.Minute {
 		bad("TOCSIN_ALERT_GIVE_UP_AFTER", "must be at least 1m, got %s", c.AlertGiveUpAfter)

@@ -14,7 +14,8 @@ func TestLoadDefaultsEnvironmentAndFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Addr: "127.0.0.1:8080", MaxConcurrentChecks: 500, MinIntervalSeconds: 10, LogFormat: "text", LogLevel: "info", ShutdownTimeout: 10 * time.Second, AlertGiveUpAfter: 24 * time.Hour}
+	want := Config{Addr: "127.0.0.1:8080", MaxConcurrentChecks: 500, MinIntervalSeconds: 10, LogFormat: "text", LogLevel: "info", ShutdownTimeout: 10 * time.Second, AlertGiveUpAfter: 24 * time.Hour,
+		Auth: "on", Signup: "closed", JWTTTL: 24 * time.Hour}
 	if c != want {
 		t.Errorf("defaults %+v, want %+v", c, want)
 	}
@@ -23,6 +24,10 @@ func TestLoadDefaultsEnvironmentAndFlags(t *testing.T) {
 	c, err = Load(nil, env)
 	if err != nil || c.Addr != "0.0.0.0:9000" || c.MaxConcurrentChecks != 50 || c.LogFormat != "json" || c.DatabaseURL != "sqlite:/tmp/x.db" {
 		t.Errorf("from environment: %+v %v", c, err)
+	}
+	c, err = Load([]string{"--block-private-targets", "--auth=off"}, env)
+	if err != nil || !c.BlockPrivateTargets || c.Auth != "off" {
+		t.Errorf("boolean and string flags: %+v %v", c, err)
 	}
 	c, err = Load([]string{"--addr", "127.0.0.1:9001", "--shutdown-timeout", "3s"}, env)
 	if err != nil || c.Addr != "127.0.0.1:9001" || c.ShutdownTimeout != 3*time.Second || c.MaxConcurrentChecks != 50 {
@@ -46,6 +51,11 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{map[string]string{"DATABASE_URL": "sqlite:"}, nil, "DATABASE_URL"},
 		{nil, []string{"--addr", ""}, "TOCSIN_ADDR"},
 		{map[string]string{"TOCSIN_ALERT_GIVE_UP_AFTER": "5s"}, nil, "TOCSIN_ALERT_GIVE_UP_AFTER"},
+		{map[string]string{"TOCSIN_AUTH": "maybe"}, nil, "TOCSIN_AUTH"},
+		{map[string]string{"TOCSIN_SIGNUP": "sometimes"}, nil, "TOCSIN_SIGNUP"},
+		{map[string]string{"TOCSIN_JWT_SECRET": "hunter2"}, nil, "TOCSIN_JWT_SECRET"},
+		{map[string]string{"TOCSIN_JWT_TTL": "1s"}, nil, "TOCSIN_JWT_TTL"},
+		{map[string]string{"TOCSIN_BLOCK_PRIVATE_TARGETS": "perhaps"}, nil, "TOCSIN_BLOCK_PRIVATE_TARGETS"},
 		{map[string]string{"TOCSIN_DISCORD_ALLOWED_HOSTS": "https://x/"}, nil, "TOCSIN_DISCORD_ALLOWED_HOSTS"},
 		{nil, []string{"--no-such-flag"}, "no-such-flag"},
 		{nil, []string{"stray"}, "stray"},

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/tocsin/tocsin/internal/netguard"
 )
 
 // describe turns a transport error into the short sentence a user sees in the history and alerts.
@@ -26,12 +28,16 @@ func describe(err error, timeout time.Duration) string {
 		verifyErr  *tls.CertificateVerificationError
 		netErr     net.Error
 		body       bodyError
+		blocked    *netguard.BlockedError
 		suffix     string
 	)
 	if errors.As(err, &body) {
 		suffix = " while reading the body"
 	}
 	switch {
+	case errors.As(err, &blocked):
+		// The refusal says which address and why; the dial and URL around it add nothing.
+		return blocked.Error()
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return fmt.Sprintf("timeout after %s%s", timeout, suffix)
 	case errors.Is(err, context.Canceled):

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/netguard"
 )
 
 // MaxBodyBytes is how much of a response body a check reads; the rest is left unread.
@@ -18,11 +19,20 @@ const MaxBodyBytes = 1 << 20
 
 // NewHTTPClient returns the client checks share. Every check opens its own connection, as a new
 // visitor would, so DNS, connect and TLS are exercised each time (a reused connection would hide an
-// expired certificate or a moved host). Redirects are followed, up to Go's default of 10.
-func NewHTTPClient(userAgent string) *http.Client {
+// expired certificate or a moved host). Redirects are followed, up to Go's default of 10. The
+// policy is enforced on every address dialled, redirects and resolved names included; through a
+// proxy (HTTP_PROXY and the like) the address dialled is the proxy's, and the proxy decides the rest.
+func NewHTTPClient(userAgent string, policy netguard.Policy) *http.Client {
+	return newHTTPClient(userAgent, policy, nil)
+}
+
+// newHTTPClient is NewHTTPClient with the resolver names are looked up with (nil for the
+// system's), so tests can make a name resolve to an address of their choosing.
+func newHTTPClient(userAgent string, policy netguard.Policy, resolver *net.Resolver) *http.Client {
+	dialer := &net.Dialer{KeepAlive: -1, Resolver: resolver, Control: policy.Control}
 	transport := &http.Transport{
 		Proxy:                  http.ProxyFromEnvironment,
-		DialContext:            (&net.Dialer{KeepAlive: -1}).DialContext,
+		DialContext:            dialer.DialContext,
 		DisableKeepAlives:      true,
 		ForceAttemptHTTP2:      true,
 		MaxResponseHeaderBytes: 64 << 10,

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/netguard"
 )
 
 func TestHTTPJudgesTheAnswer(t *testing.T) {
@@ -66,7 +67,7 @@ func TestHTTPJudgesTheAnswer(t *testing.T) {
 		{"untrusted certificate", tlsSrv.URL + "/ok", 200, time.Second, monitor.StatusDown, 0, "TLS: certificate signed by unknown authority"},
 		{"https to a plain server", strings.Replace(srv.URL, "http:", "https:", 1) + "/ok", 200, time.Second, monitor.StatusDown, 0, "TLS: the server did not answer with TLS"},
 	}
-	client := NewHTTPClient("Tocsin/test")
+	client := NewHTTPClient("Tocsin/test", netguard.Policy{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -99,7 +100,7 @@ func TestHTTPSendsTocsinUserAgent(t *testing.T) {
 	got := make(chan string, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got <- r.UserAgent() }))
 	defer srv.Close()
-	HTTP(context.Background(), NewHTTPClient("Tocsin/1.2.3"), monitor.Target{URL: srv.URL, Timeout: time.Second, ExpectedStatusCode: 200})
+	HTTP(context.Background(), NewHTTPClient("Tocsin/1.2.3", netguard.Policy{}), monitor.Target{URL: srv.URL, Timeout: time.Second, ExpectedStatusCode: 200})
 	if ua := <-got; ua != "Tocsin/1.2.3" {
 		t.Errorf("User-Agent = %q", ua)
 	}
@@ -118,7 +119,7 @@ func TestHTTPReadsAtMostOneMebibyteOfBody(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	r := HTTP(context.Background(), NewHTTPClient("t"), monitor.Target{URL: srv.URL, Timeout: 5 * time.Second, ExpectedStatusCode: 200})
+	r := HTTP(context.Background(), NewHTTPClient("t", netguard.Policy{}), monitor.Target{URL: srv.URL, Timeout: 5 * time.Second, ExpectedStatusCode: 200})
 	if r.Status != monitor.StatusUp {
 		t.Fatalf("status %s: %s", r.Status, r.Error)
 	}

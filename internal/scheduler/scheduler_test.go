@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/netguard"
 	"github.com/tocsin/tocsin/internal/probe"
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/storetest"
@@ -72,7 +73,7 @@ func fastConfig() Config {
 }
 
 func httpProbe() ProbeFunc {
-	client := probe.NewHTTPClient("Tocsin/test")
+	client := probe.NewHTTPClient("Tocsin/test", netguard.Policy{})
 	return func(ctx context.Context, t monitor.Target) monitor.Result { return probe.HTTP(ctx, client, t) }
 }
 

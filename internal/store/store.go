@@ -15,6 +15,13 @@ import (
 // which, on purpose.
 var ErrNotFound = errors.New("not found")
 
+// Errors of accounts.
+var (
+	ErrUsernameTaken = errors.New("username taken")
+	ErrSignupClosed  = errors.New("sign-up is closed")
+	ErrLastAdmin     = errors.New("the last admin cannot be deleted")
+)
+
 // Store is everything Tocsin keeps.
 type Store interface {
 	CreateSite(ctx context.Context, site monitor.Site) (monitor.Site, error)
@@ -69,6 +76,29 @@ type Store interface {
 	ReleaseWebhook(ctx context.Context, webhookID int64, worker string) error
 	// ListNotifications lists the owner's notifications, newest first.
 	ListNotifications(ctx context.Context, owner int64, q NotificationQuery) ([]monitor.Notification, error)
+
+	// CreateUser adds an account. The very first account becomes admin and takes over what
+	// was made before accounts existed (owner 0); with onlyFirst, any later account is refused
+	// with ErrSignupClosed. Both hold under concurrent sign-ups.
+	CreateUser(ctx context.Context, u monitor.User, onlyFirst bool) (monitor.User, error)
+	User(ctx context.Context, id int64) (monitor.User, error)
+	UserByName(ctx context.Context, username string) (monitor.User, error)
+	ListUsers(ctx context.Context) ([]monitor.User, error)
+	// FirstAdmin is the oldest admin: whom a single-user (auth off) Tocsin acts as.
+	FirstAdmin(ctx context.Context) (monitor.User, error)
+	// DeleteUser removes the account and everything it owns; never the last admin.
+	DeleteUser(ctx context.Context, id int64) error
+
+	CreateAPIKey(ctx context.Context, k monitor.APIKey) (monitor.APIKey, error)
+	ListAPIKeys(ctx context.Context, userID int64) ([]monitor.APIKey, error)
+	DeleteAPIKey(ctx context.Context, userID, id int64) error
+	// APIKeyByHash finds a key and its user; it also notes the key's use at, at most once a
+	// minute, so every request does not cost a write.
+	APIKeyByHash(ctx context.Context, hash string, at time.Time) (monitor.APIKey, monitor.User, error)
+
+	// SharedSecret returns the secret stored under name, storing candidate first if there is
+	// none, so that every process (and every restart) agrees on one value.
+	SharedSecret(ctx context.Context, name string, candidate []byte, at time.Time) ([]byte, error)
 
 	Ping(ctx context.Context) error
 	Close() error

@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/tocsin/tocsin/internal/netguard"
 )
 
 const (
@@ -23,18 +26,26 @@ const (
 
 // NewHTTPClient is the client Tocsin talks to Discord with. It never follows redirects:
 // Discord does not redirect webhook calls, and following one would hand the token to
-// whoever answered with it.
-func NewHTTPClient() *http.Client {
+// whoever answered with it. The policy is checked on every address dialled, so a webhook host
+// that resolves to a cloud metadata address is refused before a byte is sent to it.
+func NewHTTPClient(policy netguard.Policy) *http.Client {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	// The same dialer settings as http.DefaultTransport's, plus the policy.
+	transport.DialContext = (&net.Dialer{
+		Timeout:   30 * time.Second,
+		KeepAlive: 30 * time.Second,
+		Control:   policy.Control,
+	}).DialContext
 	return &http.Client{
 		Timeout:   RequestTimeout,
-		Transport: http.DefaultTransport.(*http.Transport).Clone(),
+		Transport: transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
 	}
 }
 
-// Client calls Discord's webhook endpoints. HTTP must be set, normally to NewHTTPClient();
+// Client calls Discord's webhook endpoints. HTTP must be set, normally to NewHTTPClient(policy);
 // UserAgent defaults to one naming Tocsin.
 type Client struct {
 	HTTP      *http.Client

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tocsin/tocsin/internal/netguard"
 )
 
 const webhookPathForTests = "/api/v10/webhooks/123/" + token
@@ -36,7 +38,7 @@ func answer(status int, headers map[string]string, body string) http.HandlerFunc
 	}
 }
 
-func newTestClient() *Client { return &Client{HTTP: NewHTTPClient()} }
+func newTestClient() *Client { return &Client{HTTP: NewHTTPClient(netguard.Policy{})} }
 
 func assertNoSecret(t *testing.T, r Response) {
 	t.Helper()
@@ -209,7 +211,7 @@ func TestExecuteWithoutAnswer(t *testing.T) {
 		}
 	})
 	t.Cleanup(func() { close(release) }) // before the server's Close, which waits for handlers
-	shortTimeout := &Client{HTTP: NewHTTPClient()}
+	shortTimeout := &Client{HTTP: NewHTTPClient(netguard.Policy{})}
 	shortTimeout.HTTP.Timeout = 50 * time.Millisecond
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -283,7 +285,7 @@ func TestOutcome(t *testing.T) {
 }
 
 func TestNewHTTPClient(t *testing.T) {
-	c := NewHTTPClient()
+	c := NewHTTPClient(netguard.Policy{})
 	if c.Timeout != RequestTimeout || RequestTimeout != 10*time.Second {
 		t.Errorf("timeout = %v", c.Timeout)
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/tocsin/tocsin/internal/netguard"
 )
 
 const (
@@ -88,10 +90,13 @@ func transportFailure(err error, target string, timeout time.Duration) Response 
 // but only ever quotes redacted.
 func describeTransport(err, redacted error, timeout time.Duration) string {
 	var (
-		dnsErr *net.DNSError
-		netErr net.Error
+		dnsErr  *net.DNSError
+		netErr  net.Error
+		blocked *netguard.BlockedError
 	)
 	switch {
+	case errors.As(err, &blocked):
+		return blocked.Error()
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		if timeout <= 0 {
 			return "timeout"

@@ -52,6 +52,11 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"DisabledWebhookHoldsItsAlertsUntilSetAgain", testDisabledWebhookHoldsItsAlertsUntilSetAgain},
 		{"NotificationsListNewestFirst", testNotificationsListNewestFirst},
 		{"ReleaseClaimsFreesADeadRunsLeases", testReleaseClaimsFreesADeadRunsLeases},
+		{"FirstUserIsAdminAndAdoptsOrphans", testFirstUserIsAdminAndAdoptsOrphans},
+		{"ConcurrentFirstSignUpsMakeOneAdmin", testConcurrentFirstSignUpsMakeOneAdmin},
+		{"DeleteUserTakesTheirDataButNotTheLastAdmin", testDeleteUserTakesTheirDataButNotTheLastAdmin},
+		{"APIKeys", testAPIKeys},
+		{"SharedSecretIsWrittenOnce", testSharedSecretIsWrittenOnce},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)

@@ -1,0 +1,88 @@
+package api
+
+import "net/http"
+
+// access says who may call a route.
+type access int
+
+const (
+	signedIn access = iota // a session token or API key (anyone, when auth is off)
+	public                 // no token needed
+	adminOnly
+)
+
+// route is one endpoint: the mux pattern, the handler, and what the OpenAPI document says of it.
+// Routes are registered from this table only, so the document cannot miss one.
+type route struct {
+	Method, Path string
+	Handle       http.HandlerFunc
+	Summary      string
+	Access       access
+	AliasOf      string       // set on the second seed's routes: the canonical route they serve
+	Body         any          // the request body's type, as a zero value; nil when none
+	Reply        any          // the success body's type; nil for 204
+	Status       int          // the success status
+	Query        []queryParam // query parameters
+}
+
+type queryParam struct{ Name, Type, Doc string }
+
+var (
+	historyParams = []queryParam{
+		{"limit", "integer", "entries per page, 1 to 1000 (default 100)"},
+		{"before", "date-time", "only entries older than this: the previous page's next_before"},
+		{"from", "date-time", "only entries at or after this time"},
+		{"to", "date-time", "only entries at or before this time"},
+	}
+	notificationParams = []queryParam{
+		{"limit", "integer", "entries per page, 1 to 1000 (default 100)"},
+		{"before", "integer", "only notifications older than this id: the previous page's next_before"},
+		{"state", "string", "pending, delivered, failed or given_up"},
+	}
+)
+
+func (h *Handler) routes() []route {
+	return []route{
+		{Method: "GET", Path: "/{$}", Handle: h.root, Summary: "What this service is", Reply: rootView{}, Status: 200},
+		{Method: "GET", Path: "/healthz", Handle: h.healthz, Summary: "Alive", Access: public, Reply: healthView{}, Status: 200},
+		{Method: "GET", Path: "/readyz", Handle: h.readyz, Summary: "Ready: the database answers", Access: public, Reply: healthView{}, Status: 200},
+		{Method: "GET", Path: "/openapi.json", Handle: h.openAPI, Summary: "This API, as an OpenAPI 3.1 document", Access: public, Status: 200},
+
+		{Method: "POST", Path: "/auth/signup", Handle: h.signup, Summary: "Create an account and sign in (the first account becomes admin)", Access: public, Body: credentials{}, Reply: session{}, Status: 201},
+		{Method: "POST", Path: "/auth/login", Handle: h.login, Summary: "Sign in: a session token for the Authorization header", Access: public, Body: credentials{}, Reply: session{}, Status: 200},
+		{Method: "GET", Path: "/me", Handle: h.me, Summary: "The account this request acts as", Reply: userView{}, Status: 200},
+		{Method: "POST", Path: "/users", Handle: h.createUser, Summary: "Create an account (admins)", Access: adminOnly, Body: newUserRequest{}, Reply: userView{}, Status: 201},
+		{Method: "GET", Path: "/users", Handle: h.listUsers, Summary: "List accounts (admins)", Access: adminOnly, Reply: []userView{}, Status: 200},
+		{Method: "DELETE", Path: "/users/{id}", Handle: h.deleteUser, Summary: "Delete an account and everything it owns (admins)", Access: adminOnly, Status: 204},
+		{Method: "POST", Path: "/api-keys", Handle: h.createAPIKey, Summary: "Create an API key; the key is shown once", Body: apiKeyRequest{}, Reply: newAPIKeyView{}, Status: 201},
+		{Method: "GET", Path: "/api-keys", Handle: h.listAPIKeys, Summary: "List your API keys", Reply: []apiKeyView{}, Status: 200},
+		{Method: "DELETE", Path: "/api-keys/{id}", Handle: h.deleteAPIKey, Summary: "Revoke an API key", Status: 204},
+
+		{Method: "POST", Path: "/sites", Handle: h.createSite, Summary: "Watch a site; it is checked at once", Body: siteRequest{}, Reply: siteView{}, Status: 201},
+		{Method: "GET", Path: "/sites", Handle: h.listSites, Summary: "List your sites", Reply: []siteView{}, Status: 200,
+			Query: []queryParam{{"status", "string", "only sites with this status: up, down or pending"}}},
+		{Method: "GET", Path: "/sites/{id}", Handle: h.getSite, Summary: "One site", Reply: siteView{}, Status: 200},
+		{Method: "PATCH", Path: "/sites/{id}", Handle: h.updateSite, Summary: "Change a site's settings", Body: siteRequest{}, Reply: siteView{}, Status: 200},
+		{Method: "DELETE", Path: "/sites/{id}", Handle: h.deleteSite, Summary: "Stop watching a site; its history goes too", Status: 204},
+		{Method: "POST", Path: "/sites/{id}/check", Handle: h.checkSite, Summary: "Check a site now", Reply: checkResponse{}, Status: 200},
+		{Method: "GET", Path: "/sites/{id}/history", Handle: h.siteHistory, Summary: "A site's checks, newest first", Reply: historyPage{}, Status: 200, Query: historyParams},
+		{Method: "GET", Path: "/sites/{id}/events", Handle: h.siteEvents, Summary: "A site's status changes, newest first", Reply: eventsPage{}, Status: 200, Query: historyParams},
+
+		{Method: "POST", Path: "/webhook", Handle: h.setDefaultWebhook, Summary: "Set the default Discord webhook", Body: defaultWebhookRequest{}, Reply: webhookView{}, Status: 200},
+		{Method: "GET", Path: "/webhook", Handle: h.getDefaultWebhook, Summary: "The default webhook, token masked", Reply: webhookView{}, Status: 200},
+		{Method: "DELETE", Path: "/webhook", Handle: h.deleteDefaultWebhook, Summary: "Remove the default webhook", Status: 204},
+		{Method: "POST", Path: "/webhook/test", Handle: h.testDefaultWebhook, Summary: "Post a test message to the default webhook", Reply: webhookTestView{}, Status: 200},
+		{Method: "POST", Path: "/webhooks", Handle: h.createWebhook, Summary: "Add a Discord webhook", Body: webhookRequest{}, Reply: webhookView{}, Status: 201},
+		{Method: "GET", Path: "/webhooks", Handle: h.listWebhooks, Summary: "List your webhooks", Reply: []webhookView{}, Status: 200},
+		{Method: "GET", Path: "/webhooks/{id}", Handle: h.getWebhook, Summary: "One webhook", Reply: webhookView{}, Status: 200},
+		{Method: "DELETE", Path: "/webhooks/{id}", Handle: h.deleteWebhook, Summary: "Remove a webhook and its queued alerts", Status: 204},
+		{Method: "POST", Path: "/webhooks/{id}/test", Handle: h.testWebhook, Summary: "Post a test message", Reply: webhookTestView{}, Status: 200},
+		{Method: "GET", Path: "/notifications", Handle: h.listNotifications, Summary: "Alert deliveries, newest first", Reply: notificationsPage{}, Status: 200, Query: notificationParams},
+
+		// The second seed's routes, for its existing clients.
+		{Method: "POST", Path: "/create", Handle: h.signup, Summary: "Create an account", Access: public, AliasOf: "POST /auth/signup", Body: credentials{}, Reply: session{}, Status: 201},
+		{Method: "POST", Path: "/login", Handle: h.login, Summary: "Sign in", Access: public, AliasOf: "POST /auth/login", Body: credentials{}, Reply: session{}, Status: 200},
+		{Method: "POST", Path: "/addEndpoint", Handle: h.addEndpoint, Summary: "Save a URL to monitor", AliasOf: "POST /sites", Body: addEndpointRequest{}, Reply: siteView{}, Status: 201},
+		{Method: "POST", Path: "/runUrl", Handle: h.runURL, Summary: "Check a saved endpoint now", AliasOf: "POST /sites/{id}/check", Body: endpointRequest{}, Reply: runURLView{}, Status: 200},
+	}
+}
