@@ -150,9 +150,8 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	dispatcher := notify.New(st, discordClient, time.Now, log.With("component", "notify"), notify.Config{
 		Worker: worker, GiveUpAfter: cfg.AlertGiveUpAfter,
 	})
-	client := probe.NewHTTPClient(userAgent(), guard)
-	check := func(ctx context.Context, t monitor.Target) monitor.Result { return probe.HTTP(ctx, client, t) }
-	sched := scheduler.New(st, check, time.Now, log.With("component", "scheduler"), scheduler.Config{
+	checker := probe.NewChecker(userAgent(), guard)
+	sched := scheduler.New(st, checker.Check, time.Now, log.With("component", "scheduler"), scheduler.Config{
 		Worker:        worker,
 		MaxConcurrent: cfg.MaxConcurrentChecks,
 		DrainTimeout:  cfg.ShutdownTimeout,
@@ -161,7 +160,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	handler := api.New(api.Deps{
 		Store: st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
-		Discord: discordClient, DiscordHosts: cfg.DiscordHosts(), Auth: authn,
+		Discord: discordClient, DiscordHosts: cfg.DiscordHosts(), Auth: authn, OnAlert: dispatcher.Wake,
 	})
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)

@@ -32,6 +32,7 @@ type Handler struct {
 	auth         Auth
 	// hashing bounds the password hashes computed at once: each takes 19 MiB.
 	hashing chan struct{}
+	onAlert func()
 
 	firstCheckWait time.Duration
 }
@@ -63,6 +64,9 @@ type Deps struct {
 	// DiscordHosts replaces Discord's hosts for webhook URLs (tests point it at a stand-in).
 	DiscordHosts []string
 	Auth         Auth
+	// OnAlert, if set, is called when a request queued an alert (a push site's recovery), so the
+	// dispatcher sends it at once.
+	OnAlert func()
 	// FirstCheckWait bounds how long POST /sites waits for a new site's first check (default 30s).
 	FirstCheckWait time.Duration
 }
@@ -70,7 +74,7 @@ type Deps struct {
 // New returns the API as one http.Handler.
 func New(d Deps) http.Handler {
 	h := &Handler{store: d.Store, checker: d.Checker, now: d.Now, log: d.Log, limits: d.Limits, version: d.Version,
-		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, hashing: make(chan struct{}, 2),
+		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, hashing: make(chan struct{}, 2), onAlert: d.OnAlert,
 		firstCheckWait: d.FirstCheckWait}
 	if h.firstCheckWait <= 0 {
 		h.firstCheckWait = 30 * time.Second

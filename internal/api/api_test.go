@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -49,9 +48,7 @@ func newEnvWith(t *testing.T, st store.Store, checker api.Checker, configure fun
 	}))
 	t.Cleanup(e.target.Close)
 	if checker == nil {
-		client := probe.NewHTTPClient("Tocsin/test", netguard.Policy{})
-		checker = scheduler.New(st, func(ctx context.Context, tg monitor.Target) monitor.Result { return probe.HTTP(ctx, client, tg) },
-			time.Now, quiet(), scheduler.Config{})
+		checker = scheduler.New(st, probe.NewChecker("Tocsin/test", netguard.Policy{}).Check, time.Now, quiet(), scheduler.Config{})
 	}
 	e.discord = discordtest.New(t)
 	deps := api.Deps{

@@ -19,6 +19,14 @@ func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) {
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 
+// pathParamSchema: ids are integers, push tokens strings.
+func pathParamSchema(name string) map[string]any {
+	if name == "id" {
+		return map[string]any{"type": "integer", "minimum": 1}
+	}
+	return map[string]any{"type": "string"}
+}
+
 func (h *Handler) document() map[string]any {
 	g := &schemas{defs: map[string]any{}}
 	g.ref(errorBody{})
@@ -55,7 +63,7 @@ func operation(g *schemas, rt route) map[string]any {
 	}
 	var params []any
 	for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
-		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1}})
+		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": pathParamSchema(m[1])})
 	}
 	for _, q := range rt.Query {
 		schema := map[string]any{"type": q.Type}
@@ -117,7 +125,7 @@ func errorStatuses(rt route) []int {
 	if rt.Body != nil {
 		statuses = append(statuses, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
 	}
-	if strings.Contains(rt.Path, "{id}") || strings.HasPrefix(rt.Path, "/webhook") || rt.Path == "/runUrl" {
+	if strings.Contains(rt.Path, "{") || strings.HasPrefix(rt.Path, "/webhook") || rt.Path == "/runUrl" || rt.Path == "/latencyAnomalyCheck" {
 		statuses = append(statuses, http.StatusNotFound)
 	}
 	switch rt.Path {
@@ -135,6 +143,8 @@ func errorStatuses(rt route) []int {
 		if rt.Method == "POST" {
 			statuses = append(statuses, http.StatusTooManyRequests, http.StatusBadGateway)
 		}
+	case "/sites/{id}/anomaly-check", "/latencyAnomalyCheck":
+		statuses = append(statuses, http.StatusConflict)
 	case "/readyz":
 		statuses = append(statuses, http.StatusServiceUnavailable)
 	}

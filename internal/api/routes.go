@@ -66,7 +66,10 @@ func (h *Handler) routes() []route {
 		{Method: "DELETE", Path: "/sites/{id}", Handle: h.deleteSite, Summary: "Stop watching a site; its history goes too", Status: 204},
 		{Method: "POST", Path: "/sites/{id}/check", Handle: h.checkSite, Summary: "Check a site now", Reply: checkResponse{}, Status: 200},
 		{Method: "GET", Path: "/sites/{id}/history", Handle: h.siteHistory, Summary: "A site's checks, newest first", Reply: historyPage{}, Status: 200, Query: historyParams},
-		{Method: "GET", Path: "/sites/{id}/events", Handle: h.siteEvents, Summary: "A site's status changes, newest first", Reply: eventsPage{}, Status: 200, Query: historyParams},
+		{Method: "GET", Path: "/sites/{id}/events", Handle: h.siteEvents, Summary: "A site's status and latency changes, newest first", Reply: eventsPage{}, Status: 200, Query: historyParams},
+		{Method: "POST", Path: "/sites/{id}/anomaly-check", Handle: h.anomalyCheck, Summary: "The second seed's latency rule: the latest check against the average of the 10 before it", Reply: anomalyView{}, Status: 200},
+		{Method: "POST", Path: "/push/{token}", Handle: h.push, Summary: "A push site's heartbeat (the token is the credential)", Access: public, Reply: pushView{}, Status: 200},
+		{Method: "GET", Path: "/push/{token}", Handle: h.push, Summary: "A push site's heartbeat, for clients that can only GET", Access: public, Reply: pushView{}, Status: 200},
 
 		{Method: "POST", Path: "/webhook", Handle: h.setDefaultWebhook, Summary: "Set the default Discord webhook", Body: defaultWebhookRequest{}, Reply: webhookView{}, Status: 200},
 		{Method: "GET", Path: "/webhook", Handle: h.getDefaultWebhook, Summary: "The default webhook, token masked", Reply: webhookView{}, Status: 200},
@@ -83,6 +86,7 @@ func (h *Handler) routes() []route {
 		{Method: "POST", Path: "/create", Handle: h.signup, Summary: "Create an account", Access: public, AliasOf: "POST /auth/signup", Body: credentials{}, Reply: session{}, Status: 201},
 		{Method: "POST", Path: "/login", Handle: h.login, Summary: "Sign in", Access: public, AliasOf: "POST /auth/login", Body: credentials{}, Reply: session{}, Status: 200},
 		{Method: "POST", Path: "/addEndpoint", Handle: h.addEndpoint, Summary: "Save a URL to monitor", AliasOf: "POST /sites", Body: addEndpointRequest{}, Reply: siteView{}, Status: 201},
+		{Method: "POST", Path: "/latencyAnomalyCheck", Handle: h.latencyAnomalyCheck, Summary: "The latency rule for a saved endpoint", AliasOf: "POST /sites/{id}/anomaly-check", Body: endpointRequest{}, Reply: anomalyView{}, Status: 200},
 		{Method: "POST", Path: "/runUrl", Handle: h.runURL, Summary: "Check a saved endpoint now", AliasOf: "POST /sites/{id}/check", Body: endpointRequest{}, Reply: runURLView{}, Status: 200},
 	}
 }

@@ -4,63 +4,27 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/probe"
 	"github.com/tocsin/tocsin/internal/store"
 )
-
-// siteRequest is the body of POST /sites and PATCH /sites/{id}; absent fields keep their value
-// (or take their default, on create).
-type siteRequest struct {
-	URL                  *string  `json:"url"`
-	Name                 *string  `json:"name"`
-	CheckIntervalSeconds *int     `json:"check_interval_seconds"`
-	ExpectedStatusCode   *int     `json:"expected_status_code"`
-	TimeoutSeconds       *int     `json:"timeout_seconds"`
-	Paused               *bool    `json:"paused"`
-	FailureThreshold     *int     `json:"failure_threshold"`
-	ResendInterval       *int     `json:"resend_interval_minutes"`
-	WebhookIDs           *[]int64 `json:"webhook_ids"`
-}
-
-// applyTo writes the fields the request holds onto the site.
-func (req siteRequest) applyTo(s *monitor.Site) {
-	set := func(dst *int, src *int) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	if req.URL != nil {
-		s.URL = strings.TrimSpace(*req.URL)
-	}
-	if req.Name != nil {
-		s.Name = strings.TrimSpace(*req.Name)
-	}
-	set(&s.CheckIntervalSeconds, req.CheckIntervalSeconds)
-	set(&s.ExpectedStatusCode, req.ExpectedStatusCode)
-	set(&s.TimeoutSeconds, req.TimeoutSeconds)
-	set(&s.FailureThreshold, req.FailureThreshold)
-	set(&s.ResendIntervalMinutes, req.ResendInterval)
-	if req.Paused != nil {
-		s.Paused = *req.Paused
-	}
-	if req.WebhookIDs != nil {
-		s.WebhookIDs = slices.Compact(slices.Sorted(slices.Values(*req.WebhookIDs)))
-	}
-}
 
 // validateSite checks the site's settings and that every webhook it names is the owner's.
 func (h *Handler) validateSite(r *http.Request, site monitor.Site) error {
 	if err := site.Validate(h.limits); err != nil {
 		return err
 	}
-	if h.auth.TargetCheck != nil {
+	if h.auth.TargetCheck != nil && (site.Kind == "" || site.Kind == monitor.KindHTTP) {
 		if err := h.auth.TargetCheck(site.URL); err != nil {
 			return badField("url", "url is not allowed: "+err.Error())
+		}
+	}
+	if s := site.HTTP.JSONSchema; s != "" {
+		if err := probe.CompileSchema(s); err != nil {
+			return badField("json_schema", "json_schema is not a valid JSON Schema: "+err.Error())
 		}
 	}
 	for _, id := range site.WebhookIDs {
@@ -102,23 +66,40 @@ func (h *Handler) addSite(r *http.Request, req siteRequest) (monitor.Site, error
 		FailureThreshold:     1,
 		CreatedAt:            now,
 	}
-	req.applyTo(&site)
+	if err := req.applyTo(&site); err != nil {
+		return monitor.Site{}, err
+	}
+	if site.Kind == monitor.KindPush {
+		if err := newPushToken(&site); err != nil {
+			return monitor.Site{}, err
+		}
+	}
 	if req.TimeoutSeconds == nil {
 		site.TimeoutSeconds = min(monitor.DefaultTimeoutSeconds, site.CheckIntervalSeconds)
 	}
 	if site.Name == "" && req.Name == nil {
 		site.Name = monitor.DefaultName(site.URL)
+		if site.Kind == monitor.KindPush {
+			site.Name = "heartbeat"
+		}
+	}
+	if site.Kind == monitor.KindPush && req.GraceSeconds == nil {
+		site.GraceSeconds = defaultGraceSeconds
 	}
 	if err := h.validateSite(r, site); err != nil {
 		return monitor.Site{}, err
 	}
-	// The first check runs here, now; the schedule takes over one interval later.
+	// The first check runs here, now; the schedule takes over one interval later. A push site
+	// is first due when its first ping is late.
 	site.NextCheckAt = now.Add(site.Interval())
+	if site.Kind == monitor.KindPush {
+		site.NextCheckAt = site.NextCheckAt.Add(site.Grace())
+	}
 	created, err := h.store.CreateSite(r.Context(), site)
 	if err != nil {
 		return monitor.Site{}, err
 	}
-	if !created.Paused {
+	if !created.Paused && created.Kind != monitor.KindPush {
 		h.firstCheck(r, created)
 		if fresh, err := h.store.Site(r.Context(), created.OwnerID, created.ID); err == nil {
 			created = fresh
@@ -184,8 +165,17 @@ func (h *Handler) updateSite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	after := before
-	req.applyTo(&after)
-	if err := h.validateSite(r, after); err != nil {
+	err = req.applyTo(&after)
+	if err == nil && after.Kind != before.Kind {
+		after.PushToken = ""
+		if after.Kind == monitor.KindPush {
+			err = newPushToken(&after)
+		}
+	}
+	if err == nil {
+		err = h.validateSite(r, after)
+	}
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -9,6 +9,11 @@ const (
 	AlertDown      AlertKind = "down"
 	AlertRecovered AlertKind = "recovered"
 	AlertStillDown AlertKind = "still_down"
+	// AlertCertExpiring: the certificate expires within 14, 7 or 1 days (one alert each).
+	AlertCertExpiring AlertKind = "cert_expiring"
+	// AlertLatencyDegraded and AlertLatencyNormal bracket a sustained slowdown.
+	AlertLatencyDegraded AlertKind = "latency_degraded"
+	AlertLatencyNormal   AlertKind = "latency_normal"
 )
 
 // Alert is everything a message about a site needs, frozen when the alert was raised, so a
@@ -23,6 +28,11 @@ type Alert struct {
 	Error          string     `json:"error,omitempty"`
 	ResponseTimeMS int64      `json:"response_time_ms"`
 	DownSince      *time.Time `json:"down_since,omitempty"` // when the site went down
+	// CertExpiresAt and CertDaysLeft describe the certificate, for cert_expiring alerts.
+	CertExpiresAt *time.Time `json:"cert_expires_at,omitempty"`
+	CertDaysLeft  int        `json:"cert_days_left,omitempty"`
+	// BaselineMS is the usual response time, for latency alerts.
+	BaselineMS int64 `json:"baseline_ms,omitempty"`
 }
 
 // Downtime is how long the site was down, for recoveries and reminders.

@@ -2,11 +2,67 @@ package monitor
 
 import "time"
 
+// Kinds of monitor: what a check of the site does.
+const (
+	KindHTTP = "http" // an HTTP request, judged by its answer
+	KindTCP  = "tcp"  // a TCP connection to host:port
+	KindDNS  = "dns"  // a name that must resolve (optionally to an expected address)
+	KindPush = "push" // a heartbeat: the site pings Tocsin; silence past interval + grace is down
+)
+
 // Target is everything a probe needs to run one check.
 type Target struct {
-	URL                string
+	Kind               string // KindHTTP when empty
+	URL                string // http: the URL; tcp: host:port; dns: the name to resolve
 	Timeout            time.Duration
 	ExpectedStatusCode int
+	HTTP               HTTPOptions
+	DNS                DNSOptions
+}
+
+// HTTPOptions shape the request of an HTTP check and what its answer must satisfy.
+type HTTPOptions struct {
+	Method  string            `json:"method,omitempty"` // GET when empty
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    string            `json:"body,omitempty"`
+	// AcceptedStatusCodes, when set, replaces ExpectedStatusCode.
+	AcceptedStatusCodes []StatusRange `json:"accepted_status_codes,omitempty"`
+	// MaxRedirects is how many redirects are followed; 0 follows none. Nil means the default.
+	MaxRedirects    *int       `json:"max_redirects,omitempty"`
+	IgnoreTLSErrors bool       `json:"ignore_tls_errors,omitempty"`
+	BasicAuth       *BasicAuth `json:"basic_auth,omitempty"`
+	BearerToken     string     `json:"bearer_token,omitempty"` // a secret
+	Keyword         string     `json:"keyword,omitempty"`
+	KeywordAbsent   bool       `json:"keyword_absent,omitempty"` // the keyword must not appear
+	// JSONSchema (draft 2020-12) the body must match; compiled and checked when the site is saved.
+	JSONSchema        string `json:"json_schema,omitempty"`
+	MaxResponseTimeMS int    `json:"max_response_time_ms,omitempty"` // slower is down; 0: no limit
+}
+
+// DefaultMaxRedirects is how many redirects a check follows unless told otherwise.
+const DefaultMaxRedirects = 10
+
+// Redirects is how many redirects to follow.
+func (o HTTPOptions) Redirects() int {
+	if o.MaxRedirects == nil {
+		return DefaultMaxRedirects
+	}
+	return *o.MaxRedirects
+}
+
+// StatusRange is an inclusive range of HTTP status codes; a single code has From == To.
+type StatusRange struct{ From, To int }
+
+// BasicAuth is HTTP basic authentication; Password is a secret.
+type BasicAuth struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// DNSOptions shape a DNS check.
+type DNSOptions struct {
+	ExpectedAddress string `json:"expected_address,omitempty"` // the name must resolve to it
+	Server          string `json:"server,omitempty"`           // host:port to ask; the system's resolver when empty
 }
 
 // Result is what a probe observed in one check.
@@ -15,7 +71,21 @@ type Result struct {
 	Status       Status    // up or down
 	StatusCode   int       // 0 when no HTTP response arrived
 	ResponseTime time.Duration
-	Error        string // short and human; empty when up
+	Error        string   // short and human; empty when up
+	Timings      *Timings // where the time went, for HTTP checks that got that far
+	// CertExpiresAt is when the server's certificate (the first of its chain) expires, for
+	// checks over TLS that completed the handshake.
+	CertExpiresAt *time.Time
+}
+
+// Timings split an HTTP check's time into its phases. A phase that did not happen (no DNS for
+// an IP literal, no TLS for http) is zero.
+type Timings struct {
+	DNS              time.Duration
+	Connect          time.Duration
+	TLS              time.Duration
+	ServerProcessing time.Duration // from the request written to the first byte of the answer
+	Transfer         time.Duration // from the first byte to the last byte read
 }
 
 // ResponseTimeMS is the response time in whole milliseconds, the unit the API and the store use.
@@ -28,10 +98,18 @@ type Check struct {
 	Result
 }
 
-// Event is one status change of a site.
+// Event kinds.
+const (
+	EventStatus  = "status"  // up, down, pending
+	EventLatency = "latency" // normal, degraded
+)
+
+// Event is one change of a site: of its status, or of its latency (From/To "normal" and
+// "degraded").
 type Event struct {
 	ID     int64
 	SiteID int64
+	Kind   string // EventStatus when empty
 	At     time.Time
 	From   Status
 	To     Status

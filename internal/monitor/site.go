@@ -1,6 +1,9 @@
 package monitor
 
-import "time"
+import (
+	"reflect"
+	"time"
+)
 
 // Defaults for a new site; the API fills them in when a field is left out.
 const (
@@ -19,6 +22,7 @@ type Site struct {
 	OwnerID int64
 
 	// Settings a user writes.
+	Kind                 string // KindHTTP, KindTCP, KindDNS or KindPush
 	Name                 string
 	URL                  string
 	CheckIntervalSeconds int
@@ -31,15 +35,29 @@ type Site struct {
 	ResendIntervalMinutes int
 	// WebhookIDs are the webhooks the site alerts; none means the owner's default webhook.
 	WebhookIDs []int64
+	HTTP       HTTPOptions
+	DNS        DNSOptions
+	// RetryIntervalSeconds, when above 0, is the interval while a failure is being confirmed
+	// (failures below FailureThreshold), so a blip is settled quickly.
+	RetryIntervalSeconds int
+	// GraceSeconds is how late a push site's ping may be before it is down.
+	GraceSeconds int
+	PushToken    string // push sites: the secret in their ping URL
 
 	// State the checks write.
-	Status               Status
-	StatusCode           int // of the last check; 0 when it got no response
-	ResponseTimeMS       *int64
-	LastError            string
-	LastChecked          *time.Time
-	LastStatusChange     *time.Time
-	LastAlertAt          *time.Time
+	Status           Status
+	StatusCode       int // of the last check; 0 when it got no response
+	ResponseTimeMS   *int64
+	LastError        string
+	LastChecked      *time.Time
+	LastStatusChange *time.Time
+	LastAlertAt      *time.Time
+	LastPingAt       *time.Time // push sites
+	CertExpiresAt    *time.Time
+	// CertAlertedDays is the smallest threshold (14, 7, 1) already alerted for the current
+	// certificate; 0 when none.
+	CertAlertedDays      int
+	Latency              LatencyState
 	ConsecutiveFailures  int
 	ConsecutiveSuccesses int
 	NextCheckAt          time.Time
@@ -54,7 +72,7 @@ func (s Site) Timeout() time.Duration { return time.Duration(s.TimeoutSeconds) *
 
 // Target is what a probe needs to know to check the site.
 func (s Site) Target() Target {
-	return Target{URL: s.URL, Timeout: s.Timeout(), ExpectedStatusCode: s.ExpectedStatusCode}
+	return Target{Kind: s.Kind, URL: s.URL, Timeout: s.Timeout(), ExpectedStatusCode: s.ExpectedStatusCode, HTTP: s.HTTP, DNS: s.DNS}
 }
 
 // State is the part of a site that the status rules read and write.
@@ -77,7 +95,14 @@ func NextCheckAfterEdit(before, after Site, now time.Time) (time.Time, bool) {
 	switch {
 	case after.Paused:
 		return before.NextCheckAt, false
-	case before.Paused, before.Target() != after.Target():
+	case after.Kind == KindPush:
+		// A heartbeat's deadline: a full interval and grace from now for a changed one.
+		if before.Paused || before.Kind != KindPush || before.CheckIntervalSeconds != after.CheckIntervalSeconds ||
+			before.GraceSeconds != after.GraceSeconds {
+			return now.Add(after.Interval() + after.Grace()), true
+		}
+		return before.NextCheckAt, false
+	case before.Paused, !reflect.DeepEqual(before.Target(), after.Target()):
 		return now, true
 	case before.CheckIntervalSeconds == after.CheckIntervalSeconds:
 		return before.NextCheckAt, false
@@ -91,4 +116,13 @@ func NextCheckAfterEdit(before, after Site, now time.Time) (time.Time, bool) {
 		next = now
 	}
 	return next, true
+}
+
+// Grace is how late a push site's ping may be.
+func (s Site) Grace() time.Duration { return time.Duration(s.GraceSeconds) * time.Second }
+
+// MissedPing is the result recorded when a push site's deadline passes without a ping.
+func (s Site) MissedPing() Result {
+	return Result{Status: StatusDown, Error: "no ping within " + (s.Interval() + s.Grace()).String() +
+		" (interval " + s.Interval().String() + " + grace " + s.Grace().String() + ")"}
 }

@@ -72,6 +72,8 @@ func (s State) reminderDue(at time.Time) bool {
 	return s.ResendInterval > 0 && s.LastAlertAt != nil && !at.Before(s.LastAlertAt.Add(s.ResendInterval))
 }
 
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
 func reason(r Result) string {
 	if r.Error != "" {
 		return r.Error

@@ -31,7 +31,7 @@ const (
 
 // Validate reports the first setting of the site that is out of bounds, or nil.
 func (s Site) Validate(l Limits) error {
-	if err := ValidateURL(s.URL); err != nil {
+	if err := s.validateTarget(); err != nil {
 		return err
 	}
 	if strings.TrimSpace(s.Name) == "" {
@@ -57,6 +57,12 @@ func (s Site) Validate(l Limits) error {
 	}
 	if s.ResendIntervalMinutes < 0 || s.ResendIntervalMinutes > MaxResendIntervalMinutes {
 		return fieldErr("resend_interval_minutes", "must be between 0 (off) and %d", MaxResendIntervalMinutes)
+	}
+	if s.RetryIntervalSeconds != 0 && (s.RetryIntervalSeconds < l.MinIntervalSeconds || s.RetryIntervalSeconds > s.CheckIntervalSeconds) {
+		return fieldErr("retry_interval_seconds", "must be 0 (off) or between %d and check_interval_seconds (%d)", l.MinIntervalSeconds, s.CheckIntervalSeconds)
+	}
+	if s.GraceSeconds < 0 || s.GraceSeconds > MaxIntervalSeconds {
+		return fieldErr("grace_seconds", "must be between 0 and %d", MaxIntervalSeconds)
 	}
 	return nil
 }

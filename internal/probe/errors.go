@@ -29,6 +29,8 @@ func describe(err error, timeout time.Duration) string {
 		netErr     net.Error
 		body       bodyError
 		blocked    *netguard.BlockedError
+		loop       *redirectLoopError
+		tooMany    *tooManyRedirectsError
 		suffix     string
 	)
 	if errors.As(err, &body) {
@@ -38,6 +40,10 @@ func describe(err error, timeout time.Duration) string {
 	case errors.As(err, &blocked):
 		// The refusal says which address and why; the dial and URL around it add nothing.
 		return blocked.Error()
+	case errors.As(err, &loop):
+		return loop.Error()
+	case errors.As(err, &tooMany):
+		return tooMany.Error()
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return fmt.Sprintf("timeout after %s%s", timeout, suffix)
 	case errors.Is(err, context.Canceled):
@@ -54,16 +60,16 @@ func describe(err error, timeout time.Duration) string {
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
 		return "host unreachable"
 	case errors.As(err, &hostErr):
-		return "TLS: " + hostErr.Error()
+		return "TLS: " + withoutX509(hostErr)
 	case errors.As(err, &authErr):
 		return "TLS: certificate signed by unknown authority"
 	case errors.As(err, &invalidErr):
 		if invalidErr.Reason == x509.Expired {
 			return "TLS: certificate has expired or is not yet valid"
 		}
-		return "TLS: " + invalidErr.Error()
+		return "TLS: " + withoutX509(invalidErr)
 	case errors.As(err, &verifyErr):
-		return "TLS: " + verifyErr.Err.Error()
+		return "TLS: " + withoutX509(verifyErr.Err)
 	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return "TLS: the server did not answer with TLS"
 	case errors.As(err, &alertErr):
@@ -76,6 +82,11 @@ func describe(err error, timeout time.Duration) string {
 		err = urlErr.Err
 	}
 	return err.Error()
+}
+
+// withoutX509 is an x509 error's text without the package name, which tells a user nothing.
+func withoutX509(err error) string {
+	return strings.TrimPrefix(err.Error(), "x509: ")
 }
 
 // bodyError marks a failure that happened after the headers arrived, while the body was read.

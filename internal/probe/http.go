@@ -4,10 +4,11 @@ package probe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -17,70 +18,149 @@ import (
 // MaxBodyBytes is how much of a response body a check reads; the rest is left unread.
 const MaxBodyBytes = 1 << 20
 
-// NewHTTPClient returns the client checks share. Every check opens its own connection, as a new
-// visitor would, so DNS, connect and TLS are exercised each time (a reused connection would hide an
-// expired certificate or a moved host). Redirects are followed, up to Go's default of 10. The
-// policy is enforced on every address dialled, redirects and resolved names included; through a
-// proxy (HTTP_PROXY and the like) the address dialled is the proxy's, and the proxy decides the rest.
-func NewHTTPClient(userAgent string, policy netguard.Policy) *http.Client {
-	return newHTTPClient(userAgent, policy, nil)
+// HTTPChecker runs HTTP checks with what they share: the clients, which no check changes (a
+// check's redirect limit goes on a copy of one), and the compiled JSON Schemas.
+type HTTPChecker struct {
+	Client *http.Client // verifies certificates
+	// Insecure skips certificate verification, for targets with IgnoreTLSErrors. When nil, such
+	// checks are down, saying so, rather than quietly verifying what the user asked to ignore.
+	Insecure *http.Client
+	Schemas  *SchemaCache // nil compiles the schema at every check
 }
 
-// newHTTPClient is NewHTTPClient with the resolver names are looked up with (nil for the
-// system's), so tests can make a name resolve to an address of their choosing.
-func newHTTPClient(userAgent string, policy netguard.Policy, resolver *net.Resolver) *http.Client {
-	dialer := &net.Dialer{KeepAlive: -1, Resolver: resolver, Control: policy.Control}
-	transport := &http.Transport{
-		Proxy:                  http.ProxyFromEnvironment,
-		DialContext:            dialer.DialContext,
-		DisableKeepAlives:      true,
-		ForceAttemptHTTP2:      true,
-		MaxResponseHeaderBytes: 64 << 10,
+// NewHTTPChecker returns an HTTPChecker whose clients are built as NewHTTPClient builds them,
+// with a cache of DefaultSchemaCacheSize schemas.
+func NewHTTPChecker(userAgent string, policy netguard.Policy) *HTTPChecker {
+	return newHTTPChecker(userAgent, policy, clientOptions{})
+}
+
+// newHTTPChecker is NewHTTPChecker with the resolver and trusted roots tests choose.
+func newHTTPChecker(userAgent string, policy netguard.Policy, o clientOptions) *HTTPChecker {
+	insecure := o
+	insecure.insecure = true
+	return &HTTPChecker{
+		Client:   buildHTTPClient(userAgent, policy, o),
+		Insecure: buildHTTPClient(userAgent, policy, insecure),
+		Schemas:  NewSchemaCache(DefaultSchemaCacheSize),
 	}
-	return &http.Client{Transport: userAgentTransport{next: transport, userAgent: userAgent}}
 }
 
-type userAgentTransport struct {
-	next      http.RoundTripper
-	userAgent string
-}
-
-func (t userAgentTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Header.Get("User-Agent") == "" {
-		r = r.Clone(r.Context())
-		r.Header.Set("User-Agent", t.userAgent)
-	}
-	return t.next.RoundTrip(r)
-}
-
-// HTTP runs one GET against the target within its timeout and judges the answer. The result's
-// CheckedAt is left for the caller, which owns the clock.
+// HTTP runs one HTTP check with client, compiling any JSON Schema afresh. It is the HTTPChecker
+// without an insecure client or a schema cache: targets with IgnoreTLSErrors are down with it.
+// Long-running callers should use a Checker (NewChecker) instead.
 func HTTP(ctx context.Context, client *http.Client, target monitor.Target) monitor.Result {
-	ctx, cancel := context.WithTimeout(ctx, target.Timeout)
+	return (&HTTPChecker{Client: client}).Check(ctx, target)
+}
+
+// Check sends the target's request within its timeout and judges the answer: a transport
+// failure first, then the status, then the body (keyword, then schema), then the time taken.
+// The result's CheckedAt is left for the caller, which owns the clock.
+func (c *HTTPChecker) Check(ctx context.Context, target monitor.Target) monitor.Result {
+	ctx, cancel := withTimeout(ctx, target.Timeout)
 	defer cancel()
+	o := target.HTTP
 	start := time.Now()
 	down := func(err error) monitor.Result {
 		return monitor.Result{Status: monitor.StatusDown, ResponseTime: time.Since(start), Error: describe(err, target.Timeout)}
 	}
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target.URL, nil)
+	client := c.Client
+	if o.IgnoreTLSErrors {
+		if client = c.Insecure; client == nil {
+			return down(errors.New("ignoring TLS errors is not set up for this check"))
+		}
+	}
+	perCheck := *client // shallow: the transport stays shared
+	perCheck.CheckRedirect = redirectPolicy(o.Redirects())
+
+	var clock phaseClock
+	req, err := newRequest(clock.trace(ctx), target)
 	if err != nil {
 		return down(err)
 	}
-	resp, err := client.Do(req)
+	resp, err := perCheck.Do(req)
 	if err != nil {
-		return down(err)
-	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, io.LimitReader(resp.Body, MaxBodyBytes)); err != nil {
-		r := down(bodyError{err})
-		r.StatusCode = resp.StatusCode
+		r := down(err)
+		r.CertExpiresAt = certExpiry(resp, err)
+		if resp != nil { // a redirect refused: this is the answer that asked for it
+			r.StatusCode = resp.StatusCode
+		}
 		return r
 	}
-	r := monitor.Result{Status: monitor.StatusUp, StatusCode: resp.StatusCode, ResponseTime: time.Since(start)}
-	if resp.StatusCode != target.ExpectedStatusCode {
+	defer resp.Body.Close()
+	body, readErr := readBody(resp.Body, needsBody(o))
+	end := time.Now()
+	r := monitor.Result{
+		Status:        monitor.StatusUp,
+		StatusCode:    resp.StatusCode,
+		ResponseTime:  end.Sub(start),
+		Timings:       clock.timings(end),
+		CertExpiresAt: certExpiry(resp, nil),
+	}
+	switch {
+	case readErr != nil:
+		r.Error = describe(bodyError{readErr}, target.Timeout)
+	default:
+		r.Error = c.judge(resp.StatusCode, body, r.ResponseTime, target)
+	}
+	if r.Error != "" {
 		r.Status = monitor.StatusDown
-		r.Error = fmt.Sprintf("expected status %d, got %d", target.ExpectedStatusCode, resp.StatusCode)
 	}
 	return r
+}
+
+// judge says why an answer that arrived whole fails the target, or "" when it passes.
+func (c *HTTPChecker) judge(code int, body []byte, took time.Duration, target monitor.Target) string {
+	o := target.HTTP
+	if msg := statusError(code, target); msg != "" {
+		return msg
+	}
+	if msg := keywordError(body, o); msg != "" {
+		return msg
+	}
+	if o.JSONSchema != "" {
+		sch, err := c.Schemas.Compile(o.JSONSchema)
+		if err != nil {
+			return err.Error()
+		}
+		if msg := checkSchema(sch, body, len(body) == MaxBodyBytes); msg != "" {
+			return msg
+		}
+	}
+	if limit := o.MaxResponseTimeMS; limit > 0 && took.Milliseconds() > int64(limit) {
+		return fmt.Sprintf("slow: %d ms > %d ms", took.Milliseconds(), limit)
+	}
+	return ""
+}
+
+// newRequest builds the target's request. Explicit credentials (BasicAuth, BearerToken) win over
+// an Authorization header; a Host header sets the host asked for, as it would on the wire.
+func newRequest(ctx context.Context, target monitor.Target) (*http.Request, error) {
+	o := target.HTTP
+	method := o.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	var body io.Reader
+	if o.Body != "" {
+		body = strings.NewReader(o.Body) // also lets 307 and 308 redirects send it again
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target.URL, body)
+	if err != nil {
+		return nil, err
+	}
+	for name, value := range o.Headers {
+		if http.CanonicalHeaderKey(name) == "Host" {
+			req.Host = value
+			continue
+		}
+		req.Header.Set(name, value)
+	}
+	if a := o.BasicAuth; a != nil {
+		req.SetBasicAuth(a.Username, a.Password)
+	}
+	if o.BearerToken != "" {
+		req.Header.Set("Authorization", "Bearer "+o.BearerToken)
+	}
+	return req, nil
 }

@@ -2,9 +2,14 @@ package probe
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -107,37 +112,81 @@ func TestHTTPSendsTocsinUserAgent(t *testing.T) {
 }
 
 func TestHTTPReadsAtMostOneMebibyteOfBody(t *testing.T) {
-	var written atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		chunk := make([]byte, 64<<10)
-		for range 1024 { // 64 MiB if the client kept reading
-			n, err := w.Write(chunk)
-			written.Add(int64(n))
-			if err != nil {
-				return
-			}
-		}
-	}))
-	defer srv.Close()
-	r := HTTP(context.Background(), NewHTTPClient("t", netguard.Policy{}), monitor.Target{URL: srv.URL, Timeout: 5 * time.Second, ExpectedStatusCode: 200})
-	if r.Status != monitor.StatusUp {
-		t.Fatalf("status %s: %s", r.Status, r.Error)
+	tests := []struct {
+		name   string
+		opts   monitor.HTTPOptions // what makes the check keep the body, or not
+		status monitor.Status
+		error  string
+	}{
+		{"discarded", monitor.HTTPOptions{}, monitor.StatusUp, ""},
+		{"kept for a keyword", monitor.HTTPOptions{Keyword: "needle"}, monitor.StatusDown, `keyword "needle" not found in the body`},
+		{"kept for a schema", monitor.HTTPOptions{JSONSchema: `{"type": "string"}`}, monitor.StatusDown,
+			"body is not JSON (only its first 1 MiB is read): unexpected EOF"},
 	}
-	srv.Close() // waits for the handler, which stops when the client hangs up
-	// Socket buffers hold a few MiB beyond what was read; a client reading it all would take 64.
-	if n := written.Load(); n > 32<<20 {
-		t.Errorf("server wrote %d bytes: the client read past the cap", n)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var written atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				// 64 MiB if the client kept reading: a JSON string that never ends, and after the
+				// first MiB the keyword.
+				hay, needles := []byte(strings.Repeat("a", 64<<10)), []byte(strings.Repeat("needle ", 64<<10/7))
+				for i := range 1024 {
+					chunk := hay
+					switch {
+					case i == 0:
+						chunk = append([]byte{'"'}, hay[1:]...)
+					case i >= MaxBodyBytes/len(hay):
+						chunk = needles
+					}
+					n, err := w.Write(chunk)
+					written.Add(int64(n))
+					if err != nil {
+						return
+					}
+				}
+			}))
+			defer srv.Close()
+			r := NewHTTPChecker("t", netguard.Policy{}).Check(context.Background(), monitor.Target{URL: srv.URL, Timeout: 5 * time.Second,
+				ExpectedStatusCode: 200, HTTP: tt.opts})
+			if r.Status != tt.status || r.Error != tt.error {
+				t.Fatalf("got %s (%q), want %s (%q)", r.Status, r.Error, tt.status, tt.error)
+			}
+			srv.Close() // waits for the handler, which stops when the client hangs up
+			// Socket buffers hold a few MiB beyond what was read; a client reading it all would take 64.
+			if n := written.Load(); n > 32<<20 {
+				t.Errorf("server wrote %d bytes: the client read past the cap", n)
+			}
+		})
 	}
 }
 
-func TestDescribeDNSFailures(t *testing.T) {
-	if got := describe(&net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true}, time.Second); got != "no such host" {
-		t.Errorf("not found: %q", got)
+func TestDescribe(t *testing.T) {
+	get := func(err error) error { return &url.Error{Op: "Get", URL: "http://x/a", Err: err} }
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"not found", &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true}, "no such host"},
+		{"other DNS failure", &net.DNSError{Err: "server misbehaving", Name: "x"}, "DNS lookup failed: server misbehaving"},
+		{"unreachable", &net.OpError{Op: "dial", Err: syscall.EHOSTUNREACH}, "host unreachable"},
+		{"deadline", get(context.DeadlineExceeded), "timeout after 2s"},
+		{"deadline in the body", bodyError{context.DeadlineExceeded}, "timeout after 2s while reading the body"},
+		{"redirect loop", get(&redirectLoopError{chain: []string{"http://x/a", "http://x/b", "http://x/a"}}),
+			"redirect loop: http://x/a → http://x/b → http://x/a"},
+		{"too many redirects", get(&tooManyRedirectsError{limit: 10}), "stopped after 10 redirects"},
+		{"blocked", get(&net.OpError{Op: "dial", Err: &netguard.BlockedError{IP: netip.MustParseAddr("169.254.169.254"), Reason: netguard.ReasonMetadata}}),
+			blockedMetadata},
+		{"wrong host", get(&tls.CertificateVerificationError{Err: x509.HostnameError{
+			Certificate: &x509.Certificate{DNSNames: []string{"a.test"}}, Host: "b.test"}}), "TLS: certificate is valid for a.test, not b.test"},
+		{"expired", get(&tls.CertificateVerificationError{Err: x509.CertificateInvalidError{Reason: x509.Expired}}),
+			"TLS: certificate has expired or is not yet valid"},
+		{"unknown authority", get(&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}), "TLS: certificate signed by unknown authority"},
+		{"anything else", get(errors.New("unsupported protocol scheme \"ftp\"")), `unsupported protocol scheme "ftp"`},
 	}
-	if got := describe(&net.DNSError{Err: "server misbehaving", Name: "x"}, time.Second); got != "DNS lookup failed: server misbehaving" {
-		t.Errorf("other: %q", got)
-	}
-	if got := describe(&net.OpError{Op: "dial", Err: syscall.EHOSTUNREACH}, time.Second); got != "host unreachable" {
-		t.Errorf("unreachable: %q", got)
+	for _, tt := range tests {
+		if got := describe(tt.err, 2*time.Second); got != tt.want {
+			t.Errorf("%s: describe = %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }

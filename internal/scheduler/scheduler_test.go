@@ -72,10 +72,7 @@ func fastConfig() Config {
 	return Config{PollInterval: 2 * time.Millisecond, FlushInterval: 2 * time.Millisecond, DrainTimeout: 5 * time.Second}
 }
 
-func httpProbe() ProbeFunc {
-	client := probe.NewHTTPClient("Tocsin/test", netguard.Policy{})
-	return func(ctx context.Context, t monitor.Target) monitor.Result { return probe.HTTP(ctx, client, t) }
-}
+func httpProbe() ProbeFunc { return probe.NewChecker("Tocsin/test", netguard.Policy{}).Check }
 
 // start runs a scheduler until the test ends, or until the returned stop is called.
 func start(t *testing.T, st store.Store, clk *clock, cfg Config, p ProbeFunc) (sched *Scheduler, stop func()) {

@@ -90,7 +90,10 @@ func (s *Scheduler) logEvents(recs []store.Recorded) {
 		if ev := r.Event; ev != nil {
 			s.log.Info("site status changed", "site_id", ev.SiteID, "from", ev.From, "to", ev.To, "reason", ev.Reason)
 		}
-		alerted = alerted || r.Alert != nil
+		if ev := r.Latency; ev != nil {
+			s.log.Info("site latency changed", "site_id", ev.SiteID, "from", ev.From, "to", ev.To, "reason", ev.Reason)
+		}
+		alerted = alerted || len(r.Alerts) > 0
 	}
 	if alerted && s.cfg.OnAlert != nil {
 		s.cfg.OnAlert()

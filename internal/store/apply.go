@@ -8,7 +8,7 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 )
 
-// Writes is what one RecordChecks call stores: a check (and maybe an event and an alert) per
+// Writes is what one RecordChecks call stores: a check (and maybe events and alerts) per
 // result, and one update per site with its state after its last result.
 type Writes struct {
 	Recorded []Recorded
@@ -17,60 +17,93 @@ type Writes struct {
 
 // SiteUpdate is a site's row after a batch of results.
 type SiteUpdate struct {
-	SiteID       int64
-	State        monitor.State
+	Site         monitor.Site // with its state after its last result
 	Last         monitor.Result
 	ReleaseClaim bool
+	// NextCheckAt, when set, brings the next check forward (a failure being confirmed) or, for
+	// a ping, sets the push site's new deadline.
+	NextCheckAt *time.Time
+	Pinged      bool // a push site's heartbeat: NextCheckAt is its new deadline, not a retry
 }
 
-// PlanWrites folds results, in order, into the states of their sites. sites holds every site
-// that still exists, with its state, name and URL; results for other sites are dropped. Both
-// stores call this inside the transaction that holds their sites' rows, so two results for one
-// site can never both flip it.
+// PlanWrites folds results, in order, into their sites. sites holds every site that still
+// exists, with its settings and state; results for other sites are dropped. Both stores call
+// this inside the transaction that holds their sites' rows, so two results for one site can
+// never both flip it. The rules themselves are monitor.Site.Observe's.
 func PlanWrites(sites map[int64]monitor.Site, results []CheckResult) Writes {
 	w := Writes{Recorded: make([]Recorded, 0, len(results))}
-	states := make(map[int64]monitor.State, len(sites))
 	index := make(map[int64]int, len(sites))
 	for _, r := range results {
 		site, ok := sites[r.SiteID]
 		if !ok {
 			continue
 		}
-		st, seen := states[r.SiteID]
-		if !seen {
-			st = site.State()
-		}
-		step := st.Apply(r.Result)
-		states[r.SiteID] = step.State
-		rec := Recorded{Check: monitor.Check{SiteID: r.SiteID, Result: r.Result}, State: step.State, Event: step.Event}
-		if rec.Event != nil {
-			rec.Event.SiteID = r.SiteID
-		}
-		if step.Alert != "" {
-			alert := monitor.NewAlert(step.Alert, site, r.Result, st)
-			rec.Alert = &alert
-		}
-		w.Recorded = append(w.Recorded, rec)
-
 		i, seen := index[r.SiteID]
-		if !seen {
+		if seen {
+			site = w.Sites[i].Site
+		} else {
 			i = len(w.Sites)
 			index[r.SiteID] = i
-			w.Sites = append(w.Sites, SiteUpdate{SiteID: r.SiteID})
+			w.Sites = append(w.Sites, SiteUpdate{})
 		}
+		o := site.Observe(r.Result)
+		w.Recorded = append(w.Recorded, recorded(r, o))
+
 		u := &w.Sites[i]
-		u.State, u.Last = step.State, r.Result
+		u.Site, u.Last = o.Site, r.Result
 		u.ReleaseClaim = u.ReleaseClaim || r.Claimed
+		switch {
+		case r.Ping:
+			next := r.Result.CheckedAt.Add(site.Interval() + time.Duration(site.GraceSeconds)*time.Second)
+			at := r.Result.CheckedAt
+			u.NextCheckAt, u.Site.LastPingAt, u.Pinged = &next, &at, true
+		case o.RetryAt != nil && (u.NextCheckAt == nil || o.RetryAt.Before(*u.NextCheckAt)):
+			u.NextCheckAt = o.RetryAt
+		}
 	}
 	return w
+}
+
+func recorded(r CheckResult, o monitor.Observation) Recorded {
+	rec := Recorded{Check: monitor.Check{SiteID: r.SiteID, Result: r.Result}, State: o.State, Event: o.Event, Latency: o.LatencyEvent}
+	for _, ev := range []*monitor.Event{rec.Event, rec.Latency} {
+		if ev != nil {
+			ev.SiteID = r.SiteID
+		}
+	}
+	for _, a := range o.Alerts {
+		q := QueuedAlert{Alert: a}
+		switch a.Kind {
+		case monitor.AlertLatencyDegraded, monitor.AlertLatencyNormal:
+			q.Event = rec.Latency
+		case monitor.AlertCertExpiring:
+		default:
+			q.Event = rec.Event
+		}
+		rec.Alerts = append(rec.Alerts, q)
+	}
+	return rec
+}
+
+// Events lists the batch's events, status and latency, in order.
+func (w Writes) Events() []*monitor.Event {
+	var out []*monitor.Event
+	for _, r := range w.Recorded {
+		for _, ev := range []*monitor.Event{r.Event, r.Latency} {
+			if ev != nil {
+				out = append(out, ev)
+			}
+		}
+	}
+	return out
 }
 
 // AlertSites lists the sites that raised alerts in the batch, for looking up their webhooks.
 func (w Writes) AlertSites() []int64 {
 	var ids []int64
 	for _, r := range w.Recorded {
-		if r.Alert != nil {
-			ids = append(ids, r.Alert.SiteID)
+		if len(r.Alerts) > 0 {
+			ids = append(ids, r.Check.SiteID)
 		}
 	}
 	slices.Sort(ids)
@@ -93,20 +126,19 @@ type NewNotification struct {
 func (w Writes) Notifications(targets map[int64][]int64) ([]NewNotification, error) {
 	var rows []NewNotification
 	for _, r := range w.Recorded {
-		if r.Alert == nil {
-			continue
-		}
-		payload, err := json.Marshal(r.Alert)
-		if err != nil {
-			return nil, err
-		}
-		var eventID *int64
-		if r.Event != nil {
-			eventID = &r.Event.ID
-		}
-		for _, webhook := range targets[r.Alert.SiteID] {
-			rows = append(rows, NewNotification{WebhookID: webhook, SiteID: r.Alert.SiteID, EventID: eventID,
-				Kind: r.Alert.Kind, Payload: payload, At: r.Alert.At})
+		for _, q := range r.Alerts {
+			payload, err := json.Marshal(q.Alert)
+			if err != nil {
+				return nil, err
+			}
+			var eventID *int64
+			if q.Event != nil {
+				eventID = &q.Event.ID
+			}
+			for _, webhook := range targets[r.Check.SiteID] {
+				rows = append(rows, NewNotification{WebhookID: webhook, SiteID: r.Check.SiteID, EventID: eventID,
+					Kind: q.Alert.Kind, Payload: payload, At: q.Alert.At})
+			}
 		}
 	}
 	return rows, nil

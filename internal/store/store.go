@@ -31,6 +31,8 @@ type Store interface {
 	// reschedule is set, so that an edit never undoes a claim made meanwhile.
 	UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error)
 	DeleteSite(ctx context.Context, owner, id int64) error
+	// SiteByPushToken finds a push site by the secret in its ping URL, whoever owns it.
+	SiteByPushToken(ctx context.Context, token string) (monitor.Site, error)
 
 	// ClaimDueSites hands out sites whose check is due, each to one caller only: their
 	// next_check_at moves to the next slot of their schedule and they are leased until the
@@ -136,6 +138,9 @@ type CheckResult struct {
 	Result monitor.Result
 	// Claimed says the check came from ClaimDueSites, so recording it ends the claim.
 	Claimed bool
+	// Ping says the result is a push site's heartbeat: its deadline moves to interval + grace
+	// from now.
+	Ping bool
 }
 
 // DeliveryOutcome is what became of one attempt to send notifications.
@@ -177,10 +182,17 @@ type NotificationQuery struct {
 // Recorded is what recording one result did. Its Check has no ID: batches are written without
 // reading ids back.
 type Recorded struct {
-	Check monitor.Check
-	State monitor.State  // the site's state after this result
-	Event *monitor.Event // set when the status changed
-	Alert *monitor.Alert // set when the result raised an alert
+	Check   monitor.Check
+	State   monitor.State  // the site's state after this result
+	Event   *monitor.Event // set when the status changed
+	Latency *monitor.Event // set when the latency watch changed its mind
+	Alerts  []QueuedAlert  // the alerts the result raised
+}
+
+// QueuedAlert is an alert and the event that raised it (nil for certificate alerts).
+type QueuedAlert struct {
+	Alert monitor.Alert
+	Event *monitor.Event
 }
 
 // HistoryQuery pages through a site's checks or events, newest first. Zero times do not bound.

@@ -14,6 +14,7 @@ const (
 	colorDown      = 0xE53935
 	colorRecovered = 0x43A047
 	colorStillDown = 0xFB8C00
+	colorWarning   = 0xFB8C00 // not down, but someone should look: a certificate, a slowdown
 	colorOther     = 0x9E9E9E
 
 	footerText = "Tocsin"
@@ -22,7 +23,7 @@ const (
 // AlertEmbed is the card for one alert. Every text is cut to Discord's limits.
 func AlertEmbed(a monitor.Alert) Embed {
 	e := Embed{
-		Title:  truncate(kindIcon(a.Kind)+" "+truncate(siteName(a), maxNameInText)+" "+kindVerb(a.Kind), MaxTitleRunes),
+		Title:  truncate(kindIcon(a.Kind)+" "+truncate(siteName(a), maxNameInText)+headline(a), MaxTitleRunes),
 		Color:  kindColor(a.Kind),
 		Fields: alertFields(a),
 		Footer: &Footer{Text: footerText},
@@ -33,16 +34,39 @@ func AlertEmbed(a monitor.Alert) Embed {
 	return e
 }
 
+// headline is what happened, after the site's name in a title.
+func headline(a monitor.Alert) string {
+	if a.Kind == monitor.AlertCertExpiring {
+		return ": certificate " + certExpiresIn(a.CertDaysLeft)
+	}
+	return " " + kindVerb(a.Kind)
+}
+
 // alertFields are the facts of the alert, in the order people look for them.
 func alertFields(a monitor.Alert) []Field {
 	fields := []Field{{Name: "URL", Value: fieldValue(a.URL)}}
+	switch a.Kind {
+	case monitor.AlertCertExpiring:
+		// The check itself went well; its status and timing would only distract.
+		expires := emptyValue
+		if a.CertExpiresAt != nil {
+			expires = discordTime(*a.CertExpiresAt)
+		}
+		return append(fields,
+			Field{Name: "Expires", Value: expires, Inline: true},
+			Field{Name: "Days left", Value: strconv.Itoa(a.CertDaysLeft), Inline: true})
+	case monitor.AlertLatencyDegraded, monitor.AlertLatencyNormal:
+		return append(fields,
+			Field{Name: "Response time", Value: msText(a.ResponseTimeMS), Inline: true},
+			Field{Name: "Usual", Value: msText(a.BaselineMS), Inline: true})
+	}
 	if a.StatusCode != 0 {
 		fields = append(fields, Field{Name: "HTTP status", Value: statusText(a.StatusCode), Inline: true})
 	}
 	if a.Error != "" {
 		fields = append(fields, Field{Name: "Error", Value: fieldValue(escapeMarkdown(oneLine(a.Error)))})
 	}
-	fields = append(fields, Field{Name: "Response time", Value: strconv.FormatInt(a.ResponseTimeMS, 10) + " ms", Inline: true})
+	fields = append(fields, Field{Name: "Response time", Value: msText(a.ResponseTimeMS), Inline: true})
 	if a.DownSince != nil {
 		fields = append(fields, Field{Name: "Down since", Value: discordTime(*a.DownSince), Inline: true})
 		if a.Kind == monitor.AlertRecovered || a.Kind == monitor.AlertStillDown {
@@ -76,6 +100,19 @@ func statusText(code int) string {
 	return strconv.Itoa(code)
 }
 
+func msText(ms int64) string { return strconv.FormatInt(ms, 10) + " ms" }
+
+// certExpiresIn reads "expires in 7 days", "expires in 1 day"; under a day is not "0 days".
+func certExpiresIn(days int) string {
+	switch {
+	case days < 1:
+		return "expires in less than a day"
+	case days == 1:
+		return "expires in 1 day"
+	}
+	return "expires in " + strconv.Itoa(days) + " days"
+}
+
 // discordTime is shown by Discord in each reader's time zone: the date, then "2 hours ago".
 func discordTime(t time.Time) string {
 	unix := strconv.FormatInt(t.Unix(), 10)
@@ -90,6 +127,12 @@ func kindIcon(k monitor.AlertKind) string {
 		return "🟢"
 	case monitor.AlertStillDown:
 		return "🟠"
+	case monitor.AlertCertExpiring:
+		return "🔒"
+	case monitor.AlertLatencyDegraded:
+		return "🐢"
+	case monitor.AlertLatencyNormal:
+		return "⚡"
 	}
 	return "⚪"
 }
@@ -102,6 +145,10 @@ func kindVerb(k monitor.AlertKind) string {
 		return "recovered"
 	case monitor.AlertStillDown:
 		return "is still down"
+	case monitor.AlertLatencyDegraded:
+		return "is slow"
+	case monitor.AlertLatencyNormal:
+		return "is fast again"
 	}
 	return "changed (" + oneLine(string(k)) + ")"
 }
@@ -114,6 +161,10 @@ func kindColor(k monitor.AlertKind) int {
 		return colorRecovered
 	case monitor.AlertStillDown:
 		return colorStillDown
+	case monitor.AlertCertExpiring, monitor.AlertLatencyDegraded:
+		return colorWarning
+	case monitor.AlertLatencyNormal:
+		return colorRecovered
 	}
 	return colorOther
 }

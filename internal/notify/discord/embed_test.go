@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,6 +24,19 @@ func recoveredAlert(site int64, name string, downtime time.Duration) monitor.Ale
 		At: t0, StatusCode: 200, ResponseTimeMS: 87, DownSince: &since}
 }
 
+// certAlert is a cert_expiring alert as the monitor raises it: from a check that went well.
+func certAlert(site int64, name string, daysLeft int) monitor.Alert {
+	expires := t0.Add(time.Duration(daysLeft)*day + 3*time.Hour)
+	return monitor.Alert{Kind: monitor.AlertCertExpiring, SiteID: site, SiteName: name, URL: "https://" + name + ".example/health",
+		At: t0, StatusCode: 200, ResponseTimeMS: 87, CertExpiresAt: &expires, CertDaysLeft: daysLeft}
+}
+
+// latencyAlert is a latency alert of kind: took ms, usually baseline.
+func latencyAlert(kind monitor.AlertKind, site int64, name string, ms, baseline int64) monitor.Alert {
+	return monitor.Alert{Kind: kind, SiteID: site, SiteName: name, URL: "https://" + name + ".example/health",
+		At: t0, StatusCode: 200, ResponseTimeMS: ms, BaselineMS: baseline}
+}
+
 func fieldNamed(e Embed, name string) (Field, bool) {
 	for _, f := range e.Fields {
 		if f.Name == name {
@@ -38,6 +52,18 @@ func TestAlertEmbed(t *testing.T) {
 	since := t0.Add(-2 * time.Hour)
 	stillDown.DownSince = &since
 	noDetails := monitor.Alert{Kind: monitor.AlertDown, SiteID: 7, At: t0}
+	certNoDate := certAlert(2, "blog", 7)
+	certNoDate.CertExpiresAt = nil
+	expires := strconv.FormatInt(t0.Add(7*day+3*time.Hour).Unix(), 10)
+	onlyFields := func(fields ...string) []string {
+		var absent []string
+		for _, f := range []string{"URL", "HTTP status", "Error", "Response time", "Down since", "Downtime", "Expires", "Days left", "Usual"} {
+			if !slices.Contains(fields, f) {
+				absent = append(absent, f)
+			}
+		}
+		return absent
+	}
 
 	tests := []struct {
 		name      string
@@ -61,6 +87,23 @@ func TestAlertEmbed(t *testing.T) {
 		{"no details", noDetails, "🔴 Site 7 is down", 0xE53935,
 			map[string]string{"URL": "—", "Response time": "0 ms"},
 			[]string{"HTTP status", "Error", "Down since", "Downtime"}, "2026-03-01T12:00:00Z"},
+		{"certificate expiring", certAlert(1, "shop", 7), "🔒 shop: certificate expires in 7 days", 0xFB8C00,
+			map[string]string{"URL": "https://shop.example/health", "Expires": "<t:" + expires + ":f> (<t:" + expires + ":R>)", "Days left": "7"},
+			onlyFields("URL", "Expires", "Days left"), "2026-03-01T12:00:00Z"},
+		{"certificate expiring in 1 day", certAlert(1, "shop", 1), "🔒 shop: certificate expires in 1 day", 0xFB8C00,
+			map[string]string{"Days left": "1"}, onlyFields("URL", "Expires", "Days left"), "2026-03-01T12:00:00Z"},
+		{"certificate expiring within the day", certAlert(1, "shop", 0), "🔒 shop: certificate expires in less than a day", 0xFB8C00,
+			map[string]string{"Days left": "0"}, onlyFields("URL", "Expires", "Days left"), "2026-03-01T12:00:00Z"},
+		{"certificate without its date", certNoDate, "🔒 blog: certificate expires in 7 days", 0xFB8C00,
+			map[string]string{"Expires": "—", "Days left": "7"}, onlyFields("URL", "Expires", "Days left"), "2026-03-01T12:00:00Z"},
+		{"slow", latencyAlert(monitor.AlertLatencyDegraded, 1, "shop", 900, 120), "🐢 shop is slow", 0xFB8C00,
+			map[string]string{"URL": "https://shop.example/health", "Response time": "900 ms", "Usual": "120 ms"},
+			onlyFields("URL", "Response time", "Usual"), "2026-03-01T12:00:00Z"},
+		{"fast again", latencyAlert(monitor.AlertLatencyNormal, 1, "shop", 130, 120), "⚡ shop is fast again", 0x43A047,
+			map[string]string{"URL": "https://shop.example/health", "Response time": "130 ms", "Usual": "120 ms"},
+			onlyFields("URL", "Response time", "Usual"), "2026-03-01T12:00:00Z"},
+		{"unknown kind", monitor.Alert{Kind: "paused", SiteID: 3, SiteName: "y", At: t0}, "⚪ y changed (paused)", 0x9E9E9E,
+			map[string]string{"Response time": "0 ms"}, []string{"Expires", "Usual"}, "2026-03-01T12:00:00Z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,6 +152,29 @@ func TestAlertEmbedEscapesAndCuts(t *testing.T) {
 	}
 	if f, _ := fieldNamed(e, "Error"); !strings.HasPrefix(f.Value, `\*\*bold\*\* \<@123\>`) || !strings.HasSuffix(f.Value, "…") {
 		t.Errorf("error value starts %q", f.Value[:40])
+	}
+}
+
+// A long name is cut, never what happened to the site.
+func TestAlertEmbedKeepsTheNewsOfEveryKind(t *testing.T) {
+	name := strings.Repeat("🔥*", 2500)
+	tests := []struct {
+		alert  monitor.Alert
+		suffix string
+	}{
+		{certAlert(1, name, 14), ": certificate expires in 14 days"},
+		{latencyAlert(monitor.AlertLatencyDegraded, 1, name, 900, 120), " is slow"},
+		{latencyAlert(monitor.AlertLatencyNormal, 1, name, 130, 120), " is fast again"},
+	}
+	for _, tt := range tests {
+		tt.alert.URL = "https://x.example/" + strings.Repeat("ü", 5000)
+		e := AlertEmbed(tt.alert)
+		if err := Validate(newMessage(e)); err != nil {
+			t.Errorf("%s: %v", tt.alert.Kind, err)
+		}
+		if !strings.HasSuffix(e.Title, tt.suffix) {
+			t.Errorf("%s: title %q lost %q", tt.alert.Kind, e.Title, tt.suffix)
+		}
 	}
 }
 

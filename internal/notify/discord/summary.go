@@ -17,7 +17,21 @@ const (
 
 // summaryKinds is the order kinds are counted in a summary's title: the bad news first.
 func summaryKinds() []monitor.AlertKind {
-	return []monitor.AlertKind{monitor.AlertDown, monitor.AlertStillDown, monitor.AlertRecovered}
+	return []monitor.AlertKind{monitor.AlertDown, monitor.AlertStillDown, monitor.AlertCertExpiring,
+		monitor.AlertLatencyDegraded, monitor.AlertRecovered, monitor.AlertLatencyNormal}
+}
+
+// kindCountLabel names a kind after its count in a summary's title: "2 slow", "1 recovered".
+func kindCountLabel(k monitor.AlertKind) string {
+	switch k {
+	case monitor.AlertCertExpiring:
+		return "certificate expiring"
+	case monitor.AlertLatencyDegraded:
+		return "slow"
+	case monitor.AlertLatencyNormal:
+		return "fast again"
+	}
+	return strings.ReplaceAll(string(k), "_", " ")
 }
 
 // summaryBatch sums up, in one card, the alerts of a storm that did not get cards of their own.
@@ -39,8 +53,12 @@ func summaryBatch(alerts []monitor.Alert, indexes []int) Batch {
 		Color:       colorRecovered,
 		Footer:      &Footer{Text: footerText},
 	}
-	if counts[monitor.AlertDown]+counts[monitor.AlertStillDown] > 0 {
+	// The color is the worst news of the card: green would hide an expiring certificate.
+	switch {
+	case counts[monitor.AlertDown]+counts[monitor.AlertStillDown] > 0:
 		e.Color = colorDown
+	case counts[monitor.AlertCertExpiring]+counts[monitor.AlertLatencyDegraded] > 0:
+		e.Color = colorWarning
 	}
 	if !latest.IsZero() {
 		e.Timestamp = latest.UTC().Format(time.RFC3339)
@@ -48,13 +66,13 @@ func summaryBatch(alerts []monitor.Alert, indexes []int) Batch {
 	return Batch{Message: newMessage(e), Alerts: indexes}
 }
 
-// summaryTitle reads like "37 more alerts: 35 down, 2 recovered".
+// summaryTitle reads like "37 more alerts: 35 down, 1 slow, 1 recovered".
 func summaryTitle(total int, counts map[monitor.AlertKind]int) string {
 	var parts []string
 	known := 0
 	for _, k := range summaryKinds() {
 		if n := counts[k]; n > 0 {
-			parts = append(parts, strconv.Itoa(n)+" "+strings.ReplaceAll(string(k), "_", " "))
+			parts = append(parts, strconv.Itoa(n)+" "+kindCountLabel(k))
 			known += n
 		}
 	}
@@ -79,10 +97,21 @@ func summaryLine(a monitor.Alert) string {
 		line += " still down" + downtimeText(a, " for ") + " — " + reason(a)
 	case monitor.AlertRecovered:
 		line += " recovered" + downtimeText(a, " after ")
+	case monitor.AlertCertExpiring:
+		line += " certificate " + certExpiresIn(a.CertDaysLeft)
+	case monitor.AlertLatencyDegraded:
+		line += " slow: " + latencyText(a)
+	case monitor.AlertLatencyNormal:
+		line += " fast again: " + latencyText(a)
 	default:
 		line += " " + kindVerb(a.Kind)
 	}
 	return truncate(line, maxSummaryLineRunes)
+}
+
+// latencyText is "900 ms (usually 120 ms)".
+func latencyText(a monitor.Alert) string {
+	return msText(a.ResponseTimeMS) + " (usually " + msText(a.BaselineMS) + ")"
 }
 
 // reason is why the site is down, in the fewest words at hand.

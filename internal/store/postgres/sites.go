@@ -11,35 +11,67 @@ import (
 	"github.com/tocsin/tocsin/internal/store"
 )
 
-const siteColumns = `sites.id, owner_id, name, url, check_interval_seconds, timeout_seconds, expected_status_code,
-	paused, failure_threshold, resend_interval_minutes, status, status_code, response_time_ms, last_error,
-	last_checked, last_status_change, last_alert_at, consecutive_failures, consecutive_successes,
+const siteColumns = `sites.id, owner_id, type, name, url, check_interval_seconds, timeout_seconds, expected_status_code,
+	paused, failure_threshold, resend_interval_minutes, options, retry_interval_seconds, grace_seconds, push_token,
+	status, status_code, response_time_ms, last_error, last_checked, last_status_change, last_alert_at,
+	last_ping_at, cert_expires_at, cert_alerted_days, latency, consecutive_failures, consecutive_successes,
 	next_check_at, created_at`
 
 func scanSite(row pgx.Row) (monitor.Site, error) {
-	var s monitor.Site
-	err := row.Scan(&s.ID, &s.OwnerID, &s.Name, &s.URL, &s.CheckIntervalSeconds, &s.TimeoutSeconds,
-		&s.ExpectedStatusCode, &s.Paused, &s.FailureThreshold, &s.ResendIntervalMinutes, &s.Status,
-		&s.StatusCode, &s.ResponseTimeMS, &s.LastError, &s.LastChecked, &s.LastStatusChange, &s.LastAlertAt,
+	var (
+		s                monitor.Site
+		pushToken        *string
+		options, latency []byte
+	)
+	err := row.Scan(&s.ID, &s.OwnerID, &s.Kind, &s.Name, &s.URL, &s.CheckIntervalSeconds, &s.TimeoutSeconds,
+		&s.ExpectedStatusCode, &s.Paused, &s.FailureThreshold, &s.ResendIntervalMinutes, &options,
+		&s.RetryIntervalSeconds, &s.GraceSeconds, &pushToken, &s.Status, &s.StatusCode, &s.ResponseTimeMS, &s.LastError,
+		&s.LastChecked, &s.LastStatusChange, &s.LastAlertAt, &s.LastPingAt, &s.CertExpiresAt, &s.CertAlertedDays, &latency,
 		&s.ConsecutiveFailures, &s.ConsecutiveSuccesses, &s.NextCheckAt, &s.CreatedAt)
 	if err != nil {
 		return monitor.Site{}, err
 	}
+	if pushToken != nil {
+		s.PushToken = *pushToken
+	}
 	s.NextCheckAt, s.CreatedAt = s.NextCheckAt.UTC(), s.CreatedAt.UTC()
 	s.LastChecked, s.LastStatusChange, s.LastAlertAt = utcPtr(s.LastChecked), utcPtr(s.LastStatusChange), utcPtr(s.LastAlertAt)
+	s.LastPingAt, s.CertExpiresAt = utcPtr(s.LastPingAt), utcPtr(s.CertExpiresAt)
+	if err := store.DecodeOptions(options, &s); err != nil {
+		return s, fmt.Errorf("site %d options: %w", s.ID, err)
+	}
+	if s.Latency, err = store.DecodeLatency(latency); err != nil {
+		return s, fmt.Errorf("site %d latency: %w", s.ID, err)
+	}
 	return s, nil
 }
 
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func kindOf(s monitor.Site) string {
+	if s.Kind == "" {
+		return monitor.KindHTTP
+	}
+	return s.Kind
+}
+
 func (s *Store) CreateSite(ctx context.Context, site monitor.Site) (monitor.Site, error) {
-	const q = `INSERT INTO sites (owner_id, name, url, check_interval_seconds, timeout_seconds,
-		expected_status_code, paused, failure_threshold, resend_interval_minutes, status, next_check_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11)
+	const q = `INSERT INTO sites (owner_id, type, name, url, check_interval_seconds, timeout_seconds,
+		expected_status_code, paused, failure_threshold, resend_interval_minutes, options, retry_interval_seconds,
+		grace_seconds, push_token, status, next_check_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'pending', $15, $16)
 		RETURNING ` + siteColumns
 	var created monitor.Site
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
-		created, err = scanSite(tx.QueryRow(ctx, q, site.OwnerID, site.Name, site.URL, site.CheckIntervalSeconds,
+		created, err = scanSite(tx.QueryRow(ctx, q, site.OwnerID, kindOf(site), site.Name, site.URL, site.CheckIntervalSeconds,
 			site.TimeoutSeconds, site.ExpectedStatusCode, site.Paused, site.FailureThreshold, site.ResendIntervalMinutes,
+			store.EncodeOptions(site), site.RetryIntervalSeconds, site.GraceSeconds, nullString(site.PushToken),
 			site.NextCheckAt, site.CreatedAt))
 		if err != nil {
 			return err
@@ -79,6 +111,17 @@ func (s *Store) Site(ctx context.Context, owner, id int64) (monitor.Site, error)
 	links, err := s.siteWebhooks(ctx, `SELECT site_id, webhook_id FROM site_webhooks WHERE site_id = $1 ORDER BY webhook_id`, id)
 	site.WebhookIDs = links[id]
 	return site, err
+}
+
+func (s *Store) SiteByPushToken(ctx context.Context, token string) (monitor.Site, error) {
+	site, err := scanSite(s.pool.QueryRow(ctx, `SELECT `+siteColumns+` FROM sites WHERE push_token = $1 AND type = 'push'`, token))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return monitor.Site{}, store.ErrNotFound
+	}
+	if err != nil {
+		return monitor.Site{}, fmt.Errorf("find push site: %w", err)
+	}
+	return site, nil
 }
 
 func (s *Store) ListSites(ctx context.Context, owner int64, f store.SiteFilter) ([]monitor.Site, error) {
@@ -135,7 +178,8 @@ func collect[T any](rows pgx.Rows, scan func(pgx.Row) (T, error), what string) (
 func (s *Store) UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error) {
 	const q = `UPDATE sites SET name = $1, url = $2, check_interval_seconds = $3, timeout_seconds = $4,
 		expected_status_code = $5, paused = $6, failure_threshold = $7, resend_interval_minutes = $8,
-		next_check_at = CASE WHEN $9 THEN $10 ELSE next_check_at END
+		next_check_at = CASE WHEN $9 THEN $10 ELSE next_check_at END, type = $13, options = $14,
+		retry_interval_seconds = $15, grace_seconds = $16, push_token = $17
 		WHERE id = $11 AND owner_id = $12
 		RETURNING ` + siteColumns
 	var updated monitor.Site
@@ -143,7 +187,8 @@ func (s *Store) UpdateSite(ctx context.Context, site monitor.Site, reschedule bo
 		var err error
 		updated, err = scanSite(tx.QueryRow(ctx, q, site.Name, site.URL, site.CheckIntervalSeconds, site.TimeoutSeconds,
 			site.ExpectedStatusCode, site.Paused, site.FailureThreshold, site.ResendIntervalMinutes,
-			reschedule, site.NextCheckAt, site.ID, site.OwnerID))
+			reschedule, site.NextCheckAt, site.ID, site.OwnerID, kindOf(site), store.EncodeOptions(site),
+			site.RetryIntervalSeconds, site.GraceSeconds, nullString(site.PushToken)))
 		if err != nil {
 			return err
 		}

@@ -10,9 +10,10 @@ import (
 	"github.com/tocsin/tocsin/internal/store"
 )
 
-const siteColumns = `id, owner_id, name, url, check_interval_seconds, timeout_seconds, expected_status_code,
-	paused, failure_threshold, resend_interval_minutes, status, status_code, response_time_ms, last_error,
-	last_checked, last_status_change, last_alert_at, consecutive_failures, consecutive_successes,
+const siteColumns = `id, owner_id, type, name, url, check_interval_seconds, timeout_seconds, expected_status_code,
+	paused, failure_threshold, resend_interval_minutes, options, retry_interval_seconds, grace_seconds, push_token,
+	status, status_code, response_time_ms, last_error, last_checked, last_status_change, last_alert_at,
+	last_ping_at, cert_expires_at, cert_alerted_days, latency, consecutive_failures, consecutive_successes,
 	next_check_at, created_at`
 
 type scanner interface{ Scan(dest ...any) error }
@@ -22,11 +23,15 @@ func scanSite(row scanner) (monitor.Site, error) {
 		s                                  monitor.Site
 		responseTime                       sql.NullInt64
 		lastChecked, lastChange, lastAlert sql.NullInt64
+		lastPing, certExpires              sql.NullInt64
+		pushToken                          sql.NullString
+		options, latency                   string
 		nextCheck, created                 int64
 	)
-	err := row.Scan(&s.ID, &s.OwnerID, &s.Name, &s.URL, &s.CheckIntervalSeconds, &s.TimeoutSeconds,
-		&s.ExpectedStatusCode, &s.Paused, &s.FailureThreshold, &s.ResendIntervalMinutes, &s.Status,
-		&s.StatusCode, &responseTime, &s.LastError, &lastChecked, &lastChange, &lastAlert,
+	err := row.Scan(&s.ID, &s.OwnerID, &s.Kind, &s.Name, &s.URL, &s.CheckIntervalSeconds, &s.TimeoutSeconds,
+		&s.ExpectedStatusCode, &s.Paused, &s.FailureThreshold, &s.ResendIntervalMinutes, &options,
+		&s.RetryIntervalSeconds, &s.GraceSeconds, &pushToken, &s.Status, &s.StatusCode, &responseTime, &s.LastError,
+		&lastChecked, &lastChange, &lastAlert, &lastPing, &certExpires, &s.CertAlertedDays, &latency,
 		&s.ConsecutiveFailures, &s.ConsecutiveSuccesses, &nextCheck, &created)
 	if err != nil {
 		return monitor.Site{}, err
@@ -34,21 +39,33 @@ func scanSite(row scanner) (monitor.Site, error) {
 	if responseTime.Valid {
 		s.ResponseTimeMS = &responseTime.Int64
 	}
+	s.PushToken = pushToken.String
 	s.LastChecked, s.LastStatusChange, s.LastAlertAt = timePtr(lastChecked), timePtr(lastChange), timePtr(lastAlert)
+	s.LastPingAt, s.CertExpiresAt = timePtr(lastPing), timePtr(certExpires)
 	s.NextCheckAt, s.CreatedAt = fromMicros(nextCheck), fromMicros(created)
+	if err := store.DecodeOptions([]byte(options), &s); err != nil {
+		return s, fmt.Errorf("site %d options: %w", s.ID, err)
+	}
+	if s.Latency, err = store.DecodeLatency([]byte(latency)); err != nil {
+		return s, fmt.Errorf("site %d latency: %w", s.ID, err)
+	}
 	return s, nil
 }
 
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
 func (s *Store) CreateSite(ctx context.Context, site monitor.Site) (monitor.Site, error) {
-	const q = `INSERT INTO sites (owner_id, name, url, check_interval_seconds, timeout_seconds,
-		expected_status_code, paused, failure_threshold, resend_interval_minutes, status, next_check_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+	const q = `INSERT INTO sites (owner_id, type, name, url, check_interval_seconds, timeout_seconds,
+		expected_status_code, paused, failure_threshold, resend_interval_minutes, options, retry_interval_seconds,
+		grace_seconds, push_token, status, next_check_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
 		RETURNING ` + siteColumns
 	var created monitor.Site
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		created, err = scanSite(tx.QueryRowContext(ctx, q, site.OwnerID, site.Name, site.URL, site.CheckIntervalSeconds,
+		created, err = scanSite(tx.QueryRowContext(ctx, q, site.OwnerID, kindOf(site), site.Name, site.URL, site.CheckIntervalSeconds,
 			site.TimeoutSeconds, site.ExpectedStatusCode, site.Paused, site.FailureThreshold, site.ResendIntervalMinutes,
+			string(store.EncodeOptions(site)), site.RetryIntervalSeconds, site.GraceSeconds, nullString(site.PushToken),
 			micros(site.NextCheckAt), micros(site.CreatedAt)))
 		if err != nil {
 			return err
@@ -86,6 +103,17 @@ func (s *Store) Site(ctx context.Context, owner, id int64) (monitor.Site, error)
 	links, err := s.siteWebhooks(ctx, `SELECT site_id, webhook_id FROM site_webhooks WHERE site_id = ? ORDER BY webhook_id`, id)
 	site.WebhookIDs = links[id]
 	return site, err
+}
+
+func (s *Store) SiteByPushToken(ctx context.Context, token string) (monitor.Site, error) {
+	site, err := scanSite(s.read.QueryRowContext(ctx, `SELECT `+siteColumns+` FROM sites WHERE push_token = ? AND type = 'push'`, token))
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitor.Site{}, store.ErrNotFound
+	}
+	if err != nil {
+		return monitor.Site{}, fmt.Errorf("find push site: %w", err)
+	}
+	return site, nil
 }
 
 func (s *Store) ListSites(ctx context.Context, owner int64, f store.SiteFilter) ([]monitor.Site, error) {
@@ -143,7 +171,8 @@ func collect[T any](rows *sql.Rows, scan func(scanner) (T, error), what string) 
 
 func (s *Store) UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error) {
 	const q = `UPDATE sites SET name = ?, url = ?, check_interval_seconds = ?, timeout_seconds = ?,
-		expected_status_code = ?, paused = ?, failure_threshold = ?, resend_interval_minutes = ?,
+		expected_status_code = ?, paused = ?, failure_threshold = ?, resend_interval_minutes = ?, type = ?,
+		options = ?, retry_interval_seconds = ?, grace_seconds = ?, push_token = ?,
 		next_check_at = CASE WHEN ? THEN ? ELSE next_check_at END
 		WHERE id = ? AND owner_id = ?
 		RETURNING ` + siteColumns
@@ -151,7 +180,8 @@ func (s *Store) UpdateSite(ctx context.Context, site monitor.Site, reschedule bo
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		updated, err = scanSite(tx.QueryRowContext(ctx, q, site.Name, site.URL, site.CheckIntervalSeconds, site.TimeoutSeconds,
-			site.ExpectedStatusCode, site.Paused, site.FailureThreshold, site.ResendIntervalMinutes,
+			site.ExpectedStatusCode, site.Paused, site.FailureThreshold, site.ResendIntervalMinutes, kindOf(site),
+			string(store.EncodeOptions(site)), site.RetryIntervalSeconds, site.GraceSeconds, nullString(site.PushToken),
 			reschedule, micros(site.NextCheckAt), site.ID, site.OwnerID))
 		if err != nil {
 			return err
@@ -190,4 +220,11 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+func kindOf(s monitor.Site) string {
+	if s.Kind == "" {
+		return monitor.KindHTTP
+	}
+	return s.Kind
 }

@@ -57,6 +57,12 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"DeleteUserTakesTheirDataButNotTheLastAdmin", testDeleteUserTakesTheirDataButNotTheLastAdmin},
 		{"APIKeys", testAPIKeys},
 		{"SharedSecretIsWrittenOnce", testSharedSecretIsWrittenOnce},
+		{"SiteSettingsRoundTrip", testSiteSettingsRoundTrip},
+		{"ChecksKeepTheirTimings", testChecksKeepTheirTimings},
+		{"CertificateAlertsOncePerThreshold", testCertificateAlertsOncePerThreshold},
+		{"LatencyWatchIsKeptAcrossBatches", testLatencyWatchIsKeptAcrossBatches},
+		{"RetryIntervalConfirmsFailuresSooner", testRetryIntervalConfirmsFailuresSooner},
+		{"PingMovesAPushSitesDeadline", testPingMovesAPushSitesDeadline},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)

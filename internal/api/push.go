@@ -1,0 +1,43 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+// pushView answers a heartbeat.
+type pushView struct {
+	OK     bool   `json:"ok"`
+	Status string `json:"status"` // the site's status after the ping
+}
+
+// push records a heartbeat of a push site, in the manner of healthchecks.io: the secret token
+// in the URL is the credential, so cron jobs need no login. The site is up again at once and
+// its deadline moves to interval + grace from now.
+func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
+	site, err := h.store.SiteByPushToken(r.Context(), r.PathValue("token"))
+	if err != nil {
+		h.fail(w, r, notFoundAs(err, "no push site has this URL"))
+		return
+	}
+	if site.Paused {
+		h.ok(w, http.StatusOK, pushView{OK: true, Status: "paused"})
+		return
+	}
+	ping := monitor.Result{CheckedAt: h.now().UTC().Truncate(time.Microsecond), Status: monitor.StatusUp}
+	recs, err := h.store.RecordChecks(r.Context(), []store.CheckResult{{SiteID: site.ID, Result: ping, Ping: true}})
+	if err == nil && len(recs) == 0 {
+		err = notFoundAs(store.ErrNotFound, "no push site has this URL")
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if h.onAlert != nil && len(recs[0].Alerts) > 0 {
+		h.onAlert()
+	}
+	h.ok(w, http.StatusOK, pushView{OK: true, Status: string(recs[0].State.Status)})
+}
