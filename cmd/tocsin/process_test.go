@@ -8,14 +8,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/tocsin/tocsin/internal/notify/discordtest"
-	"github.com/tocsin/tocsin/internal/store/storetest"
 )
 
 // TestMain lets the test binary play the tocsin command, so tests can run it as a real process
@@ -86,11 +84,7 @@ func (p *process) kill() {
 }
 
 func TestKill9WhileDiscordFailsLosesNoAlert(t *testing.T) {
-	databases := map[string]func(t *testing.T) string{
-		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "tocsin.db") },
-		"postgres": func(t *testing.T) string { return storetest.PostgresURL(t) },
-	}
-	for name, dbURL := range databases {
+	for name, dbURL := range databaseURLs() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			var code atomic.Int32

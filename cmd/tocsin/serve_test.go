@@ -69,11 +69,7 @@ func call(t *testing.T, method, url, body string, out any) int {
 }
 
 func TestServiceChecksInTheBackgroundAndSurvivesRestart(t *testing.T) {
-	databases := map[string]func(t *testing.T) string{
-		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "tocsin.db") },
-		"postgres": func(t *testing.T) string { return storetest.PostgresURL(t) },
-	}
-	for name, dbURL := range databases {
+	for name, dbURL := range databaseURLs() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			var hits atomic.Int32
@@ -105,6 +101,14 @@ func TestServiceChecksInTheBackgroundAndSurvivesRestart(t *testing.T) {
 			}
 			waitUntil(t, "checks to resume after restart", func() bool { return history(svc2.url) >= recorded+2 })
 		})
+	}
+}
+
+// databaseURLs gives a test a DATABASE_URL of each kind: a new SQLite file, a new PostgreSQL schema.
+func databaseURLs() map[string]func(t *testing.T) string {
+	return map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "tocsin.db") },
+		"postgres": func(t *testing.T) string { return storetest.PostgresURL(t) },
 	}
 }
 

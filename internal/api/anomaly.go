@@ -30,18 +30,9 @@ func (h *Handler) anomalyCheck(w http.ResponseWriter, r *http.Request) {
 
 // latencyAnomalyCheck is the second seed's /latencyAnomalyCheck {"endpoint_id"}.
 func (h *Handler) latencyAnomalyCheck(w http.ResponseWriter, r *http.Request) {
-	var req endpointRequest
-	if err := decode(w, r, &req); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if req.EndpointID == nil || *req.EndpointID < 1 {
-		h.fail(w, r, badField("endpoint_id", "endpoint_id is required: the id of a saved endpoint"))
-		return
-	}
-	site, err := h.store.Site(r.Context(), owner(r), *req.EndpointID)
+	site, err := h.endpointFromBody(w, r)
 	if err != nil {
-		h.fail(w, r, notFoundAs(err, "no such endpoint"))
+		h.fail(w, r, err)
 		return
 	}
 	h.answerAnomaly(w, r, site)

@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 	"time"
+
+	"github.com/tocsin/tocsin/internal/monitor"
 )
 
 // The second seed's API, served for its existing clients as aliases of the canonical routes:
@@ -37,19 +39,23 @@ type runURLView struct {
 	Error      *string   `json:"error"`
 }
 
-func (h *Handler) runURL(w http.ResponseWriter, r *http.Request) {
+// endpointFromBody reads {"endpoint_id"} and loads that site of the caller's.
+func (h *Handler) endpointFromBody(w http.ResponseWriter, r *http.Request) (monitor.Site, error) {
 	var req endpointRequest
 	if err := decode(w, r, &req); err != nil {
-		h.fail(w, r, err)
-		return
+		return monitor.Site{}, err
 	}
 	if req.EndpointID == nil || *req.EndpointID < 1 {
-		h.fail(w, r, badField("endpoint_id", "endpoint_id is required: the id of a saved endpoint"))
-		return
+		return monitor.Site{}, badField("endpoint_id", "endpoint_id is required: the id of a saved endpoint")
 	}
 	site, err := h.store.Site(r.Context(), owner(r), *req.EndpointID)
+	return site, notFoundAs(err, "no such endpoint")
+}
+
+func (h *Handler) runURL(w http.ResponseWriter, r *http.Request) {
+	site, err := h.endpointFromBody(w, r)
 	if err != nil {
-		h.fail(w, r, notFoundAs(err, "no such endpoint"))
+		h.fail(w, r, err)
 		return
 	}
 	rec, err := h.checker.CheckNow(r.Context(), site)
@@ -59,5 +65,5 @@ func (h *Handler) runURL(w http.ResponseWriter, r *http.Request) {
 	}
 	c := rec.Check
 	h.ok(w, http.StatusOK, runURLView{EndpointID: site.ID, StatusCode: nonZero(c.StatusCode), LatencyMS: c.ResponseTimeMS(),
-		IsUp: c.Status == "up", CheckedAt: c.CheckedAt, Error: nonEmpty(c.Error)})
+		IsUp: c.Status == monitor.StatusUp, CheckedAt: c.CheckedAt, Error: nonEmpty(c.Error)})
 }
