@@ -48,7 +48,7 @@ type process struct {
 	log *syncBuffer
 }
 
-// startProcess runs `tocsin serve` as its own process and waits until it answers.
+// startProcess runs `tocsin serve` as its own process on a free port and waits until it answers.
 func startProcess(t *testing.T, env ...string) *process {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -57,6 +57,13 @@ func startProcess(t *testing.T, env ...string) *process {
 	}
 	addr := l.Addr().String()
 	l.Close()
+	return startProcessAt(t, addr, env...)
+}
+
+// startProcessAt runs `tocsin serve` on addr: a restart uses its predecessor's address, and so
+// its instance name and leases.
+func startProcessAt(t *testing.T, addr string, env ...string) *process {
+	t.Helper()
 	p := &process{url: "http://" + addr, log: &syncBuffer{}}
 	p.cmd = exec.Command(os.Args[0], "serve", "--addr", addr, "--min-interval-seconds", "1")
 	p.cmd.Env = append(os.Environ(), append(env, "TOCSIN_TEST_RUN_MAIN=1")...)
@@ -109,7 +116,7 @@ func TestKill9WhileDiscordFailsLosesNoAlert(t *testing.T) {
 
 			code.Store(200)
 			fake.Always(discordtest.Reply{Status: 200})
-			second := startProcess(t, env...)
+			second := startProcessAt(t, strings.TrimPrefix(first.url, "http://"), env...)
 			waitUntil(t, "the down and recovery alerts", func() bool {
 				var page struct {
 					Notifications []struct{ State string }

@@ -137,7 +137,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	}
 	defer st.Close()
 
-	worker := instanceID(cfg)
+	worker := instanceID(cfg, ln.Addr())
 	if err := st.ReleaseClaims(ctx, worker); err != nil {
 		return err
 	}
@@ -209,14 +209,20 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	return err
 }
 
-// instanceID names this process in leases. It is the host name unless set, so that a process
-// restarted after a crash finds and frees the leases its previous run left.
-func instanceID(cfg config.Config) string {
+// instanceID names this process in leases: the host name and the port it listens on, unless
+// set. A process restarted after a crash gets the same name, so it finds and frees the leases
+// its previous run left; two processes on one host cannot share a port, so they never share a
+// name.
+func instanceID(cfg config.Config, listening net.Addr) string {
 	if cfg.InstanceID != "" {
 		return cfg.InstanceID
 	}
-	if host, err := os.Hostname(); err == nil && host != "" {
-		return host
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "tocsin"
 	}
-	return "tocsin"
+	if tcp, ok := listening.(*net.TCPAddr); ok {
+		return fmt.Sprintf("%s:%d", host, tcp.Port)
+	}
+	return host
 }

@@ -23,7 +23,7 @@ type Config struct {
 	LogFormat           string        `env:"TOCSIN_LOG_FORMAT" envDefault:"text" flag:"log-format" help:"text or json"`
 	LogLevel            string        `env:"TOCSIN_LOG_LEVEL" envDefault:"info" flag:"log-level" help:"debug, info, warn or error"`
 	ShutdownTimeout     time.Duration `env:"TOCSIN_SHUTDOWN_TIMEOUT" envDefault:"10s" flag:"shutdown-timeout" help:"how long shutdown waits for requests and running checks"`
-	InstanceID          string        `env:"TOCSIN_INSTANCE_ID" flag:"instance-id" help:"names this process in leases; give each process on one host its own (default: the host name)"`
+	InstanceID          string        `env:"TOCSIN_INSTANCE_ID" flag:"instance-id" help:"names this process in leases (default: host name and listening port)"`
 	DiscordAllowedHosts string        `env:"TOCSIN_DISCORD_ALLOWED_HOSTS" flag:"discord-allowed-hosts" help:"comma-separated host[:port] list that replaces Discord's hosts for webhook URLs; http:// only for loopback hosts named here"`
 	AlertGiveUpAfter    time.Duration `env:"TOCSIN_ALERT_GIVE_UP_AFTER" envDefault:"24h" flag:"alert-give-up-after" help:"an alert Discord has not taken after this long is given up"`
 	Auth                string        `env:"TOCSIN_AUTH" envDefault:"on" flag:"auth" help:"on: every route but health, auth and the API document needs a token; off: single user, no tokens, for a trusted machine"`
