@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"slices"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -195,11 +194,6 @@ func viewHTTP(v *siteView, s monitor.Site) {
 		v.CertExpiresAt, v.CertDaysLeft = exp, &days
 	}
 	if len(s.Latency.Window) > 0 {
-		v.Latency = &latencyView{Degraded: s.Latency.Degraded, BaselineMS: median(s.Latency.Window)}
+		v.Latency = &latencyView{Degraded: s.Latency.Degraded, BaselineMS: s.Latency.BaselineMS()}
 	}
-}
-
-func median(xs []int64) int64 {
-	sorted := slices.Sorted(slices.Values(xs))
-	return sorted[len(sorted)/2]
 }

@@ -49,6 +49,9 @@ type LatencyState struct {
 // (sooner while the window is still filling). That is deliberate: a site that has been at a
 // new level for hours is not "degraded" any more, and an alert that never ends is noise.
 //
+// BaselineMS is the usual response time: the median of the window, 0 when it is empty.
+func (s LatencyState) BaselineMS() int64 { return int64(math.Round(median(s.Window))) }
+
 // s is not changed; the returned state has a window of its own.
 func (s LatencyState) Observe(latencyMS int64) (next LatencyState, change string, baselineMS int64) {
 	latencyMS = max(latencyMS, 0)
@@ -57,7 +60,7 @@ func (s LatencyState) Observe(latencyMS int64) (next LatencyState, change string
 		window = window[len(window)-LatencyWindow:]
 	}
 	next = LatencyState{Window: appendBounded(window, latencyMS), Streak: s.Streak, Degraded: s.Degraded}
-	baselineMS = int64(math.Round(median(window)))
+	baselineMS = LatencyState{Window: window}.BaselineMS()
 	if len(window) < LatencyMinSamples {
 		next.Streak = 0
 		return next, "", baselineMS
