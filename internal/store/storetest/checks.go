@@ -19,7 +19,7 @@ func testSiteSettingsRoundTrip(t *testing.T, s store.Store) {
 	site.Kind = monitor.KindHTTP
 	site.RetryIntervalSeconds = 15
 	site.HTTP = monitor.HTTPOptions{Method: "POST", Headers: map[string]string{"X-Api-Key": "k", "Accept": "application/json"},
-		Body: `{"q":1}`, AcceptedStatusCodes: []monitor.StatusRange{{200, 299}, {304, 304}}, MaxRedirects: &redirects,
+		Body: `{"q":1}`, AcceptedStatusCodes: []monitor.StatusRange{{From: 200, To: 299}, {From: 304, To: 304}}, MaxRedirects: &redirects,
 		IgnoreTLSErrors: true, BasicAuth: &monitor.BasicAuth{Username: "u", Password: "p"}, Keyword: "ok", KeywordAbsent: true,
 		JSONSchema: `{"type":"object"}`, MaxResponseTimeMS: 900}
 	created := mustCreate(t, s, site)
