@@ -25,6 +25,10 @@ func newHTTPClient(userAgent string, policy netguard.Policy, resolver *net.Resol
 	return buildHTTPClient(userAgent, policy, clientOptions{resolver: resolver})
 }
 
+// maxResponseHeaderBytes bounds the status line and headers of an answer (Go's default is 1 MiB):
+// a check needs a few of them, and a target must not make Tocsin hold much for it.
+const maxResponseHeaderBytes = 64 << 10
+
 // clientOptions are what tests and the insecure client change in the shared setup.
 type clientOptions struct {
 	resolver *net.Resolver  // nil: the system's
@@ -39,7 +43,7 @@ func buildHTTPClient(userAgent string, policy netguard.Policy, o clientOptions) 
 		DialContext:            dialer.DialContext,
 		DisableKeepAlives:      true,
 		ForceAttemptHTTP2:      true,
-		MaxResponseHeaderBytes: 64 << 10,
+		MaxResponseHeaderBytes: maxResponseHeaderBytes,
 		// The insecure client still reads the certificate (for its expiry); it only stops
 		// trusting the chain and the name to decide whether the check may go on.
 		TLSClientConfig: &tls.Config{RootCAs: o.rootCAs, InsecureSkipVerify: o.insecure},

@@ -76,12 +76,21 @@ func describe(err error, timeout time.Duration) string {
 		return "TLS handshake failed: " + alertErr.Error()
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "connection closed before a complete response" + suffix
+	case headersTooLarge(err):
+		return fmt.Sprintf("response headers too large (over %d KiB)", maxResponseHeaderBytes>>10)
 	}
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
 		err = urlErr.Err
 	}
 	return err.Error()
+}
+
+// headersTooLarge says whether the answer's headers passed maxResponseHeaderBytes. net/http has
+// no exported error for it, over HTTP/1 or HTTP/2, so its text is all there is to go by.
+func headersTooLarge(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "server response headers exceeded") || strings.Contains(msg, "response header list larger than advertised limit")
 }
 
 // withoutX509 is an x509 error's text without the package name, which tells a user nothing.

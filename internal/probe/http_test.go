@@ -42,6 +42,9 @@ func TestHTTPJudgesTheAnswer(t *testing.T) {
 		case <-r.Context().Done():
 		}
 	})
+	mux.HandleFunc("/hugeheaders", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Huge", strings.Repeat("a", maxResponseHeaderBytes))
+	})
 	mux.HandleFunc("/hangup", func(w http.ResponseWriter, r *http.Request) {
 		conn, _, _ := w.(http.Hijacker).Hijack()
 		conn.Close()
@@ -67,6 +70,7 @@ func TestHTTPJudgesTheAnswer(t *testing.T) {
 		{"redirect is followed", srv.URL + "/redirect", 200, time.Second, monitor.StatusUp, 200, ""},
 		{"timeout", srv.URL + "/slow", 200, 300 * time.Millisecond, monitor.StatusDown, 0, "timeout after 300ms"},
 		{"timeout in the body", srv.URL + "/slowbody", 200, 300 * time.Millisecond, monitor.StatusDown, 200, "timeout after 300ms while reading the body"},
+		{"headers past the limit", srv.URL + "/hugeheaders", 200, time.Second, monitor.StatusDown, 0, "response headers too large (over 64 KiB)"},
 		{"hang-up", srv.URL + "/hangup", 200, time.Second, monitor.StatusDown, 0, "connection closed before a complete response"},
 		{"refused", "http://" + closedAddr(t), 200, time.Second, monitor.StatusDown, 0, "connection refused"},
 		{"untrusted certificate", tlsSrv.URL + "/ok", 200, time.Second, monitor.StatusDown, 0, "TLS: certificate signed by unknown authority"},
@@ -182,6 +186,8 @@ func TestDescribe(t *testing.T) {
 		{"expired", get(&tls.CertificateVerificationError{Err: x509.CertificateInvalidError{Reason: x509.Expired}}),
 			"TLS: certificate has expired or is not yet valid"},
 		{"unknown authority", get(&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}), "TLS: certificate signed by unknown authority"},
+		{"HTTP/2 headers past the limit", get(errors.New("http2: response header list larger than advertised limit")),
+			"response headers too large (over 64 KiB)"},
 		{"anything else", get(errors.New("unsupported protocol scheme \"ftp\"")), `unsupported protocol scheme "ftp"`},
 	}
 	for _, tt := range tests {

@@ -83,6 +83,8 @@ func (s *Scheduler) runScheduled(site monitor.Site) {
 	s.results <- store.CheckResult{SiteID: site.ID, Result: r, Claimed: true}
 }
 
+// runProbe checks the site and returns a result fit to store: its text is cleaned here too,
+// whatever the probe function did, since one unstorable row costs every site in its batch a write.
 func (s *Scheduler) runProbe(site monitor.Site) monitor.Result {
 	start := s.now().UTC().Truncate(time.Microsecond) // what the stores keep
 	var r monitor.Result
@@ -92,7 +94,7 @@ func (s *Scheduler) runProbe(site monitor.Site) monitor.Result {
 		r = s.probe(s.checkCtx, site.Target())
 	}
 	r.CheckedAt = start
-	return r
+	return r.Clean()
 }
 
 // drain stops new checks and waits for running ones, up to DrainTimeout.

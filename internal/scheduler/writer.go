@@ -1,7 +1,7 @@
 package scheduler
 
 import (
-	"context"
+	"slices"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/store"
@@ -37,49 +37,35 @@ func (s *Scheduler) writeResults() {
 	}
 }
 
-// flush writes the batch and returns what is left to write: nothing, or the batch itself when
-// the write failed, to be retried a second later.
+// flush writes the batch and returns what is left to write: nothing, or the results the
+// database did not take because it failed, to be retried a second later.
 func (s *Scheduler) flush(batch []store.CheckResult, retry *time.Timer) []store.CheckResult {
 	if len(batch) == 0 {
 		return batch
 	}
-	if err := s.record(batch); err != nil {
-		if limit := maxPendingBatches * s.cfg.MaxBatch; len(batch) > limit {
-			s.log.Warn("dropping oldest check results the database would not take", "dropped", len(batch)-limit)
-			batch = append(batch[:0], batch[len(batch)-limit:]...)
-		}
-		retry.Reset(time.Second)
-		return batch
+	left := s.record(batch)
+	if len(left) == 0 {
+		retry.Stop()
+		return batch[:0]
 	}
-	retry.Stop()
-	return batch[:0]
+	if limit := maxPendingBatches * s.cfg.MaxBatch; len(left) > limit {
+		s.log.Warn("dropping oldest check results the database would not take", "dropped", len(left)-limit)
+		left = left[len(left)-limit:]
+	}
+	retry.Reset(time.Second)
+	return slices.Clone(left) // the batch's array is reused by the next results
 }
 
 func (s *Scheduler) flushFinal(batch []store.CheckResult) {
 	for attempt := 0; len(batch) > 0 && attempt < 3; attempt++ {
-		if err := s.record(batch); err == nil {
-			return
+		if attempt > 0 {
+			time.Sleep(time.Second)
 		}
-		time.Sleep(time.Second)
+		batch = s.record(batch)
 	}
 	if len(batch) > 0 {
 		s.log.Error("check results lost at shutdown", "results", len(batch))
 	}
-}
-
-func (s *Scheduler) record(batch []store.CheckResult) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for start := 0; start < len(batch); start += s.cfg.MaxBatch {
-		part := batch[start:min(start+s.cfg.MaxBatch, len(batch))]
-		recs, err := s.store.RecordChecks(ctx, part)
-		if err != nil {
-			s.log.Error("record check results", "results", len(part), "err", err)
-			return err
-		}
-		s.logEvents(recs)
-	}
-	return nil
 }
 
 // logEvents logs each status change once, here where it is handled, and wakes the dispatcher
