@@ -219,3 +219,45 @@ func TestSumFiguresWeighsByTimeNotBySite(t *testing.T) {
 		t.Errorf("sum without monitored time has uptime %s", fmtRatio(none.Uptime))
 	}
 }
+
+// ninetyDays are the events of a site checked for 90 days, with about 5 outages a month and a
+// pause a week, and the end of those days.
+func ninetyDays() ([]Event, time.Time) {
+	rng := rand.New(rand.NewPCG(90, 90))
+	events := []Event{statusEv(0, StatusPending, StatusUp)}
+	for day := range 90 {
+		base := time.Duration(day) * 24 * time.Hour
+		if rng.IntN(6) == 0 {
+			start := base + time.Duration(rng.Int64N(int64(20*time.Hour)))
+			events = append(events, statusEv(start, StatusUp, StatusDown),
+				statusEv(start+time.Duration(1+rng.IntN(60))*time.Minute, StatusDown, StatusUp))
+		}
+		if day%7 == 3 {
+			events = append(events, pauseEv(base+22*time.Hour, true), pauseEv(base+23*time.Hour, false))
+		}
+	}
+	return events, at(90 * 24 * time.Hour)
+}
+
+func BenchmarkNinetyDayHistory(b *testing.B) {
+	events, _ := ninetyDays()
+	for b.Loop() {
+		NewHistory(events, nil)
+	}
+}
+
+func BenchmarkNinetyDayFigures(b *testing.B) {
+	events, now := ninetyDays()
+	h := NewHistory(events, nil)
+	for b.Loop() {
+		h.Figures(now.Add(-90*24*time.Hour), now)
+	}
+}
+
+func BenchmarkNinetyDayBars(b *testing.B) {
+	events, now := ninetyDays()
+	h := NewHistory(events, nil)
+	for b.Loop() {
+		h.Days(now, 90)
+	}
+}
