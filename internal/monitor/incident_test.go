@@ -15,7 +15,7 @@ func TestIncidentsComeFromStatusEvents(t *testing.T) {
 		statusEv(10*m, up, down),
 		pauseEv(12*m, true), pauseEv(20*m, false),
 		statusEv(30*m, down, up),
-		{Kind: EventLatency, At: at(31 * m), From: "normal", To: "degraded"},
+		{Kind: EventLatency, At: tAt(31 * m), From: "normal", To: "degraded"},
 		statusEv(40*m, up, down), // still down
 	}
 	type span struct{ start, end time.Duration } // end < 0: ongoing
@@ -26,15 +26,15 @@ func TestIncidentsComeFromStatusEvents(t *testing.T) {
 	}
 	for i, w := range want {
 		inc := got[i]
-		if !inc.StartedAt.Equal(at(w.start)) || inc.Ongoing() != (w.end < 0) || w.end >= 0 && !inc.EndedAt.Equal(at(w.end)) ||
+		if !inc.StartedAt.Equal(tAt(w.start)) || inc.Ongoing() != (w.end < 0) || w.end >= 0 && !inc.EndedAt.Equal(tAt(w.end)) ||
 			inc.Error != "rdown" {
 			t.Errorf("incident %d = %+v, want %v", i, inc, w)
 		}
 	}
-	if d := got[1].Duration(at(time.Hour)); d != 20*m {
+	if d := got[1].Duration(tAt(time.Hour)); d != 20*m {
 		t.Errorf("closed incident duration = %v, want 20m (wall clock, pause included)", d)
 	}
-	if d := got[2].Duration(at(time.Hour)); d != 20*m {
+	if d := got[2].Duration(tAt(time.Hour)); d != 20*m {
 		t.Errorf("ongoing incident duration until now = %v, want 20m", d)
 	}
 }
@@ -42,7 +42,7 @@ func TestIncidentsComeFromStatusEvents(t *testing.T) {
 func TestAttachChecksFindsTheFirstFailureAndCountsFailures(t *testing.T) {
 	const s = time.Second
 	check := func(d time.Duration, status Status, code int, err string) Check {
-		return Check{Result: Result{CheckedAt: at(d), Status: status, StatusCode: code, Error: err}}
+		return Check{Result: Result{CheckedAt: tAt(d), Status: status, StatusCode: code, Error: err}}
 	}
 	incidents := Incidents([]Event{statusEv(10*s, StatusUp, StatusDown), statusEv(40*s, StatusDown, StatusUp),
 		statusEv(60*s, StatusUp, StatusDown)})
@@ -73,7 +73,7 @@ func TestFailureThresholdDatesDowntimeAtTheFirstFailure(t *testing.T) {
 	var checks []Check
 	var opened Incident
 	for i := range 80 {
-		r := Result{CheckedAt: at(time.Duration(i) * time.Second), Status: StatusUp, StatusCode: 200}
+		r := Result{CheckedAt: tAt(time.Duration(i) * time.Second), Status: StatusUp, StatusCode: 200}
 		if i >= 40 && i < 60 {
 			r.Status, r.StatusCode, r.Error = StatusDown, 503, "expected status 200, got 503 at "+itoa64(int64(i))
 		}
@@ -89,19 +89,19 @@ func TestFailureThresholdDatesDowntimeAtTheFirstFailure(t *testing.T) {
 			}
 		}
 	}
-	if len(events) != 3 || !events[1].At.Equal(at(42*time.Second)) {
+	if len(events) != 3 || !events[1].At.Equal(tAt(42*time.Second)) {
 		t.Fatalf("state.go stamps the down event at the flipping check: %+v", events)
 	}
 	for name, evs := range map[string][]Event{"backdated from checks": BackdateDownEvents(events, checks), "backdated live": live} {
-		if !evs[1].At.Equal(at(40 * time.Second)) {
+		if !evs[1].At.Equal(tAt(40 * time.Second)) {
 			t.Errorf("%s: down event at %v, want the first failure", name, evs[1].At)
 		}
-		f := NewHistory(evs, nil).Figures(at(0), at(80*time.Second))
+		f := NewHistory(evs, nil).Figures(tAt(0), tAt(80*time.Second))
 		if f.Uptime == nil || *f.Uptime != 0.75 || f.Down != 20*time.Second || f.MTTR != 20*time.Second || f.Incidents != 1 {
 			t.Errorf("%s: figures %+v, uptime %s", name, f, fmtRatio(f.Uptime))
 		}
 	}
-	if !opened.StartedAt.Equal(at(40*time.Second)) || opened.Error != "expected status 200, got 503 at 40" ||
+	if !opened.StartedAt.Equal(tAt(40*time.Second)) || opened.Error != "expected status 200, got 503 at 40" ||
 		opened.StatusCode != 503 || opened.FailedChecks != 3 {
 		t.Errorf("incident opened by the down event = %+v", opened)
 	}
@@ -109,12 +109,12 @@ func TestFailureThresholdDatesDowntimeAtTheFirstFailure(t *testing.T) {
 
 func TestFailureRunEndsAtASuccess(t *testing.T) {
 	var run FailureRun
-	run = run.Next(Result{CheckedAt: at(0), Status: StatusDown})
-	run = run.Next(Result{CheckedAt: at(time.Second), Status: StatusDown})
-	if run.Since == nil || !run.Since.Equal(at(0)) || run.Failed != 2 {
+	run = run.Next(Result{CheckedAt: tAt(0), Status: StatusDown})
+	run = run.Next(Result{CheckedAt: tAt(time.Second), Status: StatusDown})
+	if run.Since == nil || !run.Since.Equal(tAt(0)) || run.Failed != 2 {
 		t.Fatalf("after two failures: %+v", run)
 	}
-	run = run.Next(Result{CheckedAt: at(2 * time.Second), Status: StatusUp})
+	run = run.Next(Result{CheckedAt: tAt(2 * time.Second), Status: StatusUp})
 	if run.Since != nil || run.Failed != 0 {
 		t.Fatalf("after a success: %+v", run)
 	}

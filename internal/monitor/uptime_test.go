@@ -7,19 +7,19 @@ import (
 	"time"
 )
 
-// t0 is a Sunday on which Europe moves its clocks; UTC days stay 24 hours long.
-var t0 = time.Date(2026, 3, 29, 0, 0, 0, 0, time.UTC)
+// epoch is a Sunday on which Europe moves its clocks; UTC days stay 24 hours long.
+var epoch = time.Date(2026, 3, 29, 0, 0, 0, 0, time.UTC)
 
-func at(d time.Duration) time.Time { return t0.Add(d) }
+func tAt(d time.Duration) time.Time { return epoch.Add(d) }
 
 func statusEv(d time.Duration, from, to Status) Event {
-	return Event{Kind: EventStatus, At: at(d), From: from, To: to, Reason: "r" + string(to)}
+	return Event{Kind: EventStatus, At: tAt(d), From: from, To: to, Reason: "r" + string(to)}
 }
 
-func pauseEv(d time.Duration, paused bool) Event { return PauseEvent(1, at(d), paused) }
+func pauseEv(d time.Duration, paused bool) Event { return PauseEvent(1, tAt(d), paused) }
 
 func gapEvs(from, to time.Duration) []Event {
-	evs := GapEvents(1, Period{at(from), at(to)})
+	evs := GapEvents(1, Period{tAt(from), tAt(to)})
 	return evs[:]
 }
 
@@ -72,7 +72,7 @@ func TestFiguresAreTimeWeighted(t *testing.T) {
 			nil, 0, h,
 			UptimeFigures{Down: 30 * m, Excluded: 30 * m, Incidents: 1, Uptime: ratio(0, 1)}},
 		{"maintenance is excluded", []Event{statusEv(0, pending, up), statusEv(10*m, up, down), statusEv(30*m, down, up)},
-			[]Period{{at(5 * m), at(20 * m)}}, 0, h,
+			[]Period{{tAt(5 * m), tAt(20 * m)}}, 0, h,
 			UptimeFigures{Up: 35 * m, Down: 10 * m, Excluded: 15 * m, Incidents: 1, Resolved: 1, Repair: 20 * m, MTTR: 20 * m, Uptime: ratio(35, 45)}},
 		{"a window that starts mid-incident", []Event{statusEv(-2*h, pending, up), statusEv(-30*m, up, down), statusEv(15*m, down, up)},
 			nil, 0, h,
@@ -89,12 +89,12 @@ func TestFiguresAreTimeWeighted(t *testing.T) {
 		{"a recovery without its down event: down before, no incident", []Event{statusEv(10*m, down, up)},
 			nil, 0, h, UptimeFigures{Up: 50 * m, Down: 10 * m, Uptime: ratio(50, 60)}},
 		{"latency events change nothing",
-			[]Event{statusEv(0, pending, up), {Kind: EventLatency, At: at(5 * m), From: "normal", To: "degraded"}},
+			[]Event{statusEv(0, pending, up), {Kind: EventLatency, At: tAt(5 * m), From: "normal", To: "degraded"}},
 			nil, 0, h, UptimeFigures{Up: h, Uptime: ratio(1, 1)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := NewHistory(tt.events, tt.excluded).Figures(at(tt.from), at(tt.to))
+			got := NewHistory(tt.events, tt.excluded).Figures(tAt(tt.from), tAt(tt.to))
 			if !sameUptime(got.Uptime, tt.want.Uptime) {
 				t.Errorf("uptime = %s, want %s", fmtRatio(got.Uptime), fmtRatio(tt.want.Uptime))
 			}
@@ -117,7 +117,7 @@ func TestUptimeHasDigitsFor99999Percent(t *testing.T) {
 	// Down 26 s in 30 days is 99.999 %: the fraction must tell it from 99.998 % and from 1.
 	h := NewHistory([]Event{statusEv(0, StatusPending, StatusUp), statusEv(time.Hour, StatusUp, StatusDown),
 		statusEv(time.Hour+26*time.Second, StatusDown, StatusUp)}, nil)
-	got := h.Figures(at(0), at(30*24*time.Hour)).Uptime
+	got := h.Figures(tAt(0), tAt(30*24*time.Hour)).Uptime
 	if got == nil || *got == 1 || math.Abs(*got-(1-26.0/2592000)) > 1e-15 || *got < 0.99998 {
 		t.Fatalf("uptime = %v", fmtRatio(got))
 	}
@@ -128,7 +128,7 @@ func TestDaysAreUTCDaysThatAddUp(t *testing.T) {
 	// The site is first checked at 06:00 on day 1; it is down from 23:50 on day 1 to 00:20 on day 2.
 	hist := NewHistory([]Event{statusEv(day+6*h, StatusPending, StatusUp), statusEv(2*day-10*m, StatusUp, StatusDown),
 		statusEv(2*day+20*m, StatusDown, StatusUp)}, nil)
-	now := at(3*day + 12*h)
+	now := tAt(3*day + 12*h)
 	days := hist.Days(now.In(time.FixedZone("CEST", 2*3600)), 4)
 	want := []struct {
 		day                 time.Duration
@@ -147,13 +147,13 @@ func TestDaysAreUTCDaysThatAddUp(t *testing.T) {
 	}
 	for i, w := range want {
 		d := days[i]
-		if !d.Day.Equal(at(w.day)) || d.Day.Location() != time.UTC || d.Up != w.up || d.Down != w.down || d.Excluded != w.excluded ||
+		if !d.Day.Equal(tAt(w.day)) || d.Day.Location() != time.UTC || d.Up != w.up || d.Down != w.down || d.Excluded != w.excluded ||
 			d.Incidents != w.incidents || d.Resolved != w.resolved || d.MTTR != w.mttr || !sameUptime(d.Uptime, w.uptime) {
 			t.Errorf("day %d = %v %+v uptime %s, want %+v", i, d.Day, d.UptimeFigures, fmtRatio(d.Uptime), w)
 		}
 	}
 	total := SumFigures(figuresOf(days)...)
-	whole := hist.Figures(at(0), now)
+	whole := hist.Figures(tAt(0), now)
 	if !sameUptime(total.Uptime, whole.Uptime) {
 		t.Errorf("sum of days uptime %s, whole %s", fmtRatio(total.Uptime), fmtRatio(whole.Uptime))
 	}
@@ -188,8 +188,8 @@ func TestDaysOfRandomHistoriesAddUpToTheWhole(t *testing.T) {
 				status = next
 			}
 		}
-		hist := NewHistory(events, []Period{{at(5 * time.Hour), at(31 * time.Hour)}})
-		now := at(d + time.Hour)
+		hist := NewHistory(events, []Period{{tAt(5 * time.Hour), tAt(31 * time.Hour)}})
+		now := tAt(d + time.Hour)
 		days := hist.Days(now, 40)
 		total, whole := SumFigures(figuresOf(days)...), hist.Figures(days[0].Day, now)
 		if !sameUptime(total.Uptime, whole.Uptime) || total.Up != whole.Up || total.Down != whole.Down ||
@@ -236,7 +236,7 @@ func ninetyDays() ([]Event, time.Time) {
 			events = append(events, pauseEv(base+22*time.Hour, true), pauseEv(base+23*time.Hour, false))
 		}
 	}
-	return events, at(90 * 24 * time.Hour)
+	return events, tAt(90 * 24 * time.Hour)
 }
 
 func BenchmarkNinetyDayHistory(b *testing.B) {
