@@ -16,9 +16,11 @@ import "time"
 //
 // Reason is free text for people ("paused", "not monitored for 2h13m0s").
 //
-// The other kinds: EventStatus (From/To are statuses; At is when the new status began, which
-// for a down event with failure_threshold > 1 is the first failed check of its run) and
-// EventLatency (normal ⇄ degraded; uptime ignores them).
+// The other kinds: EventStatus (From/To are statuses; At is when the new status began) and
+// EventLatency (normal ⇄ degraded; uptime ignores them). With failure_threshold > 1 a down
+// event belongs at the first failed check of its run, where the downtime began; State.Apply
+// still stamps it at the check that reached the threshold, so FailureRun.Backdate (live) and
+// BackdateDownEvents (past data) move it.
 const EventMonitoring = "monitoring"
 
 // Monitoring states: the From and To of an EventMonitoring event.
