@@ -1,0 +1,61 @@
+package monitor
+
+import "time"
+
+// EventMonitoring is the kind of event that records whether a site was being watched at all,
+// so that uptime can leave out the time it was not. Its From and To are monitoring states:
+//
+//   - MonitoringActive → MonitoringPaused: the user paused the site. At is when the pause was
+//     saved (the PATCH that set paused=true).
+//   - MonitoringPaused → MonitoringActive: the user resumed it. At is when the resume was saved.
+//   - MonitoringActive → MonitoringGap: Tocsin stopped watching without being asked (it was not
+//     running). At is when the gap began: one interval after the last check before it, the time
+//     the next check was due. Written together with the next event, by the first check after
+//     the gap (see Gap).
+//   - MonitoringGap → MonitoringActive: the gap ended. At is the first check after it.
+//
+// Reason is free text for people ("paused", "not monitored for 2h13m0s").
+//
+// The other kinds: EventStatus (From/To are statuses; At is when the new status began) and
+// EventLatency (normal ⇄ degraded; uptime ignores them). With failure_threshold > 1 a down
+// event belongs at the first failed check of its run, where the downtime began; State.Apply
+// still stamps it at the check that reached the threshold, so FailureRun.Backdate (live) and
+// BackdateDownEvents (past data) move it.
+const EventMonitoring = "monitoring"
+
+// Monitoring states: the From and To of an EventMonitoring event.
+const (
+	MonitoringActive = "active"
+	MonitoringPaused = "paused"
+	MonitoringGap    = "gap"
+)
+
+// PauseEvent records that a site was paused (paused true) or resumed at the given time.
+func PauseEvent(siteID int64, at time.Time, paused bool) Event {
+	from, to := MonitoringActive, MonitoringPaused
+	if !paused {
+		from, to = to, from
+	}
+	return Event{SiteID: siteID, Kind: EventMonitoring, At: at, From: Status(from), To: Status(to), Reason: to}
+}
+
+// Gap says whether a check at next, after the previous check at last, leaves a gap in
+// monitoring, and which: a check later than twice the interval plus the timeout means Tocsin
+// was not running (a late scheduler alone never falls that far behind). The last check's verdict
+// stands for one interval, the time until the next check was due; the rest, until next, nobody
+// watched.
+func Gap(last, next time.Time, interval, timeout time.Duration) (Period, bool) {
+	if interval <= 0 || !next.After(last.Add(2*interval+timeout)) {
+		return Period{}, false
+	}
+	return Period{From: last.Add(interval), To: next}, true
+}
+
+// GapEvents are the two events that record a gap in monitoring, oldest first.
+func GapEvents(siteID int64, gap Period) [2]Event {
+	reason := "not monitored for " + gap.Duration().String()
+	return [2]Event{
+		{SiteID: siteID, Kind: EventMonitoring, At: gap.From, From: MonitoringActive, To: MonitoringGap, Reason: reason},
+		{SiteID: siteID, Kind: EventMonitoring, At: gap.To, From: MonitoringGap, To: MonitoringActive, Reason: reason},
+	}
+}
