@@ -187,8 +187,7 @@ func (s MaintenanceSchedule) ActiveAt(t time.Time) (bool, time.Time) {
 		}
 		return false, time.Time{}
 	}
-	// The first opening after t - duration is the only one that can be open at t without a
-	// later one also being open then.
+	// Only openings in (t - duration, t] are open at t; if there is one, the first is.
 	open, ok := s.nextOpening(t.Add(-s.duration))
 	if !ok || open.After(t) {
 		return false, time.Time{}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones below, on machines without a zone database
 )
 
 func utc(s string) time.Time {
