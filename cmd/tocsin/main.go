@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	_ "time/tzdata" // maintenance windows name IANA zones; images FROM scratch have no zoneinfo
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".

@@ -14,10 +14,17 @@ import (
 )
 
 // Config is every setting. Each field names its variable, its flag and its default; the README's
-// settings table lists the same (a test keeps the two in step).
+// settings table lists the same (a test keeps the two in step). The fields without a flag are
+// the second seed's names (DB_*, SECRET_KEY), read from its users' .env files: see seed.go.
 type Config struct {
 	Addr                string        `env:"TOCSIN_ADDR" envDefault:"127.0.0.1:8080" flag:"addr" help:"address the HTTP API listens on"`
+	EnvFile             string        `env:"TOCSIN_ENV_FILE" flag:"env-file" help:"file of NAME=value lines read at start; variables already set win (default: .env in the working directory, if there is one)"`
 	DatabaseURL         string        `env:"DATABASE_URL" flag:"database-url" help:"empty: SQLite file tocsin.db; sqlite:PATH; or postgres://user:pass@host/db"`
+	DBName              string        `env:"DB_NAME" flag:"-"`
+	DBUser              string        `env:"DB_USER" flag:"-"`
+	DBPassword          string        `env:"DB_PASSWORD" flag:"-"`
+	DBHost              string        `env:"DB_HOST" flag:"-"`
+	DBPort              string        `env:"DB_PORT" flag:"-"`
 	MaxConcurrentChecks int           `env:"TOCSIN_MAX_CONCURRENT_CHECKS" envDefault:"500" flag:"max-concurrent-checks" help:"checks running at once"`
 	MinIntervalSeconds  int           `env:"TOCSIN_MIN_INTERVAL_SECONDS" envDefault:"10" flag:"min-interval-seconds" help:"smallest check_interval_seconds the API accepts"`
 	LogFormat           string        `env:"TOCSIN_LOG_FORMAT" envDefault:"text" flag:"log-format" help:"text or json"`
@@ -29,6 +36,7 @@ type Config struct {
 	Auth                string        `env:"TOCSIN_AUTH" envDefault:"on" flag:"auth" help:"on: every route but health, auth and the API document needs a token; off: single user, no tokens, for a trusted machine"`
 	Signup              string        `env:"TOCSIN_SIGNUP" envDefault:"closed" flag:"signup" help:"closed: only the first account signs up, admins create the rest; open: anyone may sign up"`
 	JWTSecret           string        `env:"TOCSIN_JWT_SECRET" flag:"jwt-secret" help:"signs session tokens, at least 32 bytes (default: a random secret kept in the database)"`
+	SecretKey           string        `env:"SECRET_KEY" flag:"-"`
 	JWTTTL              time.Duration `env:"TOCSIN_JWT_TTL" envDefault:"24h" flag:"jwt-ttl" help:"how long a session token lasts"`
 	BlockPrivateTargets bool          `env:"TOCSIN_BLOCK_PRIVATE_TARGETS" envDefault:"false" flag:"block-private-targets" help:"also refuse checks and webhooks to loopback and private addresses (cloud metadata addresses are always refused)"`
 }
@@ -44,9 +52,26 @@ func (c Config) DiscordHosts() []string {
 	return hosts
 }
 
-// Load reads the environment, then the flags in args, and validates the result. The error says
-// which setting is wrong.
+// Load reads the environment, an .env file (see EnvFile) under it, then the flags in args, and
+// validates the result. The error says which setting is wrong.
 func Load(args []string, environ map[string]string) (Config, error) {
+	first, err := parse(args, environ) // only to find the .env file
+	if err != nil {
+		return Config{}, err
+	}
+	fromFile, err := readEnvFile(first.EnvFile)
+	if err != nil {
+		return Config{}, err
+	}
+	c, err := parse(args, underlay(environ, fromFile))
+	if err != nil {
+		return Config{}, err
+	}
+	return c, errors.Join(c.useSeedSettings(), c.Validate())
+}
+
+// parse reads environ, then the flags in args.
+func parse(args []string, environ map[string]string) (Config, error) {
 	var c Config
 	if err := env.ParseWithOptions(&c, env.Options{Environment: environ}); err != nil {
 		return Config{}, envError(err)
@@ -60,7 +85,7 @@ func Load(args []string, environ map[string]string) (Config, error) {
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	return c, c.Validate()
+	return c, nil
 }
 
 // envError names the variables that could not be parsed, rather than the Go fields behind them.
@@ -87,6 +112,9 @@ func register(fs *flag.FlagSet, c *Config) {
 	v := reflect.ValueOf(c).Elem()
 	for i := range v.NumField() {
 		f, field := v.Type().Field(i), v.Field(i)
+		if f.Tag.Get("flag") == "-" {
+			continue
+		}
 		name, help := f.Tag.Get("flag"), f.Tag.Get("help")+" ("+f.Tag.Get("env")+")"
 		switch p := field.Addr().Interface().(type) {
 		case *string:

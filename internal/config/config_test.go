@@ -106,7 +106,11 @@ func TestReadmeListsEverySetting(t *testing.T) {
 	typ := reflect.TypeOf(Config{})
 	for i := range typ.NumField() {
 		f := typ.Field(i)
-		row := "| `" + f.Tag.Get("env") + "` | `--" + f.Tag.Get("flag") + "` |"
+		flagCell := "`--" + f.Tag.Get("flag") + "`"
+		if f.Tag.Get("flag") == "-" {
+			flagCell = "—"
+		}
+		row := "| `" + f.Tag.Get("env") + "` | " + flagCell + " |"
 		if !strings.Contains(string(readme), row) {
 			t.Errorf("README has no settings row starting %q", row)
 		}
