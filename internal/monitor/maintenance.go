@@ -40,11 +40,6 @@ type Maintenance struct {
 	CreatedAt time.Time
 }
 
-// TimeRange is the span from Start up to, not including, End.
-type TimeRange struct {
-	Start, End time.Time
-}
-
 // Recurring reports whether the window repeats on a cron schedule.
 func (m Maintenance) Recurring() bool { return m.Cron != "" }
 
@@ -197,20 +192,20 @@ func (s MaintenanceSchedule) ActiveAt(t time.Time) (bool, time.Time) {
 
 // Intervals returns the parts of [from, to) the window covers, in order and in UTC, with
 // openings that overlap or touch merged into one range. Ranges are cut at from and to.
-func (s MaintenanceSchedule) Intervals(from, to time.Time) []TimeRange {
+func (s MaintenanceSchedule) Intervals(from, to time.Time) []Period {
 	if !from.Before(to) {
 		return nil
 	}
-	clip := func(start, end time.Time) TimeRange {
-		return TimeRange{later(start, from).UTC(), earlier(end, to).UTC()}
+	clip := func(start, end time.Time) Period {
+		return Period{later(start, from).UTC(), earlier(end, to).UTC()}
 	}
 	if s.spec == nil {
 		if s.start.Before(to) && s.end.After(from) {
-			return []TimeRange{clip(s.start, s.end)}
+			return []Period{clip(s.start, s.end)}
 		}
 		return nil
 	}
-	var out []TimeRange
+	var out []Period
 	for after := from.Add(-s.duration); ; {
 		open, ok := s.nextOpening(after)
 		if !ok || !open.Before(to) {

@@ -129,7 +129,7 @@ func TestOneOffMaintenanceIsOpenFromStartUntilEnd(t *testing.T) {
 		}
 	}
 	got := s.Intervals(utc("2026-05-01T00:00:00Z"), utc("2026-05-02T00:00:00Z"))
-	if want := []TimeRange{{start, utc("2026-05-02T00:00:00Z")}}; fmt.Sprint(got) != fmt.Sprint(want) {
+	if want := []Period{{start, utc("2026-05-02T00:00:00Z")}}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("Intervals cut at the range = %v, want %v", got, want)
 	}
 	if got := s.Intervals(end, end.Add(time.Hour)); len(got) != 0 {
@@ -300,9 +300,9 @@ func TestRecurringMaintenanceIntervals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := mustSchedule(t, tt.window).Intervals(utc(tt.from), utc(tt.to))
-			var want []TimeRange
+			var want []Period
 			for i := 0; i < len(tt.want); i += 2 {
-				want = append(want, TimeRange{utc(tt.want[i]), utc(tt.want[i+1])})
+				want = append(want, Period{utc(tt.want[i]), utc(tt.want[i+1])})
 			}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("Intervals =\n%v\nwant\n%v", got, want)
