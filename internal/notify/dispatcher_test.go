@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -26,6 +25,25 @@ type rig struct {
 	store   store.Store
 	discord *discordtest.Fake
 	hook    monitor.Webhook
+	logs    *logBuffer
+}
+
+// logBuffer keeps what the dispatchers of a test log.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func newRig(t *testing.T, st store.Store) *rig {
@@ -38,7 +56,7 @@ func newRig(t *testing.T, st store.Store) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rig{t: t, store: st, discord: fake, hook: hook}
+	return &rig{t: t, store: st, discord: fake, hook: hook, logs: &logBuffer{}}
 }
 
 func fastConfig() Config {
@@ -49,7 +67,7 @@ func fastConfig() Config {
 // start runs a dispatcher until the test ends or stop is called.
 func (r *rig) start(cfg Config) (stop func()) {
 	client := &discord.Client{HTTP: discord.NewHTTPClient(netguard.Policy{}), UserAgent: "Tocsin/test"}
-	d := New(r.store, client, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	d := New(r.store, client, time.Now, slog.New(slog.NewTextHandler(r.logs, nil)), cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
