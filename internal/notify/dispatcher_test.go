@@ -343,3 +343,32 @@ func TestFiftySitesDownAtOnceMakeAHandfulOfMessages(t *testing.T) {
 		}
 	})
 }
+
+// The storm of the field report: 300 sites down, then up. Every alert names its site.
+func TestAStormOf300SitesNamesEverySiteDownAndUp(t *testing.T) {
+	forEachStore(t, func(t *testing.T, r *rig) {
+		sites := r.sites(300)
+		r.start(fastConfig())
+		r.record(sites, monitor.StatusDown, t0.Add(time.Minute))
+		waitFor(t, "300 down alerts delivered", func() bool { return r.countState(monitor.NotificationDelivered) == 300 })
+		r.record(sites, monitor.StatusUp, t0.Add(4*time.Minute))
+		waitFor(t, "300 recoveries delivered", func() bool { return r.countState(monitor.NotificationDelivered) == 600 })
+
+		var text strings.Builder
+		msgs := r.discord.Messages()
+		for _, e := range embedsOf(msgs) {
+			text.WriteString(e.Title + "\n" + e.Description + "\n")
+		}
+		for _, s := range sites {
+			// A card's title says "site-07 is down"; a summary line "**site\-07**".
+			card, line := s.Name+" ", "**"+strings.ReplaceAll(s.Name, "-", `\-`)+"**"
+			if n := strings.Count(text.String(), card) + strings.Count(text.String(), line); n != 2 {
+				t.Errorf("%s named %d times, want twice: once down, once recovered", s.Name, n)
+			}
+		}
+		if len(msgs) > 20 {
+			t.Errorf("%d messages for 600 alerts", len(msgs))
+		}
+		t.Logf("%d messages for 300 sites down and up", len(msgs))
+	})
+}

@@ -335,7 +335,7 @@ func TestExecuteSaysWhenTheMessageWasSentButNotAnswered(t *testing.T) {
 		unanswered bool
 		detailHas  string
 	}{
-		{"answer later than the send timeout", slow, true, "timeout after 100ms after the message was sent"},
+		{"answer later than the send timeout", slow, true, "timeout after 100ms; the message was sent"},
 		{"connection closed after the request", dropping, true, "Discord may have posted it"},
 		{"connection refused", closedURL, false, "connection refused"},
 		{"an answer", fakeDiscord(t, answer(502, nil, "")), false, "502"},

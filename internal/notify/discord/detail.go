@@ -86,7 +86,7 @@ func transportFailure(err error, target string, timeout time.Duration, written b
 	redacted := redact(err, target)
 	detail := describeTransport(err, redacted, timeout)
 	if written {
-		detail += " after the message was sent (Discord may have posted it)"
+		detail += "; the message was sent, Discord may have posted it"
 	}
 	return Response{Err: redacted, Detail: clip(detail), Unanswered: written}
 }
