@@ -130,11 +130,12 @@ func (r *rig) countState(state monitor.NotificationState) int {
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
+	// Polling calmer as the wait grows leaves the database to the dispatcher under test.
+	for pause := 5 * time.Millisecond; !cond(); pause = min(2*pause, 100*time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(pause)
 	}
 }
 
@@ -344,15 +345,17 @@ func TestFiftySitesDownAtOnceMakeAHandfulOfMessages(t *testing.T) {
 	})
 }
 
-// The storm of the field report: 300 sites down, then up. Every alert names its site.
-func TestAStormOf300SitesNamesEverySiteDownAndUp(t *testing.T) {
+// A storm like the field report's (300 sites down, then up; fewer here, as modernc's SQLite is
+// slow under -race): every alert names its site, once.
+func TestAStormNamesEverySiteDownAndUp(t *testing.T) {
+	const n = 150
 	forEachStore(t, func(t *testing.T, r *rig) {
-		sites := r.sites(300)
+		sites := r.sites(n)
 		r.start(fastConfig())
 		r.record(sites, monitor.StatusDown, t0.Add(time.Minute))
-		waitFor(t, "300 down alerts delivered", func() bool { return r.countState(monitor.NotificationDelivered) == 300 })
+		waitFor(t, "the down alerts delivered", func() bool { return r.countState(monitor.NotificationDelivered) == n })
 		r.record(sites, monitor.StatusUp, t0.Add(4*time.Minute))
-		waitFor(t, "300 recoveries delivered", func() bool { return r.countState(monitor.NotificationDelivered) == 600 })
+		waitFor(t, "the recoveries delivered", func() bool { return r.countState(monitor.NotificationDelivered) == 2*n })
 
 		var text strings.Builder
 		msgs := r.discord.Messages()
@@ -366,9 +369,8 @@ func TestAStormOf300SitesNamesEverySiteDownAndUp(t *testing.T) {
 				t.Errorf("%s named %d times, want twice: once down, once recovered", s.Name, n)
 			}
 		}
-		if len(msgs) > 20 {
-			t.Errorf("%d messages for 600 alerts", len(msgs))
+		if len(msgs) > 10 {
+			t.Errorf("%d messages for %d alerts", len(msgs), 2*n)
 		}
-		t.Logf("%d messages for 300 sites down and up", len(msgs))
 	})
 }

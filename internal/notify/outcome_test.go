@@ -102,7 +102,10 @@ func TestADatabaseErrorAfterASendNeitherResendsNorHoldsTheWebhook(t *testing.T) 
 				if p := r.discord.Posts(); p != tt.posts {
 					t.Errorf("%d posts, want %d", p, tt.posts)
 				}
-				if n := strings.Count(r.logs.String(), `msg="alerts delivered"`); n != 2 {
+				// The line is logged just after the outcome is stored: wait for the second.
+				delivered := func() int { return strings.Count(r.logs.String(), `msg="alerts delivered"`) }
+				waitFor(t, "both deliveries logged", func() bool { return delivered() >= 2 })
+				if n := delivered(); n != 2 {
 					t.Errorf(`"alerts delivered" logged %d times for 2 deliveries recorded`, n)
 				}
 			})
