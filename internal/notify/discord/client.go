@@ -148,7 +148,8 @@ func (c *Client) do(ctx context.Context, method, target string, body []byte) (Re
 	start := time.Now()
 	httpResp, err := c.HTTP.Do(req)
 	if err != nil {
-		return transportFailure(err, target, c.timeoutAt(ctx, start), written.Load()), nil
+		// Only a POST can have been posted; a GET that went unanswered changed nothing.
+		return transportFailure(err, target, c.timeoutAt(ctx, start), body != nil && written.Load()), nil
 	}
 	defer httpResp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(httpResp.Body, maxBodyBytes))

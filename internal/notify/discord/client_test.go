@@ -352,6 +352,11 @@ func TestExecuteSaysWhenTheMessageWasSentButNotAnswered(t *testing.T) {
 			assertNoSecret(t, resp)
 		})
 	}
+	t.Run("a check of the webhook", func(t *testing.T) {
+		if _, resp := short.Verify(context.Background(), dropping); resp.Unanswered || strings.Contains(resp.Detail, "posted") {
+			t.Errorf("unanswered %v, detail %q; a GET posts nothing", resp.Unanswered, resp.Detail)
+		}
+	})
 }
 
 // A Detail is stored as the webhook's last error; PostgreSQL refuses NUL, so it holds none.
