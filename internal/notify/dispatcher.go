@@ -1,6 +1,6 @@
 // Package notify delivers alerts from the outbox to Discord: it leases webhooks that have
 // notifications due, packs their alerts into as few messages as Discord allows, sends them at a
-// pace Discord accepts, and records each outcome, retrying what failed.
+// pace Discord accepts, and records each outcome before the next send, retrying what failed.
 package notify
 
 import (
@@ -22,14 +22,24 @@ type Sender interface {
 type Config struct {
 	Worker        string        // names this process in webhook leases
 	PollInterval  time.Duration // how often retries that fell due are looked for
-	Lease         time.Duration // how long a webhook is held by one dispatcher at most
 	MaxRows       int           // notifications sent to one webhook per round
 	Parallel      int           // webhooks served at once
 	BackoffBase   time.Duration // first retry after a failure, before jitter
 	BackoffMax    time.Duration // longest wait between retries
 	GiveUpAfter   time.Duration // a notification older than this is given up at its next failure
 	MaxInlineWait time.Duration // rate-limit waits up to this are slept; longer ones are rescheduled
-	Pace          Pace
+	// SendTimeout bounds one send, Discord's answer included. Long, because a message Discord
+	// answers late has usually been posted, and resending it posts it twice.
+	SendTimeout time.Duration
+	// UnansweredWait is added to the backoff after a message was sent but not answered (a
+	// timeout, a connection cut after the request): long enough for a slow Discord to have
+	// finished with it, so the resend is not one more copy sent while it is still slow.
+	UnansweredWait time.Duration
+	// Lease is how long a webhook is held by one dispatcher at most. A turn starts a send only
+	// while its lease has room for all of it (sendBudget), so the lease is at least that long,
+	// plus room to record the outcome.
+	Lease time.Duration
+	Pace  Pace
 }
 
 // Pace keeps requests well under Discord's limits (5 per 2 s per webhook, 30 per minute per
@@ -53,6 +63,8 @@ func (c Config) withDefaults() Config {
 	def(&c.BackoffMax, 2*time.Minute)
 	def(&c.GiveUpAfter, 24*time.Hour)
 	def(&c.MaxInlineWait, 5*time.Second)
+	def(&c.SendTimeout, discord.SendTimeout)
+	def(&c.UnansweredWait, time.Minute)
 	def(&c.Pace.WebhookEvery, time.Second)
 	def(&c.Pace.ChannelEvery, 3*time.Second)
 	if c.Pace.WebhookBurst <= 0 {
@@ -70,8 +82,12 @@ func (c Config) withDefaults() Config {
 	if c.Worker == "" {
 		c.Worker = "tocsin"
 	}
+	c.Lease = max(c.Lease, c.sendBudget()+storeTryTimeout)
 	return c
 }
+
+// sendBudget is the longest one send holds a webhook: the wait for its turn, then the send.
+func (c Config) sendBudget() time.Duration { return c.MaxInlineWait + c.SendTimeout }
 
 // Dispatcher delivers the outbox. Build it with New, start it with Run.
 type Dispatcher struct {
@@ -114,10 +130,12 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	}
 }
 
-// round serves every webhook that has notifications due, a few at a time.
+// round gives a turn to every webhook that has notifications due, a few at a time.
 func (d *Dispatcher) round(ctx context.Context) {
 	for ctx.Err() == nil {
-		hooks, err := d.store.ClaimAlertWebhooks(ctx, store.Claim{Worker: d.cfg.Worker, Now: d.now(), Limit: d.cfg.Parallel, LeaseMargin: d.cfg.Lease})
+		now := d.now()
+		leaseEnd := now.Add(d.cfg.Lease) // as the store writes it
+		hooks, err := d.store.ClaimAlertWebhooks(ctx, store.Claim{Worker: d.cfg.Worker, Now: now, Limit: d.cfg.Parallel, LeaseMargin: d.cfg.Lease})
 		if err != nil {
 			if ctx.Err() == nil {
 				d.log.Error("claim webhooks with alerts due", "err", err)
@@ -126,7 +144,7 @@ func (d *Dispatcher) round(ctx context.Context) {
 		}
 		var wg sync.WaitGroup
 		for _, hook := range hooks {
-			wg.Go(func() { d.serve(ctx, hook) })
+			wg.Go(func() { d.deliver(ctx, turn{hook: hook, leaseEnd: leaseEnd}) })
 		}
 		wg.Wait()
 		if len(hooks) < d.cfg.Parallel {

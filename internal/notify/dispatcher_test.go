@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -26,6 +25,25 @@ type rig struct {
 	store   store.Store
 	discord *discordtest.Fake
 	hook    monitor.Webhook
+	logs    *logBuffer
+}
+
+// logBuffer keeps what the dispatchers of a test log.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func newRig(t *testing.T, st store.Store) *rig {
@@ -38,7 +56,7 @@ func newRig(t *testing.T, st store.Store) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rig{t: t, store: st, discord: fake, hook: hook}
+	return &rig{t: t, store: st, discord: fake, hook: hook, logs: &logBuffer{}}
 }
 
 func fastConfig() Config {
@@ -49,7 +67,7 @@ func fastConfig() Config {
 // start runs a dispatcher until the test ends or stop is called.
 func (r *rig) start(cfg Config) (stop func()) {
 	client := &discord.Client{HTTP: discord.NewHTTPClient(netguard.Policy{}), UserAgent: "Tocsin/test"}
-	d := New(r.store, client, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	d := New(r.store, client, time.Now, slog.New(slog.NewTextHandler(r.logs, nil)), cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -112,11 +130,12 @@ func (r *rig) countState(state monitor.NotificationState) int {
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
+	// Polling calmer as the wait grows leaves the database to the dispatcher under test.
+	for pause := 5 * time.Millisecond; !cond(); pause = min(2*pause, 100*time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(pause)
 	}
 }
 
@@ -322,6 +341,36 @@ func TestFiftySitesDownAtOnceMakeAHandfulOfMessages(t *testing.T) {
 		}
 		if last := msgs[len(msgs)-1]; !strings.Contains(last.Embeds[0].Title, "30 more") {
 			t.Errorf("summary title %q", last.Embeds[0].Title)
+		}
+	})
+}
+
+// A storm like the field report's (300 sites down, then up; fewer here, as modernc's SQLite is
+// slow under -race): every alert names its site, once.
+func TestAStormNamesEverySiteDownAndUp(t *testing.T) {
+	const n = 150
+	forEachStore(t, func(t *testing.T, r *rig) {
+		sites := r.sites(n)
+		r.start(fastConfig())
+		r.record(sites, monitor.StatusDown, t0.Add(time.Minute))
+		waitFor(t, "the down alerts delivered", func() bool { return r.countState(monitor.NotificationDelivered) == n })
+		r.record(sites, monitor.StatusUp, t0.Add(4*time.Minute))
+		waitFor(t, "the recoveries delivered", func() bool { return r.countState(monitor.NotificationDelivered) == 2*n })
+
+		var text strings.Builder
+		msgs := r.discord.Messages()
+		for _, e := range embedsOf(msgs) {
+			text.WriteString(e.Title + "\n" + e.Description + "\n")
+		}
+		for _, s := range sites {
+			// A card's title says "site-07 is down"; a summary line "**site\-07**".
+			card, line := s.Name+" ", "**"+strings.ReplaceAll(s.Name, "-", `\-`)+"**"
+			if n := strings.Count(text.String(), card) + strings.Count(text.String(), line); n != 2 {
+				t.Errorf("%s named %d times, want twice: once down, once recovered", s.Name, n)
+			}
+		}
+		if len(msgs) > 10 {
+			t.Errorf("%d messages for %d alerts", len(msgs), 2*n)
 		}
 	})
 }

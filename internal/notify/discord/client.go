@@ -8,36 +8,61 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/netguard"
 )
 
 const (
-	// RequestTimeout bounds one request to Discord, so a hanging Discord cannot hold up
-	// the delivery of other webhooks' alerts for long.
-	RequestTimeout = 10 * time.Second
+	// ConnectTimeout bounds the dial and, separately, the TLS handshake: a Discord that cannot
+	// be reached is known quickly, and nothing has been sent yet, so trying again is harmless.
+	ConnectTimeout = 5 * time.Second
+	// SendTimeout bounds a whole request, answer included. It is long because giving up on a
+	// message Discord has already read does not unsend it: Discord has no idempotency key, and
+	// every resend of a message that was only answered late is a duplicate in the channel.
+	SendTimeout = 30 * time.Second
+	// verifyTimeout bounds the GET that checks a webhook while a user waits for the answer;
+	// it posts nothing, so giving up early costs no duplicate.
+	verifyTimeout = 10 * time.Second
 
 	defaultUserAgent = "Tocsin (https://github.com/tocsin/tocsin)"
 	// maxBodyBytes bounds what is read of an answer: webhooks and errors are a few hundred bytes.
 	maxBodyBytes = 64 << 10
 )
 
-// NewHTTPClient is the client Tocsin talks to Discord with. It never follows redirects:
-// Discord does not redirect webhook calls, and following one would hand the token to
-// whoever answered with it. The policy is checked on every address dialled, so a webhook host
-// that resolves to a cloud metadata address is refused before a byte is sent to it.
+// Timeouts bound the requests of an HTTP client made by NewHTTPClientWithTimeouts.
+type Timeouts struct {
+	Connect time.Duration // the dial, and the TLS handshake
+	Send    time.Duration // the whole request, from the dial to the end of the answer
+}
+
+// DefaultTimeouts are ConnectTimeout and SendTimeout.
+func DefaultTimeouts() Timeouts { return Timeouts{Connect: ConnectTimeout, Send: SendTimeout} }
+
+// NewHTTPClient is the client Tocsin talks to Discord with, with DefaultTimeouts.
 func NewHTTPClient(policy netguard.Policy) *http.Client {
+	return NewHTTPClientWithTimeouts(policy, DefaultTimeouts())
+}
+
+// NewHTTPClientWithTimeouts is NewHTTPClient with other time limits, for tests. The client
+// never follows redirects: Discord does not redirect webhook calls, and following one would
+// hand the token to whoever answered with it. The policy is checked on every address dialled,
+// so a webhook host that resolves to a cloud metadata address is refused before a byte is sent
+// to it.
+func NewHTTPClientWithTimeouts(policy netguard.Policy, t Timeouts) *http.Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.TLSHandshakeTimeout = t.Connect
 	// The same dialer settings as http.DefaultTransport's, plus the policy.
 	transport.DialContext = (&net.Dialer{
-		Timeout:   30 * time.Second,
+		Timeout:   t.Connect,
 		KeepAlive: 30 * time.Second,
 		Control:   policy.Control,
 	}).DialContext
 	return &http.Client{
-		Timeout:   RequestTimeout,
+		Timeout:   t.Send,
 		Transport: transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
@@ -64,6 +89,8 @@ type WebhookInfo struct {
 // user gave works before it is saved.
 func (c *Client) Verify(ctx context.Context, webhookURL string) (WebhookInfo, Response) {
 	var info WebhookInfo
+	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+	defer cancel()
 	resp, body := c.do(ctx, http.MethodGet, webhookURL, nil)
 	if resp.Outcome() != Delivered {
 		return info, resp
@@ -79,7 +106,8 @@ func (c *Client) Verify(ctx context.Context, webhookURL string) (WebhookInfo, Re
 }
 
 // Execute posts the message. wait=true makes Discord answer only once the message is
-// stored, so a 2xx really means delivered.
+// stored, so a 2xx really means delivered. A Response with Unanswered set means the message
+// was sent but no answer came back: Discord may have posted it.
 func (c *Client) Execute(ctx context.Context, webhookURL string, msg Message) Response {
 	body, err := json.Marshal(msg)
 	if err != nil {
@@ -113,10 +141,15 @@ func (c *Client) do(ctx context.Context, method, target string, body []byte) (Re
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent())
+	var written atomic.Bool // the transport reports from its own goroutines
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) { written.Store(info.Err == nil) },
+	}))
 	start := time.Now()
 	httpResp, err := c.HTTP.Do(req)
 	if err != nil {
-		return transportFailure(err, target, c.timeoutAt(ctx, start)), nil
+		// Only a POST can have been posted; a GET that went unanswered changed nothing.
+		return transportFailure(err, target, c.timeoutAt(ctx, start), body != nil && written.Load()), nil
 	}
 	defer httpResp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(httpResp.Body, maxBodyBytes))

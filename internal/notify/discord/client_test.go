@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tocsin/tocsin/internal/netguard"
 )
@@ -286,13 +287,82 @@ func TestOutcome(t *testing.T) {
 
 func TestNewHTTPClient(t *testing.T) {
 	c := NewHTTPClient(netguard.Policy{})
-	if c.Timeout != RequestTimeout || RequestTimeout != 10*time.Second {
-		t.Errorf("timeout = %v", c.Timeout)
+	if c.Timeout != SendTimeout || SendTimeout < 30*time.Second {
+		t.Errorf("timeout = %v, want SendTimeout, at least 30s", c.Timeout)
 	}
-	if c.Transport == nil || c.Transport == http.DefaultTransport {
-		t.Errorf("transport is not its own")
+	transport, ok := c.Transport.(*http.Transport)
+	if !ok || c.Transport == http.DefaultTransport {
+		t.Fatalf("transport is not its own")
+	}
+	if transport.TLSHandshakeTimeout != ConnectTimeout || ConnectTimeout >= SendTimeout {
+		t.Errorf("TLS handshake timeout %v, want ConnectTimeout (%v), shorter than the send", transport.TLSHandshakeTimeout, ConnectTimeout)
 	}
 	if err := c.CheckRedirect(nil, nil); !errors.Is(err, http.ErrUseLastResponse) {
 		t.Errorf("CheckRedirect = %v, want http.ErrUseLastResponse", err)
+	}
+}
+
+// A message Discord read but did not answer may have been posted; one that never left may not.
+// The dispatcher waits long before resending the first kind, so it must be told apart.
+func TestExecuteSaysWhenTheMessageWasSentButNotAnswered(t *testing.T) {
+	release := make(chan struct{})
+	slow := fakeDiscord(t, func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+		answer(200, nil, `{"id": "1"}`)(w, r)
+	})
+	t.Cleanup(func() { close(release) })
+	dropping := fakeDiscord(t, func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		conn.Close()
+	})
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL + webhookPathForTests
+	closed.Close()
+	short := &Client{HTTP: NewHTTPClientWithTimeouts(netguard.Policy{}, Timeouts{Connect: time.Second, Send: 100 * time.Millisecond})}
+
+	tests := []struct {
+		name       string
+		url        string
+		unanswered bool
+		detailHas  string
+	}{
+		{"answer later than the send timeout", slow, true, "timeout after 100ms; the message was sent"},
+		{"connection closed after the request", dropping, true, "Discord may have posted it"},
+		{"connection refused", closedURL, false, "connection refused"},
+		{"an answer", fakeDiscord(t, answer(502, nil, "")), false, "502"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := short.Execute(context.Background(), tt.url, TestMessage(""))
+			if resp.Unanswered != tt.unanswered || resp.Outcome() != Retry {
+				t.Errorf("unanswered %v, outcome %v; want %v, retry", resp.Unanswered, resp.Outcome(), tt.unanswered)
+			}
+			if !strings.Contains(resp.Detail, tt.detailHas) {
+				t.Errorf("detail %q, want it to contain %q", resp.Detail, tt.detailHas)
+			}
+			assertNoSecret(t, resp)
+		})
+	}
+	t.Run("a check of the webhook", func(t *testing.T) {
+		if _, resp := short.Verify(context.Background(), dropping); resp.Unanswered || strings.Contains(resp.Detail, "posted") {
+			t.Errorf("unanswered %v, detail %q; a GET posts nothing", resp.Unanswered, resp.Detail)
+		}
+	})
+}
+
+// A Detail is stored as the webhook's last error; PostgreSQL refuses NUL, so it holds none.
+func TestDetailHoldsNoNUL(t *testing.T) {
+	resp := newTestClient().Execute(context.Background(), fakeDiscord(t, answer(400, nil, `{"message": "bad\u0000form", "code": 1}`)), TestMessage(""))
+	if strings.ContainsRune(resp.Detail, 0) || !utf8.ValidString(resp.Detail) || !strings.Contains(resp.Detail, "badform") {
+		t.Errorf("detail %q", resp.Detail)
 	}
 }

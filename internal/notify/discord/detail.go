@@ -80,10 +80,15 @@ func walkFieldProblems(raw json.RawMessage, path string, out *[]string) {
 	}
 }
 
-// transportFailure is the Response for a request that got no HTTP answer.
-func transportFailure(err error, target string, timeout time.Duration) Response {
+// transportFailure is the Response for a request that got no HTTP answer; written says the
+// whole request had been sent when it failed.
+func transportFailure(err error, target string, timeout time.Duration, written bool) Response {
 	redacted := redact(err, target)
-	return Response{Err: redacted, Detail: clip(describeTransport(err, redacted, timeout))}
+	detail := describeTransport(err, redacted, timeout)
+	if written {
+		detail += "; the message was sent, Discord may have posted it"
+	}
+	return Response{Err: redacted, Detail: clip(detail), Unanswered: written}
 }
 
 // describeTransport says in a few words why there was no answer. It reads err for its kind
@@ -175,7 +180,9 @@ func scrub(text, target string) string {
 	return text
 }
 
-// clip makes a text fit Detail: one line, at most MaxDetailRunes.
+// clip makes a text fit Detail: one line of valid UTF-8 without NUL (PostgreSQL refuses NUL,
+// and a Detail that cannot be stored would hold up the outbox), at most MaxDetailRunes.
 func clip(s string) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "�"), "\x00", "")
 	return truncate(strings.Join(strings.Fields(s), " "), MaxDetailRunes)
 }

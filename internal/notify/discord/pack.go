@@ -3,8 +3,8 @@ package discord
 import "github.com/tocsin/tocsin/internal/monitor"
 
 // maxEmbedMessages bounds the messages of alert cards one Pack sends. In a storm (many sites
-// down at once, or a backlog after Discord was unreachable) the rest is summed up in one
-// more message, rather than flooding the channel and the webhook's rate limit.
+// down at once, or a backlog after Discord was unreachable) the rest is summed up a line per
+// site, rather than flooding the channel and the webhook's rate limit with cards.
 const maxEmbedMessages = 2
 
 // Batch is one message and the alerts it carries, as indexes into Pack's input, so the
@@ -16,7 +16,12 @@ type Batch struct {
 
 // Pack turns the alerts due for one webhook into as few messages as Discord allows. The
 // alerts of a site stay together and in order (a down and its recovery arrive in one
-// message); sites keep the order of their first alert. Every message passes Validate.
+// message); sites keep the order of their first alert. Every message passes Validate, and
+// every site is named: by a card, or by a line of a summary.
+//
+// Alerts of S sites make at most maxEmbedMessages + ⌈S / minSummaryLinesPerMessage⌉ messages,
+// that is 2 + ⌈S / 38⌉: 10 for 300 sites, 29 for 1,000 (lines of usual length fit twice as
+// many to a message).
 func Pack(alerts []monitor.Alert) []Batch {
 	if len(alerts) == 0 {
 		return nil
@@ -29,7 +34,7 @@ func Pack(alerts []monitor.Alert) []Batch {
 			batches = append(batches, current.batch())
 			current = embedGroup{}
 			if len(batches) == maxEmbedMessages {
-				return append(batches, summaryBatch(alerts, indexesOf(groups[i:])))
+				return append(batches, summaryBatches(alerts, indexesOf(groups[i:]))...)
 			}
 		}
 		current.merge(g)

@@ -2,7 +2,6 @@ package discord
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -158,32 +157,6 @@ func TestPackSummaryCountsKinds(t *testing.T) {
 	e = batches[len(batches)-1].Message.Embeds[0]
 	if e.Title != "1 more alert: 1 recovered" || e.Color != colorRecovered {
 		t.Errorf("title %q, color %#x", e.Title, e.Color)
-	}
-}
-
-func TestPackSummaryLeavesOutWhatDoesNotFit(t *testing.T) {
-	alerts := downAlerts(520)
-	for i := range alerts {
-		alerts[i].Error = strings.Repeat("e", 300)
-	}
-	batches := Pack(alerts)
-	checkBatches(t, alerts, batches)
-	if len(batches) != 3 {
-		t.Fatalf("%d messages, want 3", len(batches))
-	}
-	summary := batches[2]
-	lines := strings.Split(summary.Message.Embeds[0].Description, "\n")
-	shown := len(lines) - 1
-	if want := fmt.Sprintf("…and %d more", 500-shown); lines[shown] != want {
-		t.Errorf("last line %q, want %q", lines[shown], want)
-	}
-	for _, line := range lines {
-		if n := runes(line); n > maxSummaryLineRunes {
-			t.Errorf("line of %d runes", n)
-		}
-	}
-	if len(summary.Alerts) != 500 {
-		t.Errorf("summary carries %d alerts, want 500", len(summary.Alerts))
 	}
 }
 

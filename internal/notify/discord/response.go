@@ -22,6 +22,10 @@ type Response struct {
 	// Detail says in a few words what Discord answered, for the webhook's last_error. At most
 	// 300 characters; never holds the token.
 	Detail string
+	// Unanswered says the request was sent whole but no answer came (a timeout, or the
+	// connection closed): Discord may have posted the message, so resending it soon is likely
+	// to post it twice.
+	Unanswered bool
 }
 
 // RateLimit is Discord's report on the webhook's rate-limit bucket, from the X-RateLimit

@@ -9,10 +9,16 @@ import (
 )
 
 const (
-	// maxSummaryLineRunes keeps one site from taking the room of many in a summary.
-	maxSummaryLineRunes = 200
-	// maxNameInSummary leaves room on a summary line for what happened to the site.
-	maxNameInSummary = 60
+	// maxSummaryLineRunes keeps one site from taking the room of many in a summary, and bounds
+	// how many summary messages a storm takes (see minSummaryLinesPerMessage).
+	maxSummaryLineRunes = 140
+	// summaryLinesRunes is what the lines of one summary message may take: the 6000 runes of
+	// all the embeds of a message, less the title and the footer it carries once.
+	summaryLinesRunes = MaxEmbedsTotalRunes - MaxTitleRunes - len(footerText)
+	// minSummaryLinesPerMessage is how many site lines a summary message holds at least. A line
+	// takes at most maxSummaryLineRunes and a newline; an embed's description (4096) ends with
+	// less than a line unused, and so does the message: 5738/141 - 2 = 38.
+	minSummaryLinesPerMessage = summaryLinesRunes/(maxSummaryLineRunes+1) - 2
 )
 
 // summaryKinds is the order kinds are counted in a summary's title: the bad news first.
@@ -34,36 +40,125 @@ func kindCountLabel(k monitor.AlertKind) string {
 	return strings.ReplaceAll(string(k), "_", " ")
 }
 
-// summaryBatch sums up, in one card, the alerts of a storm that did not get cards of their own.
-func summaryBatch(alerts []monitor.Alert, indexes []int) Batch {
-	var lines []string
+// siteLine is one site's line in a summary and the alerts it tells of.
+type siteLine struct {
+	text   string
+	alerts []int
+}
+
+// summaryBatches sums up the alerts of a storm that did not get cards of their own: a line per
+// site, every site named, in as many messages as Discord's limits need (at most one per
+// minSummaryLinesPerMessage sites). Sites keep the order of their first alert.
+func summaryBatches(alerts []monitor.Alert, indexes []int) []Batch {
+	var order []int64
+	bySite := make(map[int64][]int)
+	for _, i := range indexes {
+		id := alerts[i].SiteID
+		if _, seen := bySite[id]; !seen {
+			order = append(order, id)
+		}
+		bySite[id] = append(bySite[id], i)
+	}
+	var packer summaryPacker
+	for _, id := range order {
+		packer.add(siteLine{text: siteSummaryLine(alerts, bySite[id]), alerts: bySite[id]})
+	}
+	parts := packer.finish()
+	batches := make([]Batch, len(parts))
+	for i, p := range parts {
+		batches[i] = summaryMessage(alerts, p, i+1, len(parts))
+	}
+	return batches
+}
+
+// summaryPart is one summary message: the descriptions of its embeds and the alerts it holds.
+type summaryPart struct {
+	descriptions []string
+	alerts       []int
+}
+
+// summaryPacker fills summary messages with site lines, embed after embed, within Discord's
+// limits on a description and on all the embeds of a message.
+type summaryPacker struct {
+	parts []summaryPart
+	part  summaryPart
+	lines []string // of the embed being filled
+	runes int      // of the embed being filled, newlines included
+	used  int      // of the message being filled, newlines included
+}
+
+func (p *summaryPacker) add(l siteLine) {
+	n := runes(l.text)
+	if len(p.lines) > 0 && p.runes+1+n > MaxDescriptionRunes {
+		p.closeEmbed()
+	}
+	if len(p.lines) > 0 {
+		n++ // the newline before it
+	}
+	if p.used+n > summaryLinesRunes || len(p.lines) == 0 && len(p.part.descriptions) == MaxEmbedsPerMessage {
+		p.closeMessage()
+		n = runes(l.text)
+	}
+	p.lines = append(p.lines, l.text)
+	p.runes += n
+	p.used += n
+	p.part.alerts = append(p.part.alerts, l.alerts...)
+}
+
+func (p *summaryPacker) closeEmbed() {
+	if len(p.lines) > 0 {
+		p.part.descriptions = append(p.part.descriptions, strings.Join(p.lines, "\n"))
+	}
+	p.lines, p.runes = nil, 0
+}
+
+func (p *summaryPacker) closeMessage() {
+	p.closeEmbed()
+	if len(p.part.descriptions) > 0 {
+		p.parts = append(p.parts, p.part)
+	}
+	p.part, p.used = summaryPart{}, 0
+}
+
+func (p *summaryPacker) finish() []summaryPart {
+	p.closeMessage()
+	return p.parts
+}
+
+// summaryMessage is part n of a summary of parts: its first embed's title counts the alerts the
+// message holds, and its last embed has the footer and the time of the latest of them.
+func summaryMessage(alerts []monitor.Alert, p summaryPart, n, parts int) Batch {
 	var latest time.Time
 	counts := make(map[monitor.AlertKind]int)
-	for _, i := range indexes {
-		a := alerts[i]
-		lines = append(lines, summaryLine(a))
-		counts[a.Kind]++
-		if a.At.After(latest) {
-			latest = a.At
+	for _, i := range p.alerts {
+		counts[alerts[i].Kind]++
+		if alerts[i].At.After(latest) {
+			latest = alerts[i].At
 		}
 	}
-	e := Embed{
-		Title:       truncate(summaryTitle(len(indexes), counts), MaxTitleRunes),
-		Description: joinWithinLimit(lines, MaxDescriptionRunes),
-		Color:       colorRecovered,
-		Footer:      &Footer{Text: footerText},
-	}
-	// The color is the worst news of the card: green would hide an expiring certificate.
+	// The color is the worst news of the message: green would hide an expiring certificate.
+	color := colorRecovered
 	switch {
 	case counts[monitor.AlertDown]+counts[monitor.AlertStillDown] > 0:
-		e.Color = colorDown
+		color = colorDown
 	case counts[monitor.AlertCertExpiring]+counts[monitor.AlertLatencyDegraded] > 0:
-		e.Color = colorWarning
+		color = colorWarning
 	}
+	embeds := make([]Embed, len(p.descriptions))
+	for i, d := range p.descriptions {
+		embeds[i] = Embed{Description: d, Color: color}
+	}
+	title := summaryTitle(len(p.alerts), counts)
+	if parts > 1 {
+		title += " (" + strconv.Itoa(n) + "/" + strconv.Itoa(parts) + ")"
+	}
+	embeds[0].Title = truncate(title, MaxTitleRunes)
+	last := &embeds[len(embeds)-1]
+	last.Footer = &Footer{Text: footerText}
 	if !latest.IsZero() {
-		e.Timestamp = latest.UTC().Format(time.RFC3339)
+		last.Timestamp = latest.UTC().Format(time.RFC3339)
 	}
-	return Batch{Message: newMessage(e), Alerts: indexes}
+	return Batch{Message: newMessage(embeds...), Alerts: p.alerts}
 }
 
 // summaryTitle reads like "37 more alerts: 35 down, 1 slow, 1 recovered".
@@ -84,81 +179,4 @@ func summaryTitle(total int, counts map[monitor.AlertKind]int) string {
 		noun = "alert"
 	}
 	return strconv.Itoa(total) + " more " + noun + ": " + strings.Join(parts, ", ")
-}
-
-// summaryLine is one alert in a line, e.g. "🔴 **shop** — expected status 200, got 503".
-func summaryLine(a monitor.Alert) string {
-	name := "**" + escapeMarkdown(truncate(siteName(a), maxNameInSummary)) + "**"
-	line := kindIcon(a.Kind) + " " + name
-	switch a.Kind {
-	case monitor.AlertDown:
-		line += " — " + reason(a)
-	case monitor.AlertStillDown:
-		line += " still down" + downtimeText(a, " for ") + " — " + reason(a)
-	case monitor.AlertRecovered:
-		line += " recovered" + downtimeText(a, " after ")
-	case monitor.AlertCertExpiring:
-		line += " certificate " + certExpiresIn(a.CertDaysLeft)
-	case monitor.AlertLatencyDegraded:
-		line += " slow: " + latencyText(a)
-	case monitor.AlertLatencyNormal:
-		line += " fast again: " + latencyText(a)
-	default:
-		line += " " + kindVerb(a.Kind)
-	}
-	return truncate(line, maxSummaryLineRunes)
-}
-
-// latencyText is "900 ms (usually 120 ms)".
-func latencyText(a monitor.Alert) string {
-	return msText(a.ResponseTimeMS) + " (usually " + msText(a.BaselineMS) + ")"
-}
-
-// reason is why the site is down, in the fewest words at hand.
-func reason(a monitor.Alert) string {
-	switch {
-	case strings.TrimSpace(a.Error) != "":
-		return escapeMarkdown(oneLine(a.Error))
-	case a.StatusCode != 0:
-		return "status " + statusText(a.StatusCode)
-	}
-	return "down"
-}
-
-func downtimeText(a monitor.Alert, lead string) string {
-	if a.DownSince == nil {
-		return ""
-	}
-	return lead + humanDuration(a.Downtime())
-}
-
-// joinWithinLimit puts lines one under the other while they fit in limit runes, then says
-// how many were left out.
-func joinWithinLimit(lines []string, limit int) string {
-	reserve := runes("\n…and " + strconv.Itoa(len(lines)) + " more")
-	var b strings.Builder
-	used := 0
-	for i, line := range lines {
-		n := runes(line)
-		if i > 0 {
-			n++ // the newline
-		}
-		room := limit - used
-		if i < len(lines)-1 {
-			room -= reserve
-		}
-		if n > room {
-			if used > 0 {
-				b.WriteString("\n")
-			}
-			b.WriteString("…and " + strconv.Itoa(len(lines)-i) + " more")
-			break
-		}
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(line)
-		used += n
-	}
-	return b.String()
 }

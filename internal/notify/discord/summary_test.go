@@ -36,6 +36,37 @@ func TestSummaryLine(t *testing.T) {
 	}
 }
 
+// A site's alerts share its line, in order, and a long reason does not push the recovery off it.
+func TestSiteSummaryLine(t *testing.T) {
+	down := downAlert(1, "shop")
+	longDown := downAlert(1, "shop")
+	longDown.Error = strings.Repeat("connection reset by peer ", 20)
+	tests := []struct {
+		name   string
+		alerts []monitor.Alert
+		want   string
+	}{
+		{"one alert", []monitor.Alert{down}, "🔴 **shop** — expected status 200, got 503"},
+		{"down and recovery", []monitor.Alert{down, recoveredAlert(1, "shop", 5*time.Minute)},
+			"🔴 **shop** — expected status 200, got 503 · 🟢 recovered after 5m"},
+		{"recovery and down again", []monitor.Alert{recoveredAlert(1, "shop", time.Minute), down},
+			"🟢 **shop** recovered after 1m · 🔴 down — expected status 200, got 503"},
+		{"a long reason", []monitor.Alert{longDown, recoveredAlert(1, "shop", time.Hour)},
+			"🔴 **shop** — connection reset by peer connection res… · 🟢 recovered after 1h"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			indexes := make([]int, len(tt.alerts))
+			for i := range indexes {
+				indexes[i] = i
+			}
+			if got := siteSummaryLine(tt.alerts, indexes); got != tt.want {
+				t.Errorf("siteSummaryLine = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestSummaryBatchCountsAndColorsEveryKind(t *testing.T) {
 	down := downAlert(1, "a")
 	cert := certAlert(2, "b", 7)
@@ -62,7 +93,11 @@ func TestSummaryBatchCountsAndColorsEveryKind(t *testing.T) {
 			for i := range indexes {
 				indexes[i] = i
 			}
-			b := summaryBatch(tt.alerts, indexes)
+			batches := summaryBatches(tt.alerts, indexes)
+			if len(batches) != 1 {
+				t.Fatalf("%d messages, want 1", len(batches))
+			}
+			b := batches[0]
 			if err := Validate(b.Message); err != nil {
 				t.Fatal(err)
 			}
@@ -70,8 +105,12 @@ func TestSummaryBatchCountsAndColorsEveryKind(t *testing.T) {
 			if e.Title != tt.title || e.Color != tt.color {
 				t.Errorf("title %q, color %#x; want %q, %#x", e.Title, e.Color, tt.title, tt.color)
 			}
-			if lines := strings.Split(e.Description, "\n"); len(lines) != len(tt.alerts) {
-				t.Errorf("%d lines for %d alerts: %q", len(lines), len(tt.alerts), e.Description)
+			sites := map[int64]bool{}
+			for _, a := range tt.alerts {
+				sites[a.SiteID] = true
+			}
+			if lines := strings.Split(e.Description, "\n"); len(lines) != len(sites) {
+				t.Errorf("%d lines for %d sites: %q", len(lines), len(sites), e.Description)
 			}
 		})
 	}
