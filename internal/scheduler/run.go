@@ -84,7 +84,7 @@ func (s *Scheduler) runScheduled(site monitor.Site) {
 }
 
 func (s *Scheduler) runProbe(site monitor.Site) monitor.Result {
-	start := s.now().UTC().Truncate(time.Microsecond) // what the stores keep
+	start := monitor.StoredTime(s.now())
 	var r monitor.Result
 	if site.Kind == monitor.KindPush {
 		r = site.MissedPing() // a push site is due only when its deadline passed without a ping
