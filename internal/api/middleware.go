@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -90,21 +91,23 @@ func secretSegments() []string {
 	}
 }
 
-// loggedPath is a request path as logs may show it: with its secret segments masked.
-func loggedPath(path string) string {
+// loggedPath is a request path as logs may show it: with its secret segments masked. The path
+// is cleaned and its prefix matched in any case first, so that "//push/<token>" (which the mux
+// redirects) or "/PUSH/<token>" (which it does not serve) hide the token as well.
+func loggedPath(p string) string {
+	cleaned := path.Clean("/" + p)
 	for _, prefix := range secretSegments() {
-		rest, found := strings.CutPrefix(path, prefix)
-		if !found || rest == "" {
+		if len(cleaned) <= len(prefix) || !strings.EqualFold(cleaned[:len(prefix)], prefix) {
 			continue
 		}
-		_, after, more := strings.Cut(rest, "/")
+		_, after, more := strings.Cut(cleaned[len(prefix):], "/")
 		masked := prefix + monitor.Masked
 		if more {
 			masked += "/" + after
 		}
 		return masked
 	}
-	return path
+	return p
 }
 
 // recoverPanics turns a handler's panic into a logged 500 with the usual JSON error, so a bug
