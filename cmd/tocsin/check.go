@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -38,7 +39,7 @@ type checkFlags struct {
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
 	f.headers = headerFlags{}
-	fs.StringVar(&f.kind, "type", monitor.KindHTTP, "http, tcp (URL is host:port) or dns (URL is a host name)")
+	fs.StringVar(&f.kind, "type", string(monitor.KindHTTP), "http, tcp (URL is host:port) or dns (URL is a host name)")
 	fs.IntVar(&f.timeout, "timeout", monitor.DefaultTimeoutSeconds, "timeout in seconds")
 	fs.IntVar(&f.expected, "expected-status-code", monitor.DefaultExpectedStatusCode, "status code that means up")
 	fs.StringVar(&f.accepted, "accepted-status-codes", "", `codes and ranges that mean up, like "200-299,304"`)
@@ -58,79 +59,102 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.blockPrivate, "block-private-targets", false, "refuse loopback and private addresses too")
 }
 
-// site builds the site the flags describe, as the API would.
+// site builds the site the flags describe, by the rules a site made through the API follows.
 func (f *checkFlags) site(url string) (monitor.Site, error) {
-	s := monitor.Site{Kind: f.kind, Name: url, URL: url, CheckIntervalSeconds: monitor.MaxIntervalSeconds,
-		TimeoutSeconds: f.timeout, ExpectedStatusCode: f.expected, FailureThreshold: 1}
-	if f.kind == monitor.KindDNS {
-		s.DNS = monitor.DNSOptions{ExpectedAddress: f.expectedAddr, Server: f.dnsServer}
+	kind, interval := monitor.Kind(strings.ToLower(f.kind)), monitor.MaxIntervalSeconds
+	p := monitor.SitePatch{Kind: &kind, URL: &url, CheckIntervalSeconds: &interval, TimeoutSeconds: &f.timeout,
+		ExpectedStatusCode: &f.expected}
+	if kind == monitor.KindDNS {
+		p.ExpectedAddress, p.DNSServer = &f.expectedAddr, &f.dnsServer
 	}
-	if f.kind != monitor.KindHTTP {
-		return s, nil
+	if kind == monitor.KindHTTP {
+		if err := f.httpPatch(&p); err != nil {
+			return monitor.Site{}, err
+		}
 	}
-	o := &s.HTTP
-	o.Method, o.Body, o.IgnoreTLSErrors, o.BearerToken = strings.ToUpper(f.method), f.body, f.ignoreTLS, f.bearer
-	o.Keyword, o.KeywordAbsent, o.MaxResponseTimeMS = f.keyword, f.keywordAbsent, f.maxResponseMS
+	return monitor.NewSite(0, time.Now(), p, monitor.Limits{MinIntervalSeconds: 1})
+}
+
+func (f *checkFlags) httpPatch(p *monitor.SitePatch) error {
+	p.Method, p.Body, p.IgnoreTLSErrors, p.BearerToken = &f.method, &f.body, &f.ignoreTLS, &f.bearer
+	p.Keyword, p.KeywordAbsent, p.MaxResponseTimeMS = &f.keyword, &f.keywordAbsent, &f.maxResponseMS
 	if len(f.headers) > 0 {
-		o.Headers = f.headers
+		headers := map[string]string(f.headers)
+		p.Headers = &headers
 	}
 	if f.maxRedirects != monitor.DefaultMaxRedirects {
-		o.MaxRedirects = &f.maxRedirects
+		p.MaxRedirects = &f.maxRedirects
 	}
 	if user, pass, ok := strings.Cut(f.basicAuth, ":"); ok {
-		o.BasicAuth = &monitor.BasicAuth{Username: user, Password: pass}
+		p.BasicAuth = &monitor.BasicAuth{Username: user, Password: pass}
 	}
+	var ranges []monitor.StatusRange
 	for _, part := range strings.FieldsFunc(f.accepted, func(r rune) bool { return r == ',' || r == ' ' }) {
 		r, ok := monitor.ParseStatusRange(part)
 		if !ok {
-			return s, fmt.Errorf("--accepted-status-codes: %q is not a code or range", part)
+			return fmt.Errorf("--accepted-status-codes: %q is not a code or range", part)
 		}
-		o.AcceptedStatusCodes = append(o.AcceptedStatusCodes, r)
+		ranges = append(ranges, r)
 	}
-	if f.schema != "" {
-		text := f.schema
-		if !strings.HasPrefix(strings.TrimSpace(text), "{") {
-			b, err := os.ReadFile(text)
-			if err != nil {
-				return s, fmt.Errorf("--json-schema: %w", err)
-			}
-			text = string(b)
-		}
-		if err := probe.CompileSchema(text); err != nil {
-			return s, fmt.Errorf("--json-schema: %w", err)
-		}
-		o.JSONSchema = text
+	p.AcceptedStatusCodes = &ranges
+	if f.schema == "" {
+		return nil
 	}
-	return s, nil
+	text := f.schema
+	if !strings.HasPrefix(strings.TrimSpace(text), "{") {
+		b, err := os.ReadFile(text)
+		if err != nil {
+			return fmt.Errorf("--json-schema: %w", err)
+		}
+		text = string(b)
+	}
+	if err := probe.CompileSchema(text); err != nil {
+		return fmt.Errorf("--json-schema: %w", err)
+	}
+	p.JSONSchema = &text
+	return nil
+}
+
+// checkHelp prints the usage of tocsin check.
+func checkHelp(w io.Writer) {
+	fs, _ := checkFlagSet()
+	fs.SetOutput(w)
+	fmt.Fprintln(w, "Usage: tocsin check URL [flags]\n\nChecks once, prints the verdict, and exits 0 when up, 1 when down, 2 for bad flags.\n\nFlags:")
+	fs.PrintDefaults()
+}
+
+func checkFlagSet() (*flag.FlagSet, *checkFlags) {
+	fs := flag.NewFlagSet("tocsin check", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var f checkFlags
+	f.register(fs)
+	return fs, &f
 }
 
 // check runs one check from the command line, as a site with the same settings would be checked.
 func check(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("tocsin check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var f checkFlags
-	f.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: tocsin check URL [flags]\n\nChecks once, prints the verdict, and exits 0 when up, 1 when down.\n\nFlags:")
-		fs.PrintDefaults()
-	}
+	fs, f := checkFlagSet()
 	url, rest := "", args
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		url, rest = rest[0], rest[1:]
 	}
-	if err := fs.Parse(rest); err != nil {
+	err := fs.Parse(rest)
+	if errors.Is(err, flag.ErrHelp) {
+		checkHelp(stdout)
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "tocsin check: %v\n\n", err)
+		checkHelp(stderr)
 		return 2
 	}
 	if url == "" && fs.NArg() == 1 {
 		url = fs.Arg(0)
 	} else if fs.NArg() > 0 || url == "" {
-		fs.Usage()
+		checkHelp(stderr)
 		return 2
 	}
 	site, err := f.site(url)
-	if err == nil {
-		err = site.Validate(monitor.Limits{MinIntervalSeconds: 1})
-	}
 	if err != nil {
 		fmt.Fprintf(stderr, "tocsin check: %v\n", err)
 		return 2

@@ -18,38 +18,112 @@ func main() {
 	os.Exit(run(os.Args[1:], environ(), os.Stdout, os.Stderr))
 }
 
-const usage = `Tocsin watches websites and tells Discord when they go down and come back.
+// command is one subcommand of tocsin.
+type command struct {
+	name, usage, summary string
+	run                  func(args []string, env map[string]string, stdout, stderr io.Writer) int
+	help                 func(w io.Writer) // prints its usage and flags
+}
 
-Usage:
-  tocsin [serve] [flags]       run the service (the default)
-  tocsin migrate [flags]       apply database migrations, then exit
-  tocsin check URL [flags]     check one URL now; exit 0 when up, 1 when down
-  tocsin version               print the version
+func commands() []command {
+	return []command{
+		{name: "serve", usage: "tocsin [serve] [flags]", summary: "run the service (the default)", run: serve,
+			help: settingsHelp("serve", "Runs the API, the scheduler and the checks.")},
+		{name: "migrate", usage: "tocsin migrate [flags]", summary: "apply database migrations, then exit", run: migrate,
+			help: settingsHelp("migrate", "Applies the database migrations, then exits.")},
+		{name: "check", usage: "tocsin check URL [flags]", summary: "check one URL now; exit 0 when up, 1 when down",
+			run: func(args []string, _ map[string]string, stdout, stderr io.Writer) int {
+				return check(args, stdout, stderr)
+			},
+			help: checkHelp},
+		{name: "version", usage: "tocsin version", summary: "print the version", run: printVersion,
+			help: func(w io.Writer) {
+				fmt.Fprintln(w, "Usage: tocsin version\n\nPrints the version and exits. It takes no flags.")
+			}},
+		{name: "help", usage: "tocsin help [COMMAND]", summary: "show this, or a command's flags",
+			run: func(args []string, _ map[string]string, stdout, stderr io.Writer) int {
+				return help(args, stdout, stderr)
+			},
+			help: func(w io.Writer) {
+				fmt.Fprintln(w, "Usage: tocsin help [COMMAND]\n\nLists the commands, or shows COMMAND's flags.")
+			}},
+	}
+}
 
-Run "tocsin serve --help" for the settings.
-`
+func findCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
 
+func usage(w io.Writer) {
+	fmt.Fprint(w, "Tocsin watches websites and tells Discord when they go down and come back.\n\nUsage:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-28s %s\n", c.usage, c.summary)
+	}
+	fmt.Fprint(w, "\nRun \"tocsin help COMMAND\" or \"tocsin COMMAND --help\" for a command's flags.\n")
+}
+
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help":
+		return true
+	}
+	return false
+}
+
+// run is tocsin with its arguments (without the program's name) and its environment; it
+// returns the exit code. Without a command, tocsin serves.
 func run(args []string, env map[string]string, stdout, stderr io.Writer) int {
-	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "serve":
-		return serve(args, env, stdout, stderr)
-	case "migrate":
-		return migrate(args, env, stdout, stderr)
-	case "check":
-		return check(args, stdout, stderr)
-	case "version":
-		fmt.Fprintln(stdout, "tocsin", buildVersion())
+	name := "serve"
+	switch {
+	case len(args) > 0 && isHelpFlag(args[0]):
+		usage(stdout)
 		return 0
-	case "help":
-		fmt.Fprint(stdout, usage)
+	case len(args) > 0 && !strings.HasPrefix(args[0], "-"):
+		name, args = args[0], args[1:]
+	}
+	cmd, ok := findCommand(name)
+	if !ok {
+		return unknownCommand(name, stderr)
+	}
+	return cmd.run(args, env, stdout, stderr)
+}
+
+func help(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stdout)
 		return 0
 	}
-	fmt.Fprintf(stderr, "tocsin: unknown command %q\n\n%s", cmd, usage)
+	cmd, ok := findCommand(args[0])
+	if !ok {
+		return unknownCommand(args[0], stderr)
+	}
+	cmd.help(stdout)
+	return 0
+}
+
+func unknownCommand(name string, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "tocsin: unknown command %q\n\n", name)
+	usage(stderr)
 	return 2
+}
+
+func printVersion(args []string, _ map[string]string, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 1 && isHelpFlag(args[0]):
+		c, _ := findCommand("version")
+		c.help(stdout)
+		return 0
+	case len(args) > 0:
+		fmt.Fprintf(stderr, "tocsin version: unexpected argument %q\n", args[0])
+		return 2
+	}
+	fmt.Fprintln(stdout, "tocsin", buildVersion())
+	return 0
 }
 
 func buildVersion() string {

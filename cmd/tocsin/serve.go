@@ -28,10 +28,19 @@ import (
 	"github.com/tocsin/tocsin/internal/store/sqlite"
 )
 
+// settingsHelp prints the usage of a command that takes the settings as flags.
+func settingsHelp(name, what string) func(io.Writer) {
+	return func(w io.Writer) {
+		fmt.Fprintf(w, "Usage: tocsin %s [flags]\n\n%s Every flag can also be set with the environment variable in brackets.\n\n%s",
+			name, what, config.Usage())
+	}
+}
+
 func loadConfig(name string, args []string, env map[string]string, stdout, stderr io.Writer) (config.Config, int, bool) {
 	cfg, err := config.Load(args, env)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintf(stdout, "Usage: tocsin %s [flags]\n\nEvery flag can also be set with the environment variable in brackets.\n\n%s", name, config.Usage())
+		c, _ := findCommand(name)
+		c.help(stdout)
 		return cfg, 0, false
 	}
 	if err != nil {
@@ -157,11 +166,19 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		DrainTimeout:  cfg.ShutdownTimeout,
 		OnAlert:       dispatcher.Wake,
 	})
+	proxies, err := cfg.Proxies()
+	if err != nil {
+		return err
+	}
 	handler := api.New(api.Deps{
 		Store: st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: discordClient, DiscordHosts: cfg.DiscordHosts(), Auth: authn, OnAlert: dispatcher.Wake,
+		TrustedProxies: proxies,
 	})
+	if proxies != nil {
+		log.Info("client addresses are read from X-Forwarded-For behind trusted proxies", "proxies", proxies)
+	}
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
 	}

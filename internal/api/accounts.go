@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,7 +32,7 @@ type userView struct {
 }
 
 func viewUser(u monitor.User) userView {
-	return userView{ID: u.ID, Username: u.Username, Role: u.Role, CreatedAt: u.CreatedAt}
+	return userView{ID: u.ID, Username: u.Username, Role: string(u.Role), CreatedAt: u.CreatedAt}
 }
 
 // session is what signing up or in answers: a token for the Authorization header.
@@ -62,13 +61,16 @@ func requireCredentials(username, password *string) (string, string, error) {
 	return monitor.NormalizeUsername(*username), *password, nil
 }
 
-// limitAttempts refuses a login or sign-up past the limit per client address and user name.
+// attemptKeys are the limiter's keys of a login or sign-up: its client's address and the name.
+func (h *Handler) attemptKeys(r *http.Request, username string) (byAddr, byName string) {
+	return "ip:" + h.clientAddr(r), "user:" + username
+}
+
+// limitAttempts refuses a login or sign-up past the limit per client address and user name,
+// and otherwise counts it.
 func (h *Handler) limitAttempts(w http.ResponseWriter, r *http.Request, username string) error {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
-	ok, wait := h.auth.Attempts.Allow("ip:"+ip, "user:"+username)
+	byAddr, byName := h.attemptKeys(r, username)
+	ok, wait := h.auth.Attempts.Allow(byAddr, byName)
 	if ok {
 		return nil
 	}
@@ -89,7 +91,7 @@ func (h *Handler) hashPassword(r *http.Request, pw string) (string, error) {
 	return auth.HashPassword(pw)
 }
 
-func (h *Handler) newUser(r *http.Request, username, password, role string, onlyFirst bool) (monitor.User, error) {
+func (h *Handler) newUser(r *http.Request, username, password string, role monitor.Role, onlyFirst bool) (monitor.User, error) {
 	if err := monitor.ValidateUsername(username); err != nil {
 		return monitor.User{}, err
 	}
@@ -101,7 +103,7 @@ func (h *Handler) newUser(r *http.Request, username, password, role string, only
 		return monitor.User{}, err
 	}
 	u, err := h.store.CreateUser(r.Context(), monitor.User{Username: username, PasswordHash: hash, Role: role,
-		CreatedAt: h.now().UTC().Truncate(time.Microsecond)}, onlyFirst)
+		CreatedAt: monitor.StoredTime(h.now())}, onlyFirst)
 	switch {
 	case errors.Is(err, store.ErrUsernameTaken):
 		return u, &Error{Status: http.StatusConflict, Code: "username_taken", Field: "username", Message: "this username is taken"}
@@ -112,135 +114,132 @@ func (h *Handler) newUser(r *http.Request, username, password, role string, only
 	return u, err
 }
 
-func (h *Handler) issue(w http.ResponseWriter, status int, u monitor.User) {
-	token, exp, err := h.auth.Tokens.Issue(auth.Claims{UserID: u.ID, Username: u.Username, Role: u.Role})
+func (h *Handler) issue(w http.ResponseWriter, status int, u monitor.User) error {
+	token, exp, err := h.auth.Tokens.Issue(auth.Claims{UserID: u.ID, Username: u.Username, Role: string(u.Role)})
 	if err != nil {
-		h.log.Error("sign a session token", "err", err)
-		writeJSON(w, http.StatusInternalServerError, errorBody{Error: errorDetail{Code: "internal", Message: "could not sign a token"}})
-		return
+		return fmt.Errorf("sign a session token: %w", err)
 	}
-	h.ok(w, status, session{Token: token, ExpiresAt: exp, User: viewUser(u)})
+	return reply(w, status, session{Token: token, ExpiresAt: exp, User: viewUser(u)})
 }
 
-func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) signup(w http.ResponseWriter, r *http.Request) error {
 	username, password, err := readCredentials(w, r)
-	if err == nil {
-		err = h.limitAttempts(w, r, username)
-	}
-	var u monitor.User
-	if err == nil {
-		u, err = h.newUser(r, username, password, monitor.RoleUser, !h.auth.SignupOpen)
-	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
+	}
+	if err := h.limitAttempts(w, r, username); err != nil {
+		return err
+	}
+	u, err := h.newUser(r, username, password, monitor.RoleUser, !h.auth.SignupOpen)
+	if err != nil {
+		return err
 	}
 	h.log.Info("account created", "user_id", u.ID, "username", u.Username, "role", u.Role)
-	h.issue(w, http.StatusCreated, u)
+	return h.issue(w, http.StatusCreated, u)
 }
 
 // dummyHash is verified against when the user does not exist, so that a login takes as long
 // for a wrong name as for a wrong password and does not tell which accounts exist.
 const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9+0Yxbk+gmM1s8Wp6Be6FZB1mk3BMuDZ2Q5r8XkRJ3c"
 
-func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
+// login signs a user in. Only failures count towards the limit: the attempt counted when it
+// was allowed is given back when it succeeds (from the address; the name's failures are
+// forgotten).
+func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	username, password, err := readCredentials(w, r)
-	if err == nil {
-		err = h.limitAttempts(w, r, username)
-	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
+	}
+	if err := h.limitAttempts(w, r, username); err != nil {
+		return err
 	}
 	u, err := h.store.UserByName(r.Context(), username)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		h.fail(w, r, err)
-		return
+		return err
 	}
+	if !h.passwordMatches(u, password) {
+		return unauthorized("wrong username or password")
+	}
+	byAddr, byName := h.attemptKeys(r, username)
+	h.auth.Attempts.Refund(byAddr)
+	h.auth.Attempts.Forget(byName)
+	return h.issue(w, http.StatusOK, u)
+}
+
+// passwordMatches verifies the password against the user's hash, or against a dummy one when
+// there is no such user, so that both take as long.
+func (h *Handler) passwordMatches(u monitor.User, password string) bool {
 	hash := u.PasswordHash
 	if hash == "" {
 		hash = dummyHash
 	}
 	h.hashing <- struct{}{}
-	match, verr := auth.VerifyPassword(hash, password)
+	match, err := auth.VerifyPassword(hash, password)
 	<-h.hashing
-	if verr != nil && u.ID != 0 {
-		h.log.Error("stored password hash is unreadable", "user_id", u.ID, "err", verr)
+	if err != nil && u.ID != 0 {
+		h.log.Error("stored password hash is unreadable", "user_id", u.ID, "err", err)
 	}
-	if !match || u.ID == 0 {
-		h.fail(w, r, unauthorized("wrong username or password"))
-		return
-	}
-	h.auth.Attempts.Forget("user:" + username)
-	h.issue(w, http.StatusOK, u)
+	return match && u.ID != 0
 }
 
-func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) me(w http.ResponseWriter, r *http.Request) error {
 	p := principalOf(r)
 	if p.UserID == 0 {
-		h.ok(w, http.StatusOK, userView{Role: p.Role, Username: "(no accounts yet)"})
-		return
+		return reply(w, http.StatusOK, userView{Role: string(p.Role), Username: "(no accounts yet)"})
 	}
 	u, err := h.store.User(r.Context(), p.UserID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.ok(w, http.StatusOK, viewUser(u))
+	return reply(w, http.StatusOK, viewUser(u))
 }
 
-func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 	var req newUserRequest
-	err := decode(w, r, &req)
-	var username, password string
-	if err == nil {
-		username, password, err = requireCredentials(req.Username, req.Password)
+	if err := decode(w, r, &req); err != nil {
+		return err
 	}
+	username, password, err := requireCredentials(req.Username, req.Password)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	role := monitor.RoleUser
 	if req.Role != nil {
-		role = strings.TrimSpace(*req.Role)
-	}
-	if role != monitor.RoleUser && role != monitor.RoleAdmin {
-		h.fail(w, r, badField("role", "role must be admin or user"))
-		return
+		if role, err = monitor.ParseRole(strings.TrimSpace(*req.Role)); err != nil {
+			return err
+		}
 	}
 	u, err := h.newUser(r, username, password, role, false)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	h.log.Info("account created by an admin", "user_id", u.ID, "username", u.Username, "role", u.Role, "admin_id", owner(r))
-	h.ok(w, http.StatusCreated, viewUser(u))
+	return reply(w, http.StatusCreated, viewUser(u))
 }
 
-func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request) error {
 	users, err := h.store.ListUsers(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	views := make([]userView, len(users))
 	for i, u := range users {
 		views[i] = viewUser(u)
 	}
-	h.ok(w, http.StatusOK, views)
+	return reply(w, http.StatusOK, views)
 }
 
-func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
-	if err == nil {
-		err = notFoundAs(h.store.DeleteUser(r.Context(), id), "no such user")
+	if err != nil {
+		return err
 	}
+	err = h.store.DeleteUser(r.Context(), id)
 	if errors.Is(err, store.ErrLastAdmin) {
-		err = &Error{Status: http.StatusConflict, Code: "last_admin", Message: "this is the last admin; make another admin first"}
+		return &Error{Status: http.StatusConflict, Code: "last_admin", Message: "this is the last admin; make another admin first"}
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return noContent(w)
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/tocsin/tocsin/internal/store"
 )
 
-// anomalyView answers the second seed's latency check.
+// anomalyView answers the average rule's latency check.
 type anomalyView struct {
 	SiteID     int64   `json:"site_id"`
 	LatencyMS  int64   `json:"latency_ms"`  // the latest check's
@@ -19,46 +19,41 @@ type anomalyView struct {
 	Degraded bool `json:"degraded"`
 }
 
-func (h *Handler) anomalyCheck(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) anomalyCheck(w http.ResponseWriter, r *http.Request) error {
 	site, err := h.siteFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.answerAnomaly(w, r, site)
+	return h.answerAnomaly(w, r, site)
 }
 
-// latencyAnomalyCheck is the second seed's /latencyAnomalyCheck {"endpoint_id"}.
-func (h *Handler) latencyAnomalyCheck(w http.ResponseWriter, r *http.Request) {
+// latencyAnomalyCheck is the compatibility route /latencyAnomalyCheck {"endpoint_id"}.
+func (h *Handler) latencyAnomalyCheck(w http.ResponseWriter, r *http.Request) error {
 	site, err := h.endpointFromBody(w, r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.answerAnomaly(w, r, site)
+	return h.answerAnomaly(w, r, site)
 }
 
-// answerAnomaly applies the second seed's rule: the latest check's latency against the
-// average of the 10 checks before it, anomalous at 3 times or more.
-func (h *Handler) answerAnomaly(w http.ResponseWriter, r *http.Request, site monitor.Site) {
-	checks, err := h.store.History(r.Context(), site.OwnerID, site.ID, store.HistoryQuery{Limit: 11})
+// answerAnomaly applies the average rule: the latest check's latency against the average of
+// the 10 checks before it, anomalous at 3 times or more.
+func (h *Handler) answerAnomaly(w http.ResponseWriter, r *http.Request, site monitor.Site) error {
+	checks, err := h.store.History(r.Context(), site.OwnerID, site.ID, store.HistoryQuery{Limit: monitor.AverageWindow + 1})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if len(checks) == 0 {
-		h.fail(w, r, &Error{Status: http.StatusConflict, Code: "not_enough_checks", Message: "the site has no checks yet"})
-		return
+		return &Error{Status: http.StatusConflict, Code: "not_enough_checks", Message: "the site has no checks yet"}
 	}
 	previous := make([]int64, 0, len(checks)-1)
 	for _, c := range checks[1:] {
 		previous = append(previous, c.ResponseTimeMS())
 	}
-	v, err := monitor.SeedAnomaly(checks[0].ResponseTimeMS(), previous)
+	v, err := monitor.AverageAnomaly(checks[0].ResponseTimeMS(), previous)
 	if err != nil {
-		h.fail(w, r, &Error{Status: http.StatusConflict, Code: "not_enough_checks", Message: err.Error()})
-		return
+		return &Error{Status: http.StatusConflict, Code: "not_enough_checks", Message: err.Error()}
 	}
-	h.ok(w, http.StatusOK, anomalyView{SiteID: site.ID, LatencyMS: v.LatencyMS, BaselineMS: v.BaselineMS, Ratio: v.Ratio,
+	return reply(w, http.StatusOK, anomalyView{SiteID: site.ID, LatencyMS: v.LatencyMS, BaselineMS: v.BaselineMS, Ratio: v.Ratio,
 		Anomalous: v.Anomalous, Compared: v.Compared, Degraded: site.Latency.Degraded})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/auth"
@@ -30,6 +31,8 @@ type Handler struct {
 	// discordHosts are the hosts webhook URLs may point at; empty means Discord's own.
 	discordHosts []string
 	auth         Auth
+	// trustedProxies are the peers whose X-Forwarded-For is believed.
+	trustedProxies []netip.Prefix
 	// hashing bounds the password hashes computed at once: each takes 19 MiB.
 	hashing chan struct{}
 	onAlert func()
@@ -69,13 +72,17 @@ type Deps struct {
 	OnAlert func()
 	// FirstCheckWait bounds how long POST /sites waits for a new site's first check (default 30s).
 	FirstCheckWait time.Duration
+	// TrustedProxies are the reverse proxies in front of Tocsin: only from them is
+	// X-Forwarded-For believed, to find the client's address (for the login limit and the
+	// request log). Empty: the peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // New returns the API as one http.Handler.
 func New(d Deps) http.Handler {
 	h := &Handler{store: d.Store, checker: d.Checker, now: d.Now, log: d.Log, limits: d.Limits, version: d.Version,
 		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, hashing: make(chan struct{}, 2), onAlert: d.OnAlert,
-		firstCheckWait: d.FirstCheckWait}
+		firstCheckWait: d.FirstCheckWait, trustedProxies: d.TrustedProxies}
 	if h.firstCheckWait <= 0 {
 		h.firstCheckWait = 30 * time.Second
 	}
@@ -84,13 +91,13 @@ func New(d Deps) http.Handler {
 	}
 	mux := http.NewServeMux()
 	for _, rt := range h.routes() {
-		mux.Handle(rt.Method+" "+rt.Path, h.guard(rt))
+		mux.Handle(rt.Method+" "+rt.Path, h.serve(rt))
 	}
 	return h.recoverPanics(h.logRequests(h.jsonMuxErrors(mux)))
 }
 
-func (h *Handler) root(w http.ResponseWriter, r *http.Request) {
-	h.ok(w, http.StatusOK, rootView{Name: "tocsin", Version: h.version, Sites: "/sites", OpenAPI: "/openapi.json"})
+func (h *Handler) root(w http.ResponseWriter, r *http.Request) error {
+	return reply(w, http.StatusOK, rootView{Name: "tocsin", Version: h.version, Sites: "/sites", OpenAPI: "/openapi.json"})
 }
 
 type rootView struct {
@@ -105,17 +112,16 @@ type healthView struct {
 	Database string `json:"database,omitempty"`
 }
 
-func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
-	h.ok(w, http.StatusOK, healthView{Status: "ok"})
+func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) error {
+	return reply(w, http.StatusOK, healthView{Status: "ok"})
 }
 
-func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := h.store.Ping(ctx); err != nil {
 		h.log.Warn("readiness check failed", "err", err)
-		h.fail(w, r, &Error{Status: http.StatusServiceUnavailable, Code: "database_unavailable", Message: "the database is not reachable"})
-		return
+		return &Error{Status: http.StatusServiceUnavailable, Code: "database_unavailable", Message: "the database is not reachable"}
 	}
-	h.ok(w, http.StatusOK, healthView{Status: "ok", Database: "ok"})
+	return reply(w, http.StatusOK, healthView{Status: "ok", Database: "ok"})
 }

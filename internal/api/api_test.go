@@ -24,7 +24,7 @@ import (
 
 // env is one API under test, with its store and a target site server whose answer is settable.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	api     *httptest.Server
 	store   store.Store
 	target  *httptest.Server
@@ -40,7 +40,7 @@ func newEnv(t *testing.T, st store.Store, checker api.Checker) *env {
 }
 
 // newEnvWith builds the API with configure's changes to its dependencies.
-func newEnvWith(t *testing.T, st store.Store, checker api.Checker, configure func(*api.Deps)) *env {
+func newEnvWith(t testing.TB, st store.Store, checker api.Checker, configure func(*api.Deps)) *env {
 	e := &env{t: t, store: st, code: new(atomic.Int32)}
 	e.code.Store(200)
 	e.target = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -79,14 +79,14 @@ type response struct {
 	raw    string
 }
 
-func (r response) json(t *testing.T, v any) {
+func (r response) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(r.raw), v); err != nil {
 		t.Fatalf("response %d is not JSON: %v\n%s", r.status, err, r.raw)
 	}
 }
 
-func (r response) object(t *testing.T) map[string]any {
+func (r response) object(t testing.TB) map[string]any {
 	var m map[string]any
 	r.json(t, &m)
 	return m

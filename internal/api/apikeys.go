@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -32,56 +33,55 @@ func viewAPIKey(k monitor.APIKey) apiKeyView {
 	return apiKeyView{ID: k.ID, Name: k.Name, Hint: k.Hint, CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt}
 }
 
-func (h *Handler) createAPIKey(w http.ResponseWriter, r *http.Request) {
+const maxAPIKeyName = 100
+
+func (h *Handler) createAPIKey(w http.ResponseWriter, r *http.Request) error {
 	var req apiKeyRequest
 	if err := decode(w, r, &req); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if req.Name == nil || strings.TrimSpace(*req.Name) == "" || utf8.RuneCountInString(*req.Name) > 100 {
-		h.fail(w, r, badField("name", "name is required, at most 100 characters (say what the key is for)"))
-		return
+	if req.Name == nil || strings.TrimSpace(*req.Name) == "" || utf8.RuneCountInString(*req.Name) > maxAPIKeyName {
+		return badField("name", fmt.Sprintf("name is required, at most %d characters (say what the key is for)", maxAPIKeyName))
+	}
+	name := strings.TrimSpace(*req.Name)
+	if err := monitor.ValidateLine("name", name); err != nil {
+		return err
 	}
 	p := principalOf(r)
 	if p.UserID == 0 {
-		h.fail(w, r, &Error{Status: http.StatusConflict, Code: "no_account", Message: "API keys belong to an account: sign up first (POST /auth/signup)"})
-		return
+		return &Error{Status: http.StatusConflict, Code: "no_account", Message: "API keys belong to an account: sign up first (POST /auth/signup)"}
 	}
 	key, hash, err := auth.NewAPIKey()
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	created, err := h.store.CreateAPIKey(r.Context(), monitor.APIKey{UserID: p.UserID, Name: strings.TrimSpace(*req.Name),
-		Hint: auth.KeyHint(key), Hash: hash, CreatedAt: h.now().UTC().Truncate(time.Microsecond)})
+	created, err := h.store.CreateAPIKey(r.Context(), monitor.APIKey{UserID: p.UserID, Name: name,
+		Hint: auth.KeyHint(key), Hash: hash, CreatedAt: monitor.StoredTime(h.now())})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.ok(w, http.StatusCreated, newAPIKeyView{apiKeyView: viewAPIKey(created), Key: key})
+	return reply(w, http.StatusCreated, newAPIKeyView{apiKeyView: viewAPIKey(created), Key: key})
 }
 
-func (h *Handler) listAPIKeys(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) listAPIKeys(w http.ResponseWriter, r *http.Request) error {
 	keys, err := h.store.ListAPIKeys(r.Context(), owner(r))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	views := make([]apiKeyView, len(keys))
 	for i, k := range keys {
 		views[i] = viewAPIKey(k)
 	}
-	h.ok(w, http.StatusOK, views)
+	return reply(w, http.StatusOK, views)
 }
 
-func (h *Handler) deleteAPIKey(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) deleteAPIKey(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
-	if err == nil {
-		err = notFoundAs(h.store.DeleteAPIKey(r.Context(), owner(r), id), "no such API key")
-	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	if err := h.store.DeleteAPIKey(r.Context(), owner(r), id); err != nil {
+		return err
+	}
+	return noContent(w)
 }

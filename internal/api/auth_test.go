@@ -271,10 +271,10 @@ func TestFailedLoginsAreLimited(t *testing.T) {
 	}
 }
 
-func TestSecondSeedFlow(t *testing.T) {
+func TestCompatibilityRoutesFlow(t *testing.T) {
 	forEachStoreWithAuth(t, func(t *testing.T, e *env, _ *clock) {
-		e.signup("/create", "seeduser")
-		token := e.expect(e.do("POST", "/login", `{"username": "seeduser", "password": "correct horse"}`), http.StatusOK)["token"].(string)
+		e.signup("/create", "legacyuser")
+		token := e.expect(e.do("POST", "/login", `{"username": "legacyuser", "password": "correct horse"}`), http.StatusOK)["token"].(string)
 		endpoint := e.expect(e.do("POST", "/addEndpoint", fmt.Sprintf(`{"url": %q, "name": "api"}`, e.target.URL), as(token)...), http.StatusCreated)
 		if endpoint["name"] != "api" || endpoint["status"] != "up" {
 			t.Errorf("addEndpoint: %v", endpoint)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,15 +9,19 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 )
 
 const maxBodyBytes = 64 << 10
 
-// decode reads one JSON object from the body into dst. Unknown fields, wrong types, trailing
-// data and bodies over 64 KiB are refused with an error that names the field when there is one.
-// Any JSON media type is accepted, and so is curl's default form type, since the body is JSON.
-func decode(w http.ResponseWriter, r *http.Request, dst any) error {
+// decode reads one JSON object from the body into dst. It is refused, with an error that names
+// the field when there is one, if it is not one JSON object, is over 64 KiB, has a field dst
+// does not take or one of the wrong type, has a key twice (at any depth), holds text that is
+// not UTF-8 or holds NUL, or sets a field to null. Only the fields named in open may be null,
+// and hold any JSON: what null means for them is theirs to say. Any JSON media type is
+// accepted, and so is curl's default form type, since the body is JSON.
+func decode(w http.ResponseWriter, r *http.Request, dst any, open ...string) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/json" && !strings.HasSuffix(mt, "+json") && mt != "application/x-www-form-urlencoded" {
@@ -24,20 +29,50 @@ func decode(w http.ResponseWriter, r *http.Request, dst any) error {
 				Message: fmt.Sprintf("Content-Type %q is not JSON; send application/json", ct)}
 		}
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
 		return decodeError(err)
 	}
+	nulls, err := scanBody(body, open)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(withJSONPath(err, dst))
+	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return decodeError(err)
-		}
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_json", Message: "the body must hold a single JSON object and nothing after it"}
 	}
+	for _, field := range nulls {
+		if !slices.Contains(open, field) {
+			return badField(field, field+" must not be null; leave it out to keep its value")
+		}
+	}
 	return nil
+}
+
+// withJSONPath drops from a type error's field the Go names of the structs dst embeds:
+// encoding/json writes "SitePatch.name" where the body said "name".
+func withJSONPath(err error, dst any) error {
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) {
+		return err
+	}
+	t := reflect.TypeOf(dst)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return err
+	}
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Anonymous {
+			typeErr.Field = strings.TrimPrefix(typeErr.Field, f.Name+".")
+		}
+	}
+	return typeErr
 }
 
 func decodeError(err error) error {

@@ -15,7 +15,7 @@ import (
 type principal struct {
 	UserID   int64
 	Username string
-	Role     string
+	Role     monitor.Role
 }
 
 type principalKey struct{}
@@ -31,25 +31,29 @@ func principalOf(r *http.Request) principal {
 	return p
 }
 
-// guard runs a route's handler once the request has shown who it is, as the route requires.
-func (h *Handler) guard(rt route) http.Handler {
+// serve adapts a route's handler to net/http: the request must first show who it is, as the
+// route requires, and an error the handler returns is answered here.
+func (h *Handler) serve(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rt.Access == public {
-			rt.Handle(w, r)
-			return
+		if err := h.guard(rt, w, r); err != nil {
+			h.fail(w, r, rt.Noun, err)
 		}
-		p, err := h.authenticate(r)
-		if err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="tocsin"`)
-			h.fail(w, r, err)
-			return
-		}
-		if rt.Access == adminOnly && p.Role != monitor.RoleAdmin {
-			h.fail(w, r, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only admins may do this"})
-			return
-		}
-		rt.Handle(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 	})
+}
+
+func (h *Handler) guard(rt route, w http.ResponseWriter, r *http.Request) error {
+	if rt.Access == public {
+		return rt.Handle(w, r)
+	}
+	p, err := h.authenticate(r)
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="tocsin"`)
+		return err
+	}
+	if rt.Access == adminOnly && p.Role != monitor.RoleAdmin {
+		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only admins may do this"}
+	}
+	return rt.Handle(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 }
 
 func unauthorized(message string) *Error {

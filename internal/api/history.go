@@ -25,16 +25,14 @@ type eventsPage struct {
 	NextBefore *time.Time  `json:"next_before"`
 }
 
-func (h *Handler) siteHistory(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) siteHistory(w http.ResponseWriter, r *http.Request) error {
 	id, q, err := historyRequest(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	checks, err := h.store.History(r.Context(), owner(r), id, q)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page := historyPage{Checks: make([]checkView, len(checks))}
 	for i, c := range checks {
@@ -43,19 +41,17 @@ func (h *Handler) siteHistory(w http.ResponseWriter, r *http.Request) {
 	if len(checks) == q.Limit {
 		page.NextBefore = &checks[len(checks)-1].CheckedAt
 	}
-	h.ok(w, http.StatusOK, page)
+	return reply(w, http.StatusOK, page)
 }
 
-func (h *Handler) siteEvents(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) siteEvents(w http.ResponseWriter, r *http.Request) error {
 	id, q, err := historyRequest(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	events, err := h.store.Events(r.Context(), owner(r), id, q)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page := eventsPage{Events: make([]eventView, len(events))}
 	for i, e := range events {
@@ -64,7 +60,7 @@ func (h *Handler) siteEvents(w http.ResponseWriter, r *http.Request) {
 	if len(events) == q.Limit {
 		page.NextBefore = &events[len(events)-1].At
 	}
-	h.ok(w, http.StatusOK, page)
+	return reply(w, http.StatusOK, page)
 }
 
 // historyRequest reads the site id and the paging parameters: limit, before, from, to.

@@ -124,7 +124,7 @@ func TestPushSitesTakePings(t *testing.T) {
 	})
 }
 
-func TestSeedAnomalyRule(t *testing.T) {
+func TestAverageAnomalyRule(t *testing.T) {
 	forEachStore(t, func(t *testing.T, e *env) {
 		site := e.createSite(e.siteJSON(`, "paused": true`))
 		e.expect(e.do("POST", idPath(site, "/anomaly-check"), ""), http.StatusConflict)

@@ -3,8 +3,12 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"path"
 	"runtime/debug"
+	"strings"
 	"time"
+
+	"github.com/tocsin/tocsin/internal/monitor"
 )
 
 // jsonMuxErrors answers the mux's own 404 and 405 in the API's JSON shape instead of plain text.
@@ -19,10 +23,10 @@ func (h *Handler) jsonMuxErrors(mux *http.ServeMux) http.Handler {
 		mux.ServeHTTP(rec, r)
 		switch rec.status {
 		case http.StatusNotFound:
-			h.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Message: fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path)})
+			h.fail(w, r, "", notFound(fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path)))
 		case http.StatusMethodNotAllowed:
 			w.Header().Set("Allow", rec.header.Get("Allow"))
-			h.fail(w, r, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+			h.fail(w, r, "", &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
 				Message: fmt.Sprintf("%s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, rec.header.Get("Allow"))})
 		default: // a redirect to the cleaned path
 			for k, v := range rec.header {
@@ -74,9 +78,36 @@ func (h *Handler) logRequests(next http.Handler) http.Handler {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			level = h.log.Debug
 		}
-		level("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"duration_ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
+		level("request", "method", r.Method, "path", loggedPath(r.URL.Path), "status", sw.status,
+			"duration_ms", time.Since(start).Milliseconds(), "client", h.clientAddr(r))
 	})
+}
+
+// secretSegments are the paths whose next segment is a secret (the token is the credential):
+// the request log shows it as ****. A new secret URL is one more line here.
+func secretSegments() []string {
+	return []string{
+		"/push/", // a push site's ping token
+	}
+}
+
+// loggedPath is a request path as logs may show it: with its secret segments masked. The path
+// is cleaned and its prefix matched in any case first, so that "//push/<token>" (which the mux
+// redirects) or "/PUSH/<token>" (which it does not serve) hide the token as well.
+func loggedPath(p string) string {
+	cleaned := path.Clean("/" + p)
+	for _, prefix := range secretSegments() {
+		if len(cleaned) <= len(prefix) || !strings.EqualFold(cleaned[:len(prefix)], prefix) {
+			continue
+		}
+		_, after, more := strings.Cut(cleaned[len(prefix):], "/")
+		masked := prefix + monitor.Masked
+		if more {
+			masked += "/" + after
+		}
+		return masked
+	}
+	return p
 }
 
 // recoverPanics turns a handler's panic into a logged 500 with the usual JSON error, so a bug
@@ -88,8 +119,8 @@ func (h *Handler) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				h.log.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				h.fail(w, r, &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "something went wrong on our side; it has been logged"})
+				h.log.Error("handler panicked", "method", r.Method, "path", loggedPath(r.URL.Path), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				h.fail(w, r, "", &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "something went wrong on our side; it has been logged"})
 			}
 		}()
 		next.ServeHTTP(w, r)

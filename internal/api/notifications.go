@@ -64,43 +64,18 @@ type notificationsPage struct {
 	NextBefore    *int64             `json:"next_before"`
 }
 
-func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request) {
-	params := r.URL.Query()
-	q := store.NotificationQuery{Limit: defaultHistoryLimit}
-	if raw := params.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > maxHistoryLimit {
-			h.fail(w, r, badField("limit", "limit must be a whole number from 1 to 1000"))
-			return
-		}
-		q.Limit = n
-	}
-	if raw := params.Get("before"); raw != "" {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || id < 1 {
-			h.fail(w, r, badField("before", "before must be a notification id (the next_before of the previous page)"))
-			return
-		}
-		q.BeforeID = id
-	}
-	if raw := params.Get("state"); raw != "" {
-		switch st := monitor.NotificationState(raw); st {
-		case monitor.NotificationPending, monitor.NotificationDelivered, monitor.NotificationFailed, monitor.NotificationGivenUp:
-			q.State = st
-		default:
-			h.fail(w, r, badField("state", "state must be one of pending, delivered, failed, given_up"))
-			return
-		}
+func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request) error {
+	q, err := notificationRequest(r)
+	if err != nil {
+		return err
 	}
 	rows, err := h.store.ListNotifications(r.Context(), owner(r), q)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	hooks, err := h.store.ListWebhooks(r.Context(), owner(r))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	urls := make(map[int64]string, len(hooks))
 	for _, hook := range hooks {
@@ -113,5 +88,34 @@ func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request) {
 	if len(rows) == q.Limit {
 		page.NextBefore = &rows[len(rows)-1].ID
 	}
-	h.ok(w, http.StatusOK, page)
+	return reply(w, http.StatusOK, page)
+}
+
+// notificationRequest reads the paging and filter parameters: limit, before, state.
+func notificationRequest(r *http.Request) (store.NotificationQuery, error) {
+	params := r.URL.Query()
+	q := store.NotificationQuery{Limit: defaultHistoryLimit}
+	if raw := params.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxHistoryLimit {
+			return q, badField("limit", "limit must be a whole number from 1 to 1000")
+		}
+		q.Limit = n
+	}
+	if raw := params.Get("before"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id < 1 {
+			return q, badField("before", "before must be a notification id (the next_before of the previous page)")
+		}
+		q.BeforeID = id
+	}
+	if raw := params.Get("state"); raw != "" {
+		switch st := monitor.NotificationState(raw); st {
+		case monitor.NotificationPending, monitor.NotificationDelivered, monitor.NotificationFailed, monitor.NotificationGivenUp:
+			q.State = st
+		default:
+			return q, badField("state", "state must be one of pending, delivered, failed, given_up")
+		}
+	}
+	return q, nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -13,8 +14,8 @@ import (
 // The OpenAPI 3.1 document is generated from the route table and the Go types of the bodies,
 // so it says what the code does: a route cannot be served without being described.
 
-func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) {
-	h.ok(w, http.StatusOK, h.document())
+func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) error {
+	return reply(w, http.StatusOK, h.document())
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
@@ -58,7 +59,7 @@ func (h *Handler) document() map[string]any {
 func operation(g *schemas, rt route) map[string]any {
 	op := map[string]any{"summary": rt.Summary, "operationId": operationID(rt)}
 	if rt.AliasOf != "" {
-		op["description"] = "Alias of " + rt.AliasOf + ", for clients of the second seed's API."
+		op["description"] = "Alias of " + rt.AliasOf + ", kept for the clients of an earlier API."
 		op["x-alias-of"] = rt.AliasOf
 	}
 	var params []any
@@ -76,7 +77,7 @@ func operation(g *schemas, rt route) map[string]any {
 		op["parameters"] = params
 	}
 	if rt.Body != nil {
-		op["requestBody"] = map[string]any{"required": true, "content": jsonContent(g.ref(rt.Body))}
+		op["requestBody"] = map[string]any{"required": true, "content": jsonContent(g.requestRef(rt.Body))}
 	}
 	op["responses"] = responses(g, rt)
 	if rt.Access == public {
@@ -159,17 +160,33 @@ func jsonContent(schema any) map[string]any {
 }
 
 // schemas turns Go types into JSON Schemas (draft 2020-12, as OpenAPI 3.1 uses), named structs
-// as components.
-type schemas struct{ defs map[string]any }
+// as components. A pointer is nullable in an answer (no value yet) but only optional in a
+// request, where null is refused; a struct is therefore either a request's or an answer's.
+type schemas struct {
+	defs    map[string]any
+	request bool // making a request body's schema
+}
 
 func (g *schemas) ref(v any) map[string]any { return g.schema(reflect.TypeOf(v)) }
 
+func (g *schemas) requestRef(v any) map[string]any {
+	g.request = true
+	defer func() { g.request = false }()
+	return g.ref(v)
+}
+
 func (g *schemas) schema(t reflect.Type) map[string]any {
-	if t == reflect.TypeOf(time.Time{}) {
+	switch t {
+	case reflect.TypeOf(time.Time{}):
 		return map[string]any{"type": "string", "format": "date-time"}
+	case reflect.TypeOf(json.RawMessage{}):
+		return map[string]any{} // any JSON value
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
+		if g.request {
+			return g.schema(t.Elem())
+		}
 		return map[string]any{"anyOf": []any{g.schema(t.Elem()), map[string]any{"type": "null"}}}
 	case reflect.Slice:
 		return map[string]any{"type": "array", "items": g.schema(t.Elem())}
@@ -207,13 +224,24 @@ func (g *schemas) object(t reflect.Type) map[string]any {
 	return obj
 }
 
-// fields adds the JSON fields of struct t; an embedded struct's fields are its own. A field
-// that is not a pointer and not omitempty is always present, so it is required.
+// fields adds the JSON fields of struct t; an embedded struct's fields are its own, unless t
+// has a field of the same name (as encoding/json decides). A field that is neither a pointer,
+// nor omitempty, nor raw JSON is always present, so it is required.
 func (g *schemas) fields(t reflect.Type, props map[string]any, required *[]string) {
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Anonymous {
+			embedded := map[string]any{}
+			g.fields(f.Type, embedded, required)
+			for name, schema := range embedded {
+				if _, shadowed := jsonField(t, name); !shadowed {
+					props[name] = schema
+				}
+			}
+		}
+	}
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if f.Anonymous {
-			g.fields(f.Type, props, required)
 			continue
 		}
 		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -224,10 +252,22 @@ func (g *schemas) fields(t reflect.Type, props map[string]any, required *[]strin
 			name = f.Name
 		}
 		props[name] = g.schema(f.Type)
-		if f.Type.Kind() != reflect.Pointer && !strings.Contains(opts, "omitempty") {
+		if f.Type.Kind() != reflect.Pointer && !strings.Contains(opts, "omitempty") && f.Type != reflect.TypeOf(json.RawMessage{}) {
 			*required = append(*required, name)
 		}
 	}
+}
+
+// jsonField finds the field of struct t (not of its embedded structs) that JSON calls name.
+func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.Anonymous && (tag == name || tag == "" && f.Name == name) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 func componentName(t reflect.Type) string {

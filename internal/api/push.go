@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/store"
@@ -17,27 +16,26 @@ type pushView struct {
 // push records a heartbeat of a push site, in the manner of healthchecks.io: the secret token
 // in the URL is the credential, so cron jobs need no login. The site is up again at once and
 // its deadline moves to interval + grace from now.
-func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) push(w http.ResponseWriter, r *http.Request) error {
 	site, err := h.store.SiteByPushToken(r.Context(), r.PathValue("token"))
 	if err != nil {
-		h.fail(w, r, notFoundAs(err, "no push site has this URL"))
-		return
+		return notFoundAs(err, noPushSite)
 	}
 	if site.Paused {
-		h.ok(w, http.StatusOK, pushView{OK: true, Status: "paused"})
-		return
+		return reply(w, http.StatusOK, pushView{OK: true, Status: "paused"})
 	}
-	ping := monitor.Result{CheckedAt: h.now().UTC().Truncate(time.Microsecond), Status: monitor.StatusUp}
+	ping := monitor.Result{CheckedAt: monitor.StoredTime(h.now()), Status: monitor.StatusUp}
 	recs, err := h.store.RecordChecks(r.Context(), []store.CheckResult{{SiteID: site.ID, Result: ping, Ping: true}})
-	if err == nil && len(recs) == 0 {
-		err = notFoundAs(store.ErrNotFound, "no push site has this URL")
-	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
+	}
+	if len(recs) == 0 { // deleted since it was read
+		return notFound(noPushSite)
 	}
 	if h.onAlert != nil && len(recs[0].Alerts) > 0 {
 		h.onAlert()
 	}
-	h.ok(w, http.StatusOK, pushView{OK: true, Status: string(recs[0].State.Status)})
+	return reply(w, http.StatusOK, pushView{OK: true, Status: string(recs[0].State.Status)})
 }
+
+const noPushSite = "no push site has this URL"

@@ -25,6 +25,18 @@ func badField(field, message string) *Error {
 	return &Error{Status: http.StatusBadRequest, Code: "invalid_field", Message: message, Field: field}
 }
 
+func notFound(message string) *Error {
+	return &Error{Status: http.StatusNotFound, Code: "not_found", Message: message}
+}
+
+// notFoundAs names what was not found, when the route's own noun would not say it well.
+func notFoundAs(err error, message string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound(message)
+	}
+	return err
+}
+
 type errorBody struct {
 	Error errorDetail `json:"error"`
 }
@@ -35,13 +47,22 @@ type errorDetail struct {
 	Field   string `json:"field,omitempty"`
 }
 
-func (h *Handler) ok(w http.ResponseWriter, status int, body any) {
+// reply answers with a JSON body. It returns nil, so that a handler can end with it.
+func reply(w http.ResponseWriter, status int, body any) error {
 	writeJSON(w, status, body)
+	return nil
+}
+
+// noContent answers 204.
+func noContent(w http.ResponseWriter) error {
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // fail answers with the error's status and shape. Errors that are not the client's fault are
-// logged here, once, and answered with a generic 500 that reveals nothing.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+// logged here, once, and answered with a generic 500 that reveals nothing. A store's "not
+// found" that no handler named is answered as "no such <noun>".
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, noun string, err error) {
 	var (
 		apiErr   *Error
 		fieldErr *monitor.FieldError
@@ -50,12 +71,14 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &apiErr):
 	case errors.As(err, &fieldErr):
 		apiErr = badField(fieldErr.Field, fieldErr.Field+" "+fieldErr.Message)
+	case errors.Is(err, store.ErrNotFound) && noun != "":
+		apiErr = notFound("no such " + noun)
 	case errors.Is(err, store.ErrNotFound):
-		apiErr = &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such site"}
+		apiErr = notFound("not found")
 	case errors.Is(err, context.Canceled):
 		apiErr = &Error{Status: http.StatusServiceUnavailable, Code: "shutting_down", Message: "Tocsin is shutting down; try again in a moment"}
 	default:
-		h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		h.log.Error("request failed", "method", r.Method, "path", loggedPath(r.URL.Path), "err", err)
 		apiErr = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "something went wrong on our side; it has been logged"}
 	}
 	writeJSON(w, apiErr.Status, errorBody{Error: errorDetail{Code: apiErr.Code, Message: apiErr.Message, Field: apiErr.Field}})

@@ -11,18 +11,25 @@ const (
 	adminOnly
 )
 
+// handlerFunc handles a request: it answers itself when it succeeds and returns the error
+// otherwise, which the route table's adapter answers (see Handler.serve).
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
 // route is one endpoint: the mux pattern, the handler, and what the OpenAPI document says of it.
 // Routes are registered from this table only, so the document cannot miss one.
 type route struct {
 	Method, Path string
-	Handle       http.HandlerFunc
-	Summary      string
-	Access       access
-	AliasOf      string       // set on the second seed's routes: the canonical route they serve
-	Body         any          // the request body's type, as a zero value; nil when none
-	Reply        any          // the success body's type; nil for 204
-	Status       int          // the success status
-	Query        []queryParam // query parameters
+	Handle       handlerFunc
+	// Noun is what the route's path names ("site", "webhook"): a store's "not found" that the
+	// handler did not name is answered "no such <noun>".
+	Noun    string
+	Summary string
+	Access  access
+	AliasOf string       // set on the compatibility routes: the canonical route they serve
+	Body    any          // the request body's type, as a zero value; nil when none
+	Reply   any          // the success body's type; nil for 204
+	Status  int          // the success status
+	Query   []queryParam // query parameters
 }
 
 type queryParam struct{ Name, Type, Doc string }
@@ -50,43 +57,43 @@ func (h *Handler) routes() []route {
 
 		{Method: "POST", Path: "/auth/signup", Handle: h.signup, Summary: "Create an account and sign in (the first account becomes admin)", Access: public, Body: credentials{}, Reply: session{}, Status: 201},
 		{Method: "POST", Path: "/auth/login", Handle: h.login, Summary: "Sign in: a session token for the Authorization header", Access: public, Body: credentials{}, Reply: session{}, Status: 200},
-		{Method: "GET", Path: "/me", Handle: h.me, Summary: "The account this request acts as", Reply: userView{}, Status: 200},
+		{Method: "GET", Path: "/me", Handle: h.me, Noun: "user", Summary: "The account this request acts as", Reply: userView{}, Status: 200},
 		{Method: "POST", Path: "/users", Handle: h.createUser, Summary: "Create an account (admins)", Access: adminOnly, Body: newUserRequest{}, Reply: userView{}, Status: 201},
 		{Method: "GET", Path: "/users", Handle: h.listUsers, Summary: "List accounts (admins)", Access: adminOnly, Reply: []userView{}, Status: 200},
-		{Method: "DELETE", Path: "/users/{id}", Handle: h.deleteUser, Summary: "Delete an account and everything it owns (admins)", Access: adminOnly, Status: 204},
+		{Method: "DELETE", Path: "/users/{id}", Handle: h.deleteUser, Noun: "user", Summary: "Delete an account and everything it owns (admins)", Access: adminOnly, Status: 204},
 		{Method: "POST", Path: "/api-keys", Handle: h.createAPIKey, Summary: "Create an API key; the key is shown once", Body: apiKeyRequest{}, Reply: newAPIKeyView{}, Status: 201},
 		{Method: "GET", Path: "/api-keys", Handle: h.listAPIKeys, Summary: "List your API keys", Reply: []apiKeyView{}, Status: 200},
-		{Method: "DELETE", Path: "/api-keys/{id}", Handle: h.deleteAPIKey, Summary: "Revoke an API key", Status: 204},
+		{Method: "DELETE", Path: "/api-keys/{id}", Handle: h.deleteAPIKey, Noun: "api key", Summary: "Revoke an API key", Status: 204},
 
-		{Method: "POST", Path: "/sites", Handle: h.createSite, Summary: "Watch a site; it is checked at once", Body: siteRequest{}, Reply: siteView{}, Status: 201},
+		{Method: "POST", Path: "/sites", Handle: h.createSite, Noun: "site", Summary: "Watch a site; it is checked at once", Body: siteRequest{}, Reply: siteView{}, Status: 201},
 		{Method: "GET", Path: "/sites", Handle: h.listSites, Summary: "List your sites", Reply: []siteView{}, Status: 200,
 			Query: []queryParam{{"status", "string", "only sites with this status: up, down or pending"}}},
-		{Method: "GET", Path: "/sites/{id}", Handle: h.getSite, Summary: "One site", Reply: siteView{}, Status: 200},
-		{Method: "PATCH", Path: "/sites/{id}", Handle: h.updateSite, Summary: "Change a site's settings", Body: siteRequest{}, Reply: siteView{}, Status: 200},
-		{Method: "DELETE", Path: "/sites/{id}", Handle: h.deleteSite, Summary: "Stop watching a site; its history goes too", Status: 204},
-		{Method: "POST", Path: "/sites/{id}/check", Handle: h.checkSite, Summary: "Check a site now", Reply: checkResponse{}, Status: 200},
-		{Method: "GET", Path: "/sites/{id}/history", Handle: h.siteHistory, Summary: "A site's checks, newest first", Reply: historyPage{}, Status: 200, Query: historyParams},
-		{Method: "GET", Path: "/sites/{id}/events", Handle: h.siteEvents, Summary: "A site's status and latency changes, newest first", Reply: eventsPage{}, Status: 200, Query: historyParams},
-		{Method: "POST", Path: "/sites/{id}/anomaly-check", Handle: h.anomalyCheck, Summary: "The second seed's latency rule: the latest check against the average of the 10 before it", Reply: anomalyView{}, Status: 200},
-		{Method: "POST", Path: "/push/{token}", Handle: h.push, Summary: "A push site's heartbeat (the token is the credential)", Access: public, Reply: pushView{}, Status: 200},
-		{Method: "GET", Path: "/push/{token}", Handle: h.push, Summary: "A push site's heartbeat, for clients that can only GET", Access: public, Reply: pushView{}, Status: 200},
+		{Method: "GET", Path: "/sites/{id}", Handle: h.getSite, Noun: "site", Summary: "One site", Reply: siteView{}, Status: 200},
+		{Method: "PATCH", Path: "/sites/{id}", Handle: h.updateSite, Noun: "site", Summary: "Change a site's settings", Body: siteRequest{}, Reply: siteView{}, Status: 200},
+		{Method: "DELETE", Path: "/sites/{id}", Handle: h.deleteSite, Noun: "site", Summary: "Stop watching a site; its history goes too", Status: 204},
+		{Method: "POST", Path: "/sites/{id}/check", Handle: h.checkSite, Noun: "site", Summary: "Check a site now", Reply: checkResponse{}, Status: 200},
+		{Method: "GET", Path: "/sites/{id}/history", Handle: h.siteHistory, Noun: "site", Summary: "A site's checks, newest first", Reply: historyPage{}, Status: 200, Query: historyParams},
+		{Method: "GET", Path: "/sites/{id}/events", Handle: h.siteEvents, Noun: "site", Summary: "A site's status and latency changes, newest first", Reply: eventsPage{}, Status: 200, Query: historyParams},
+		{Method: "POST", Path: "/sites/{id}/anomaly-check", Handle: h.anomalyCheck, Noun: "site", Summary: "The average rule: the latest check's latency against the average of the 10 before it", Reply: anomalyView{}, Status: 200},
+		{Method: "POST", Path: "/push/{token}", Handle: h.push, Noun: "push site", Summary: "A push site's heartbeat (the token is the credential)", Access: public, Reply: pushView{}, Status: 200},
+		{Method: "GET", Path: "/push/{token}", Handle: h.push, Noun: "push site", Summary: "A push site's heartbeat, for clients that can only GET", Access: public, Reply: pushView{}, Status: 200},
 
-		{Method: "POST", Path: "/webhook", Handle: h.setDefaultWebhook, Summary: "Set the default Discord webhook", Body: defaultWebhookRequest{}, Reply: webhookView{}, Status: 200},
-		{Method: "GET", Path: "/webhook", Handle: h.getDefaultWebhook, Summary: "The default webhook, token masked", Reply: webhookView{}, Status: 200},
-		{Method: "DELETE", Path: "/webhook", Handle: h.deleteDefaultWebhook, Summary: "Remove the default webhook", Status: 204},
-		{Method: "POST", Path: "/webhook/test", Handle: h.testDefaultWebhook, Summary: "Post a test message to the default webhook", Reply: webhookTestView{}, Status: 200},
-		{Method: "POST", Path: "/webhooks", Handle: h.createWebhook, Summary: "Add a Discord webhook", Body: webhookRequest{}, Reply: webhookView{}, Status: 201},
+		{Method: "POST", Path: "/webhook", Handle: h.setDefaultWebhook, Noun: "webhook", Summary: "Set the default Discord webhook", Body: defaultWebhookRequest{}, Reply: webhookView{}, Status: 200},
+		{Method: "GET", Path: "/webhook", Handle: h.getDefaultWebhook, Noun: "webhook", Summary: "The default webhook, token masked", Reply: webhookView{}, Status: 200},
+		{Method: "DELETE", Path: "/webhook", Handle: h.deleteDefaultWebhook, Noun: "webhook", Summary: "Remove the default webhook", Status: 204},
+		{Method: "POST", Path: "/webhook/test", Handle: h.testDefaultWebhook, Noun: "webhook", Summary: "Post a test message to the default webhook", Reply: webhookTestView{}, Status: 200},
+		{Method: "POST", Path: "/webhooks", Handle: h.createWebhook, Noun: "webhook", Summary: "Add a Discord webhook", Body: webhookRequest{}, Reply: webhookView{}, Status: 201},
 		{Method: "GET", Path: "/webhooks", Handle: h.listWebhooks, Summary: "List your webhooks", Reply: []webhookView{}, Status: 200},
-		{Method: "GET", Path: "/webhooks/{id}", Handle: h.getWebhook, Summary: "One webhook", Reply: webhookView{}, Status: 200},
-		{Method: "DELETE", Path: "/webhooks/{id}", Handle: h.deleteWebhook, Summary: "Remove a webhook and its queued alerts", Status: 204},
-		{Method: "POST", Path: "/webhooks/{id}/test", Handle: h.testWebhook, Summary: "Post a test message", Reply: webhookTestView{}, Status: 200},
+		{Method: "GET", Path: "/webhooks/{id}", Handle: h.getWebhook, Noun: "webhook", Summary: "One webhook", Reply: webhookView{}, Status: 200},
+		{Method: "DELETE", Path: "/webhooks/{id}", Handle: h.deleteWebhook, Noun: "webhook", Summary: "Remove a webhook and its queued alerts", Status: 204},
+		{Method: "POST", Path: "/webhooks/{id}/test", Handle: h.testWebhook, Noun: "webhook", Summary: "Post a test message", Reply: webhookTestView{}, Status: 200},
 		{Method: "GET", Path: "/notifications", Handle: h.listNotifications, Summary: "Alert deliveries, newest first", Reply: notificationsPage{}, Status: 200, Query: notificationParams},
 
-		// The second seed's routes, for its existing clients.
+		// Compatibility routes, for the clients of an earlier API.
 		{Method: "POST", Path: "/create", Handle: h.signup, Summary: "Create an account", Access: public, AliasOf: "POST /auth/signup", Body: credentials{}, Reply: session{}, Status: 201},
 		{Method: "POST", Path: "/login", Handle: h.login, Summary: "Sign in", Access: public, AliasOf: "POST /auth/login", Body: credentials{}, Reply: session{}, Status: 200},
-		{Method: "POST", Path: "/addEndpoint", Handle: h.addEndpoint, Summary: "Save a URL to monitor", AliasOf: "POST /sites", Body: addEndpointRequest{}, Reply: siteView{}, Status: 201},
-		{Method: "POST", Path: "/latencyAnomalyCheck", Handle: h.latencyAnomalyCheck, Summary: "The latency rule for a saved endpoint", AliasOf: "POST /sites/{id}/anomaly-check", Body: endpointRequest{}, Reply: anomalyView{}, Status: 200},
-		{Method: "POST", Path: "/runUrl", Handle: h.runURL, Summary: "Check a saved endpoint now", AliasOf: "POST /sites/{id}/check", Body: endpointRequest{}, Reply: runURLView{}, Status: 200},
+		{Method: "POST", Path: "/addEndpoint", Handle: h.addEndpoint, Noun: "site", Summary: "Save a URL to monitor", AliasOf: "POST /sites", Body: addEndpointRequest{}, Reply: siteView{}, Status: 201},
+		{Method: "POST", Path: "/latencyAnomalyCheck", Handle: h.latencyAnomalyCheck, Noun: "endpoint", Summary: "The latency rule for a saved endpoint", AliasOf: "POST /sites/{id}/anomaly-check", Body: endpointRequest{}, Reply: anomalyView{}, Status: 200},
+		{Method: "POST", Path: "/runUrl", Handle: h.runURL, Noun: "endpoint", Summary: "Check a saved endpoint now", AliasOf: "POST /sites/{id}/check", Body: endpointRequest{}, Reply: runURLView{}, Status: 200},
 	}
 }

@@ -12,12 +12,10 @@ import (
 	"github.com/tocsin/tocsin/internal/store"
 )
 
-// validateSite checks the site's settings and that every webhook it names is the owner's.
-func (h *Handler) validateSite(r *http.Request, site monitor.Site) error {
-	if err := site.Validate(h.limits); err != nil {
-		return err
-	}
-	if h.auth.TargetCheck != nil && (site.Kind == "" || site.Kind == monitor.KindHTTP) {
+// checkSiteRefs checks what monitor's rules cannot: that an http site's URL may be checked at
+// all, that its JSON Schema compiles, and that every webhook it names is the owner's.
+func (h *Handler) checkSiteRefs(r *http.Request, site monitor.Site) error {
+	if h.auth.TargetCheck != nil && site.Kind == monitor.KindHTTP {
 		if err := h.auth.TargetCheck(site.URL); err != nil {
 			return badField("url", "url is not allowed: "+err.Error())
 		}
@@ -37,63 +35,31 @@ func (h *Handler) validateSite(r *http.Request, site monitor.Site) error {
 	return nil
 }
 
-func (h *Handler) createSite(w http.ResponseWriter, r *http.Request) {
-	var req siteRequest
-	if err := decode(w, r, &req); err != nil {
-		h.fail(w, r, err)
-		return
+func (h *Handler) createSite(w http.ResponseWriter, r *http.Request) error {
+	patch, err := decodeSite(w, r)
+	if err != nil {
+		return err
 	}
-	h.respondNewSite(w, r, req)
+	return h.respondNewSite(w, r, patch)
 }
 
 // respondNewSite adds the site, checks it once, and answers 201 with it.
-func (h *Handler) respondNewSite(w http.ResponseWriter, r *http.Request, req siteRequest) {
-	created, err := h.addSite(r, req)
+func (h *Handler) respondNewSite(w http.ResponseWriter, r *http.Request, patch monitor.SitePatch) error {
+	created, err := h.addSite(r, patch)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/sites/"+strconv.FormatInt(created.ID, 10))
-	h.ok(w, http.StatusCreated, viewSite(created))
+	return reply(w, http.StatusCreated, viewSite(created))
 }
 
-func (h *Handler) addSite(r *http.Request, req siteRequest) (monitor.Site, error) {
-	now := h.now().UTC().Truncate(time.Microsecond) // what the stores keep
-	site := monitor.Site{
-		OwnerID:              owner(r),
-		CheckIntervalSeconds: monitor.DefaultIntervalSeconds,
-		ExpectedStatusCode:   monitor.DefaultExpectedStatusCode,
-		FailureThreshold:     1,
-		CreatedAt:            now,
-	}
-	if err := req.applyTo(&site); err != nil {
+func (h *Handler) addSite(r *http.Request, patch monitor.SitePatch) (monitor.Site, error) {
+	site, err := monitor.NewSite(owner(r), h.now(), patch, h.limits)
+	if err != nil {
 		return monitor.Site{}, err
 	}
-	if site.Kind == monitor.KindPush {
-		if err := newPushToken(&site); err != nil {
-			return monitor.Site{}, err
-		}
-	}
-	if req.TimeoutSeconds == nil {
-		site.TimeoutSeconds = min(monitor.DefaultTimeoutSeconds, site.CheckIntervalSeconds)
-	}
-	if site.Name == "" && req.Name == nil {
-		site.Name = monitor.DefaultName(site.URL)
-		if site.Kind == monitor.KindPush {
-			site.Name = "heartbeat"
-		}
-	}
-	if site.Kind == monitor.KindPush && req.GraceSeconds == nil {
-		site.GraceSeconds = defaultGraceSeconds
-	}
-	if err := h.validateSite(r, site); err != nil {
+	if err := h.checkSiteRefs(r, site); err != nil {
 		return monitor.Site{}, err
-	}
-	// The first check runs here, now; the schedule takes over one interval later. A push site
-	// is first due when its first ping is late.
-	site.NextCheckAt = now.Add(site.Interval())
-	if site.Kind == monitor.KindPush {
-		site.NextCheckAt = site.NextCheckAt.Add(site.Grace())
 	}
 	created, err := h.store.CreateSite(r.Context(), site)
 	if err != nil {
@@ -126,80 +92,64 @@ func (h *Handler) firstCheck(r *http.Request, site monitor.Site) {
 	}
 }
 
-func (h *Handler) listSites(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) listSites(w http.ResponseWriter, r *http.Request) error {
 	var filter store.SiteFilter
 	if raw := r.URL.Query().Get("status"); raw != "" {
 		st, err := monitor.ParseStatus(raw)
 		if err != nil {
-			h.fail(w, r, badField("status", "status "+err.Error()))
-			return
+			return badField("status", "status "+err.Error())
 		}
 		filter.Status = st
 	}
 	sites, err := h.store.ListSites(r.Context(), owner(r), filter)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.ok(w, http.StatusOK, viewSites(sites))
+	return reply(w, http.StatusOK, viewSites(sites))
 }
 
-func (h *Handler) getSite(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) getSite(w http.ResponseWriter, r *http.Request) error {
 	site, err := h.siteFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.ok(w, http.StatusOK, viewSite(site))
+	return reply(w, http.StatusOK, viewSite(site))
 }
 
-func (h *Handler) updateSite(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) updateSite(w http.ResponseWriter, r *http.Request) error {
 	before, err := h.siteFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	var req siteRequest
-	if err := decode(w, r, &req); err != nil {
-		h.fail(w, r, err)
-		return
+	patch, err := decodeSite(w, r)
+	if err != nil {
+		return err
 	}
 	after := before
-	err = req.applyTo(&after)
-	if err == nil && after.Kind != before.Kind {
-		after.PushToken = ""
-		if after.Kind == monitor.KindPush {
-			err = newPushToken(&after)
-		}
+	if err := patch.ApplyTo(&after, h.limits); err != nil {
+		return err
 	}
-	if err == nil {
-		err = h.validateSite(r, after)
+	if err := h.checkSiteRefs(r, after); err != nil {
+		return err
 	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	next, reschedule := monitor.NextCheckAfterEdit(before, after, h.now().UTC().Truncate(time.Microsecond))
+	next, reschedule := monitor.NextCheckAfterEdit(before, after, monitor.StoredTime(h.now()))
 	after.NextCheckAt = next
 	updated, err := h.store.UpdateSite(r.Context(), after, reschedule)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.ok(w, http.StatusOK, viewSite(updated))
+	return reply(w, http.StatusOK, viewSite(updated))
 }
 
-func (h *Handler) deleteSite(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) deleteSite(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if err := h.store.DeleteSite(r.Context(), owner(r), id); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return noContent(w)
 }
 
 // checkResponse answers POST /sites/{id}/check: the check, and the site as it now stands.
@@ -209,16 +159,14 @@ type checkResponse struct {
 	Site  siteView   `json:"site"`
 }
 
-func (h *Handler) checkSite(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) checkSite(w http.ResponseWriter, r *http.Request) error {
 	site, err := h.siteFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	rec, err := h.checker.CheckNow(r.Context(), site)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	resp := checkResponse{Check: viewCheck(rec.Check)}
 	if rec.Event != nil {
@@ -226,11 +174,10 @@ func (h *Handler) checkSite(w http.ResponseWriter, r *http.Request) {
 		resp.Event = &ev
 	}
 	if site, err = h.store.Site(r.Context(), owner(r), site.ID); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	resp.Site = viewSite(site)
-	h.ok(w, http.StatusOK, resp)
+	return reply(w, http.StatusOK, resp)
 }
 
 func (h *Handler) siteFromPath(r *http.Request) (monitor.Site, error) {

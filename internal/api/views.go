@@ -7,7 +7,7 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 )
 
-// siteView is a site as the API shows it; the field names are the first seed's.
+// siteView is a site as the API shows it.
 type siteView struct {
 	ID                   int64      `json:"id"`
 	Type                 string     `json:"type"`
@@ -76,10 +76,10 @@ func viewSite(s monitor.Site) siteView {
 		v.WebhookIDs = []int64{}
 	}
 	v.RetryIntervalSeconds = s.RetryIntervalSeconds
-	v.Type = s.Kind
+	v.Type = string(s.Kind)
 	switch s.Kind {
 	case monitor.KindHTTP, "":
-		v.Type = monitor.KindHTTP
+		v.Type = string(monitor.KindHTTP)
 		viewHTTP(&v, s)
 	case monitor.KindDNS:
 		v.ExpectedAddress, v.DNSServer = s.DNS.ExpectedAddress, s.DNS.Server
@@ -147,7 +147,7 @@ func viewEvent(e monitor.Event) eventView {
 	if kind == "" {
 		kind = monitor.EventStatus
 	}
-	return eventView{Kind: kind, At: e.At, From: string(e.From), To: string(e.To), Reason: e.Reason}
+	return eventView{Kind: string(kind), At: e.At, From: string(e.From), To: string(e.To), Reason: e.Reason}
 }
 
 func nonZero(n int) *int {
@@ -171,7 +171,7 @@ func viewHTTP(v *siteView, s monitor.Site) {
 		v.Method = "GET"
 	}
 	redirects := o.Redirects()
-	v.Headers, v.Body, v.MaxRedirects, v.IgnoreTLSErrors = maskHeaders(o.Headers), o.Body, &redirects, o.IgnoreTLSErrors
+	v.Headers, v.Body, v.MaxRedirects, v.IgnoreTLSErrors = monitor.MaskHeaders(o.Headers), o.Body, &redirects, o.IgnoreTLSErrors
 	v.Keyword, v.KeywordAbsent, v.MaxResponseTimeMS = o.Keyword, o.KeywordAbsent, o.MaxResponseTimeMS
 	for _, r := range o.AcceptedStatusCodes {
 		if r.From == r.To {
@@ -181,10 +181,10 @@ func viewHTTP(v *siteView, s monitor.Site) {
 		}
 	}
 	if o.BasicAuth != nil {
-		v.BasicAuth = &monitor.BasicAuth{Username: o.BasicAuth.Username, Password: masked}
+		v.BasicAuth = &monitor.BasicAuth{Username: o.BasicAuth.Username, Password: monitor.Masked}
 	}
 	if o.BearerToken != "" {
-		v.BearerToken = masked
+		v.BearerToken = monitor.Masked
 	}
 	if o.JSONSchema != "" {
 		v.JSONSchema = json.RawMessage(o.JSONSchema)

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -38,14 +37,6 @@ func viewWebhook(w monitor.Webhook) webhookView {
 		State: string(w.State), LastError: nonEmpty(w.LastError), LastDeliveryAt: w.LastDeliveryAt, Default: w.Default, CreatedAt: w.CreatedAt}
 }
 
-// notFoundAs names what was not found, instead of the generic "no such site".
-func notFoundAs(err error, what string) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: what}
-	}
-	return err
-}
-
 const noDefaultWebhook = "no webhook is configured; set one with POST /webhook {\"webhook_url\": \"https://discord.com/api/webhooks/ID/TOKEN\"}"
 
 // saveVerifiedWebhook checks the URL's shape, asks Discord whether the webhook exists (a GET:
@@ -53,6 +44,9 @@ const noDefaultWebhook = "no webhook is configured; set one with POST /webhook {
 func (h *Handler) saveVerifiedWebhook(r *http.Request, raw *string, isDefault bool) (monitor.Webhook, error) {
 	if raw == nil || strings.TrimSpace(*raw) == "" {
 		return monitor.Webhook{}, badField("webhook_url", "webhook_url is required")
+	}
+	if err := monitor.ValidateLine("webhook_url", strings.TrimSpace(*raw)); err != nil {
+		return monitor.Webhook{}, err
 	}
 	hosts := h.discordHosts
 	if len(hosts) == 0 {
@@ -79,12 +73,12 @@ func (h *Handler) saveVerifiedWebhook(r *http.Request, raw *string, isDefault bo
 			Message: "could not verify the webhook with Discord: " + resp.Detail}
 	}
 	return h.store.SaveWebhook(r.Context(), monitor.Webhook{OwnerID: owner(r), URL: url, Name: info.Name,
-		ChannelID: info.ChannelID, GuildID: info.GuildID, Default: isDefault, CreatedAt: h.now().UTC().Truncate(time.Microsecond)})
+		ChannelID: info.ChannelID, GuildID: info.GuildID, Default: isDefault, CreatedAt: monitor.StoredTime(h.now())})
 }
 
 // sendTest posts a test message to the webhook and answers with what Discord said. A webhook
 // Discord says is gone is disabled, as a failed alert would disable it.
-func (h *Handler) sendTest(w http.ResponseWriter, r *http.Request, hook monitor.Webhook) {
+func (h *Handler) sendTest(w http.ResponseWriter, r *http.Request, hook monitor.Webhook) error {
 	resp := h.discord.Execute(r.Context(), hook.URL, discord.TestMessage(hook.Name))
 	d := store.Delivery{WebhookID: hook.ID, At: h.now().UTC(), Error: resp.Detail}
 	switch resp.Outcome() {
@@ -95,8 +89,7 @@ func (h *Handler) sendTest(w http.ResponseWriter, r *http.Request, hook monitor.
 	}
 	if d.Outcome != 0 {
 		if err := h.store.RecordDelivery(r.Context(), d); err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	if d.Outcome != store.Delivered {
@@ -104,13 +97,12 @@ func (h *Handler) sendTest(w http.ResponseWriter, r *http.Request, hook monitor.
 		if d.Outcome == store.Disable {
 			msg += "; the webhook is now disabled until it is set again"
 		}
-		h.fail(w, r, &Error{Status: http.StatusBadGateway, Code: "discord_error", Message: msg})
-		return
+		return &Error{Status: http.StatusBadGateway, Code: "discord_error", Message: msg}
 	}
 	if fresh, err := h.store.Webhook(r.Context(), owner(r), hook.ID); err == nil {
 		hook = fresh
 	}
-	h.ok(w, http.StatusOK, webhookTestView{Delivered: true, DiscordStatus: resp.Status, Webhook: viewWebhook(hook)})
+	return reply(w, http.StatusOK, webhookTestView{Delivered: true, DiscordStatus: resp.Status, Webhook: viewWebhook(hook)})
 }
 
 // webhookTestView answers a test message that Discord took.
@@ -120,54 +112,54 @@ type webhookTestView struct {
 	Webhook       webhookView `json:"webhook"`
 }
 
-// The first seed's single webhook: /webhook is the owner's default webhook.
+// /webhook is the owner's default webhook: the one alert channel of the original API.
 
 type defaultWebhookRequest struct {
 	WebhookURL *string `json:"webhook_url"`
 }
 
-func (h *Handler) setDefaultWebhook(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) setDefaultWebhook(w http.ResponseWriter, r *http.Request) error {
 	var req defaultWebhookRequest
 	if err := decode(w, r, &req); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	hook, err := h.saveVerifiedWebhook(r, req.WebhookURL, true)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.ok(w, http.StatusOK, viewWebhook(hook))
+	return reply(w, http.StatusOK, viewWebhook(hook))
 }
 
-func (h *Handler) getDefaultWebhook(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) defaultWebhook(r *http.Request) (monitor.Webhook, error) {
 	hook, err := h.store.DefaultWebhook(r.Context(), owner(r))
-	if err != nil {
-		h.fail(w, r, notFoundAs(err, noDefaultWebhook))
-		return
-	}
-	h.ok(w, http.StatusOK, viewWebhook(hook))
+	return hook, notFoundAs(err, noDefaultWebhook)
 }
 
-func (h *Handler) deleteDefaultWebhook(w http.ResponseWriter, r *http.Request) {
-	hook, err := h.store.DefaultWebhook(r.Context(), owner(r))
-	if err == nil {
-		err = h.store.DeleteWebhook(r.Context(), owner(r), hook.ID)
-	}
+func (h *Handler) getDefaultWebhook(w http.ResponseWriter, r *http.Request) error {
+	hook, err := h.defaultWebhook(r)
 	if err != nil {
-		h.fail(w, r, notFoundAs(err, noDefaultWebhook))
-		return
+		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return reply(w, http.StatusOK, viewWebhook(hook))
 }
 
-func (h *Handler) testDefaultWebhook(w http.ResponseWriter, r *http.Request) {
-	hook, err := h.store.DefaultWebhook(r.Context(), owner(r))
+func (h *Handler) deleteDefaultWebhook(w http.ResponseWriter, r *http.Request) error {
+	hook, err := h.defaultWebhook(r)
 	if err != nil {
-		h.fail(w, r, notFoundAs(err, noDefaultWebhook))
-		return
+		return err
 	}
-	h.sendTest(w, r, hook)
+	if err := h.store.DeleteWebhook(r.Context(), owner(r), hook.ID); err != nil {
+		return notFoundAs(err, noDefaultWebhook)
+	}
+	return noContent(w)
+}
+
+func (h *Handler) testDefaultWebhook(w http.ResponseWriter, r *http.Request) error {
+	hook, err := h.defaultWebhook(r)
+	if err != nil {
+		return err
+	}
+	return h.sendTest(w, r, hook)
 }
 
 // /webhooks holds several webhooks; sites name theirs in webhook_ids.
@@ -177,32 +169,29 @@ type webhookRequest struct {
 	Default    *bool   `json:"default"`
 }
 
-func (h *Handler) createWebhook(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) createWebhook(w http.ResponseWriter, r *http.Request) error {
 	var req webhookRequest
 	if err := decode(w, r, &req); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	hook, err := h.saveVerifiedWebhook(r, req.WebhookURL, req.Default != nil && *req.Default)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("/webhooks/%d", hook.ID))
-	h.ok(w, http.StatusCreated, viewWebhook(hook))
+	return reply(w, http.StatusCreated, viewWebhook(hook))
 }
 
-func (h *Handler) listWebhooks(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) listWebhooks(w http.ResponseWriter, r *http.Request) error {
 	hooks, err := h.store.ListWebhooks(r.Context(), owner(r))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	views := make([]webhookView, len(hooks))
 	for i, hook := range hooks {
 		views[i] = viewWebhook(hook)
 	}
-	h.ok(w, http.StatusOK, views)
+	return reply(w, http.StatusOK, views)
 }
 
 func (h *Handler) webhookFromPath(r *http.Request) (monitor.Webhook, error) {
@@ -210,36 +199,32 @@ func (h *Handler) webhookFromPath(r *http.Request) (monitor.Webhook, error) {
 	if err != nil {
 		return monitor.Webhook{}, err
 	}
-	hook, err := h.store.Webhook(r.Context(), owner(r), id)
-	return hook, notFoundAs(err, "no such webhook")
+	return h.store.Webhook(r.Context(), owner(r), id)
 }
 
-func (h *Handler) getWebhook(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) getWebhook(w http.ResponseWriter, r *http.Request) error {
 	hook, err := h.webhookFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.ok(w, http.StatusOK, viewWebhook(hook))
+	return reply(w, http.StatusOK, viewWebhook(hook))
 }
 
-func (h *Handler) deleteWebhook(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) deleteWebhook(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
-	if err == nil {
-		err = notFoundAs(h.store.DeleteWebhook(r.Context(), owner(r), id), "no such webhook")
-	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	if err := h.store.DeleteWebhook(r.Context(), owner(r), id); err != nil {
+		return err
+	}
+	return noContent(w)
 }
 
-func (h *Handler) testWebhook(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) testWebhook(w http.ResponseWriter, r *http.Request) error {
 	hook, err := h.webhookFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.sendTest(w, r, hook)
+	return h.sendTest(w, r, hook)
 }

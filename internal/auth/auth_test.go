@@ -124,3 +124,30 @@ func TestAttemptLimiter(t *testing.T) {
 		t.Error("refused after Forget")
 	}
 }
+
+func TestAttemptLimiterRefundsGiveAttemptsBack(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := NewAttemptLimiter(3, 15*time.Minute, func() time.Time { return now })
+	for i := range 10 {
+		if ok, _ := l.Allow("ip:1"); !ok {
+			t.Fatalf("attempt %d refused though every earlier one was refunded", i+1)
+		}
+		l.Refund("ip:1")
+	}
+	for i := range 3 {
+		if ok, _ := l.Allow("ip:1"); !ok {
+			t.Fatalf("failed attempt %d refused", i+1)
+		}
+	}
+	if ok, _ := l.Allow("ip:1"); ok {
+		t.Error("a fourth failure was allowed")
+	}
+	l.Refund("ip:1")
+	if ok, _ := l.Allow("ip:1"); !ok {
+		t.Error("a refunded attempt was not given back")
+	}
+	l.Refund("ip:9") // nothing to give back
+	if ok, _ := l.Allow("ip:9"); !ok {
+		t.Error("refunding an unknown key broke it")
+	}
+}

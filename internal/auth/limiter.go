@@ -6,7 +6,9 @@ import (
 )
 
 // AttemptLimiter allows at most Max attempts per key within Window (a sliding window), for
-// login and sign-up. It is kept in memory: each process limits on its own.
+// login and sign-up. It is kept in memory: each process limits on its own. An attempt is
+// counted when it is allowed, so that attempts made at once cannot slip past the limit
+// together; one that turns out to be a successful login is given back with Refund.
 type AttemptLimiter struct {
 	max    int
 	window time.Duration
@@ -44,6 +46,17 @@ func (l *AttemptLimiter) Allow(keys ...string) (bool, time.Duration) {
 		l.sweep(now)
 	}
 	return true, 0
+}
+
+// Refund takes back the newest attempt of key: a successful login is not an attempt to guess.
+func (l *AttemptLimiter) Refund(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if times := l.attempts[key]; len(times) > 1 {
+		l.attempts[key] = times[:len(times)-1]
+	} else {
+		delete(l.attempts, key)
+	}
 }
 
 // Forget clears a key's attempts, after a successful login.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"reflect"
 	"strings"
 	"time"
@@ -39,6 +40,29 @@ type Config struct {
 	SecretKey           string        `env:"SECRET_KEY" flag:"-"`
 	JWTTTL              time.Duration `env:"TOCSIN_JWT_TTL" envDefault:"24h" flag:"jwt-ttl" help:"how long a session token lasts"`
 	BlockPrivateTargets bool          `env:"TOCSIN_BLOCK_PRIVATE_TARGETS" envDefault:"false" flag:"block-private-targets" help:"also refuse checks and webhooks to loopback and private addresses (cloud metadata addresses are always refused)"`
+	TrustedProxies      string        `env:"TOCSIN_TRUSTED_PROXIES" flag:"trusted-proxies" help:"comma-separated CIDRs (or addresses) of the reverse proxies in front of Tocsin; only from them is X-Forwarded-For believed"`
+}
+
+// Proxies lists the trusted reverse proxies' networks; nil when there are none. A bare address
+// is a network of one.
+func (c Config) Proxies() ([]netip.Prefix, error) {
+	var nets []netip.Prefix
+	for _, item := range strings.Split(c.TrustedProxies, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(item)
+			if aerr != nil {
+				return nil, fmt.Errorf("%q is not a CIDR like 10.0.0.0/8 or an address", item)
+			}
+			p = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		nets = append(nets, p.Masked())
+	}
+	return nets, nil
 }
 
 // DiscordHosts lists the hosts webhook URLs may point at; nil means Discord's own.
@@ -185,6 +209,9 @@ func (c Config) Validate() error {
 	}
 	if c.AlertGiveUpAfter < time.Minute {
 		bad("TOCSIN_ALERT_GIVE_UP_AFTER", "must be at least 1m, got %s", c.AlertGiveUpAfter)
+	}
+	if _, err := c.Proxies(); err != nil {
+		bad("TOCSIN_TRUSTED_PROXIES", "%v", err)
 	}
 	for _, h := range c.DiscordHosts() {
 		if strings.ContainsAny(h, "/ @") {

@@ -57,6 +57,8 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{map[string]string{"TOCSIN_JWT_TTL": "1s"}, nil, "TOCSIN_JWT_TTL"},
 		{map[string]string{"TOCSIN_BLOCK_PRIVATE_TARGETS": "perhaps"}, nil, "TOCSIN_BLOCK_PRIVATE_TARGETS"},
 		{map[string]string{"TOCSIN_DISCORD_ALLOWED_HOSTS": "https://x/"}, nil, "TOCSIN_DISCORD_ALLOWED_HOSTS"},
+		{map[string]string{"TOCSIN_TRUSTED_PROXIES": "10.0.0.0/8, proxy.internal"}, nil, "TOCSIN_TRUSTED_PROXIES"},
+		{nil, []string{"--trusted-proxies", "10.0.0.0/33"}, "TOCSIN_TRUSTED_PROXIES"},
 		{nil, []string{"--no-such-flag"}, "no-such-flag"},
 		{nil, []string{"stray"}, "stray"},
 	}
@@ -68,6 +70,20 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("the error shows the database password: %v", err)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Load(nil, map[string]string{"TOCSIN_TRUSTED_PROXIES": " 10.0.0.0/8, 192.168.1.7 ,fd00::1/64,"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nets, err := c.Proxies()
+	if err != nil || fmt.Sprint(nets) != "[10.0.0.0/8 192.168.1.7/32 fd00::/64]" {
+		t.Errorf("proxies %v %v", nets, err)
+	}
+	if nets, err := (Config{}).Proxies(); nets != nil || err != nil {
+		t.Errorf("default proxies %v %v, want none", nets, err)
 	}
 }
 

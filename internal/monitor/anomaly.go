@@ -6,54 +6,54 @@ import (
 	"slices"
 )
 
-// SeedWindow is how many earlier checks the seed's latency rule averages.
-const SeedWindow = 10
+// AverageWindow is how many earlier checks the average rule compares the latest one with.
+const AverageWindow = 10
 
-// SeedFactor is how many times slower than that average the latest check must be to be flagged.
-const SeedFactor = 3
+// AverageFactor is how many times slower than that average the latest check must be to be flagged.
+const AverageFactor = 3
 
-// SeedVerdict is what the seed's latency rule made of the latest check.
-type SeedVerdict struct {
+// AverageVerdict is what the average rule made of the latest check.
+type AverageVerdict struct {
 	LatencyMS  int64   // the latest check's response time
 	BaselineMS float64 // the average of the earlier checks compared with
-	Ratio      float64 // LatencyMS / BaselineMS (see SeedAnomaly for a zero baseline)
-	Anomalous  bool    // Ratio >= SeedFactor
+	Ratio      float64 // LatencyMS / BaselineMS (see AverageAnomaly for a zero baseline)
+	Anomalous  bool    // Ratio >= AverageFactor
 	Compared   int     // how many earlier checks the average is made of
 }
 
-// SeedAnomaly is the second seed's rule, kept as it was written: "compare the latest check's
-// latency with the average of the 10 checks before it, and flag it when it is at least 3 times
-// slower". previousMS are the checks before the latest, newest first; only the SeedWindow
-// newest count.
+// AverageAnomaly is the latency rule of the compatibility routes (POST /latencyAnomalyCheck),
+// kept as their clients know it: "compare the latest check's latency with the average of the
+// 10 checks before it, and flag it when it is at least 3 times slower". previousMS are the
+// checks before the latest, newest first; only the AverageWindow newest count.
 //
 // Response times are whole milliseconds, so an average of 0 means "under a millisecond": the
 // ratio is then taken against 1 ms (BaselineMS still reports the true 0), except that a latest
 // check of 0 ms is no slower than its baseline and gets a ratio of 0. The verdict is decided in
 // integers, so exactly 3× is flagged whatever the rounding of Ratio.
-func SeedAnomaly(latestMS int64, previousMS []int64) (SeedVerdict, error) {
+func AverageAnomaly(latestMS int64, previousMS []int64) (AverageVerdict, error) {
 	if len(previousMS) == 0 {
-		return SeedVerdict{}, errors.New("need at least one earlier check to compare with")
+		return AverageVerdict{}, errors.New("need at least one earlier check to compare with")
 	}
-	previous := previousMS[:min(len(previousMS), SeedWindow)]
+	previous := previousMS[:min(len(previousMS), AverageWindow)]
 	if latestMS < 0 || slices.ContainsFunc(previous, func(ms int64) bool { return ms < 0 }) {
-		return SeedVerdict{}, errors.New("a response time cannot be negative")
+		return AverageVerdict{}, errors.New("a response time cannot be negative")
 	}
 	var sum int64
 	for _, ms := range previous {
 		sum += ms
 	}
 	n := int64(len(previous))
-	v := SeedVerdict{LatencyMS: latestMS, BaselineMS: float64(sum) / float64(n), Compared: len(previous)}
+	v := AverageVerdict{LatencyMS: latestMS, BaselineMS: float64(sum) / float64(n), Compared: len(previous)}
 	switch {
 	case latestMS == 0:
 		// Nothing is slower than nothing; Ratio stays 0.
 	case sum == 0:
 		v.Ratio = float64(latestMS)
-		v.Anomalous = latestMS >= SeedFactor
+		v.Anomalous = latestMS >= AverageFactor
 	default:
 		v.Ratio = float64(latestMS) / v.BaselineMS
 		// latest / (sum / n) >= factor, without the float division's rounding.
-		v.Anomalous = latestMS*n >= SeedFactor*sum
+		v.Anomalous = latestMS*n >= AverageFactor*sum
 	}
 	return v, nil
 }

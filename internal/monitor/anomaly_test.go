@@ -9,40 +9,40 @@ import (
 	"testing"
 )
 
-func TestSeedAnomaly(t *testing.T) {
+func TestAverageAnomaly(t *testing.T) {
 	tens := func(n int, ms int64) []int64 { return slices.Repeat([]int64{ms}, n) }
 	tests := []struct {
 		name     string
 		latest   int64
 		previous []int64
-		want     SeedVerdict
+		want     AverageVerdict
 	}{
-		{"exactly 3x is flagged", 300, tens(10, 100), SeedVerdict{300, 100, 3, true, 10}},
-		{"2.99x is not", 299, tens(10, 100), SeedVerdict{299, 100, 2.99, false, 10}},
-		{"3x of an average that is not a whole number", 100, []int64{33, 33, 34}, SeedVerdict{100, 100.0 / 3, 3, true, 3}},
-		{"fewer than 10 earlier checks", 250, []int64{50, 100}, SeedVerdict{250, 75, 250.0 / 75, true, 2}},
-		{"only the 10 newest count", 300, append(tens(10, 100), tens(5, 1000)...), SeedVerdict{300, 100, 3, true, 10}},
-		{"older slow checks do not hide a slow latest", 600, append(tens(10, 200), 100000), SeedVerdict{600, 200, 3, true, 10}},
-		{"faster than usual", 50, tens(10, 100), SeedVerdict{50, 100, 0.5, false, 10}},
-		{"zero baseline, zero latest", 0, tens(4, 0), SeedVerdict{0, 0, 0, false, 4}},
-		{"zero baseline counts as 1 ms", 3, tens(4, 0), SeedVerdict{3, 0, 3, true, 4}},
-		{"zero baseline, 2 ms is not 3x of 1 ms", 2, tens(4, 0), SeedVerdict{2, 0, 2, false, 4}},
+		{"exactly 3x is flagged", 300, tens(10, 100), AverageVerdict{300, 100, 3, true, 10}},
+		{"2.99x is not", 299, tens(10, 100), AverageVerdict{299, 100, 2.99, false, 10}},
+		{"3x of an average that is not a whole number", 100, []int64{33, 33, 34}, AverageVerdict{100, 100.0 / 3, 3, true, 3}},
+		{"fewer than 10 earlier checks", 250, []int64{50, 100}, AverageVerdict{250, 75, 250.0 / 75, true, 2}},
+		{"only the 10 newest count", 300, append(tens(10, 100), tens(5, 1000)...), AverageVerdict{300, 100, 3, true, 10}},
+		{"older slow checks do not hide a slow latest", 600, append(tens(10, 200), 100000), AverageVerdict{600, 200, 3, true, 10}},
+		{"faster than usual", 50, tens(10, 100), AverageVerdict{50, 100, 0.5, false, 10}},
+		{"zero baseline, zero latest", 0, tens(4, 0), AverageVerdict{0, 0, 0, false, 4}},
+		{"zero baseline counts as 1 ms", 3, tens(4, 0), AverageVerdict{3, 0, 3, true, 4}},
+		{"zero baseline, 2 ms is not 3x of 1 ms", 2, tens(4, 0), AverageVerdict{2, 0, 2, false, 4}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := SeedAnomaly(tt.latest, tt.previous)
+			got, err := AverageAnomaly(tt.latest, tt.previous)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got.LatencyMS != tt.want.LatencyMS || got.Anomalous != tt.want.Anomalous || got.Compared != tt.want.Compared ||
 				math.Abs(got.BaselineMS-tt.want.BaselineMS) > 1e-9 || math.Abs(got.Ratio-tt.want.Ratio) > 1e-9 {
-				t.Errorf("SeedAnomaly(%d, %v) = %+v, want %+v", tt.latest, tt.previous, got, tt.want)
+				t.Errorf("AverageAnomaly(%d, %v) = %+v, want %+v", tt.latest, tt.previous, got, tt.want)
 			}
 		})
 	}
 }
 
-func TestSeedAnomalyRefuses(t *testing.T) {
+func TestAverageAnomalyRefuses(t *testing.T) {
 	tests := []struct {
 		name     string
 		latest   int64
@@ -56,23 +56,23 @@ func TestSeedAnomalyRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := SeedAnomaly(tt.latest, tt.previous)
+			got, err := AverageAnomaly(tt.latest, tt.previous)
 			if err == nil || !strings.Contains(err.Error(), tt.errHas) {
 				t.Errorf("error = %v, want one with %q", err, tt.errHas)
 			}
-			if got != (SeedVerdict{}) {
+			if got != (AverageVerdict{}) {
 				t.Errorf("verdict = %+v alongside an error", got)
 			}
 		})
 	}
 }
 
-// Latency series for the continuous watch. The noise is pseudo-random with a fixed seed, so
+// Latency series for the continuous watch. The noise is pseudo-random from a fixed state, so
 // every run sees the same series.
 
 // noisy is n response times around ms, each within ±pct percent of it.
-func noisy(n int, ms int64, pct float64, seed uint64) []int64 {
-	r := rand.New(rand.NewPCG(seed, 42))
+func noisy(n int, ms int64, pct float64, state uint64) []int64 {
+	r := rand.New(rand.NewPCG(state, 42))
 	out := make([]int64, n)
 	for i := range out {
 		out[i] = int64(math.Round(float64(ms) * (1 + pct/100*(2*r.Float64()-1))))
@@ -102,7 +102,7 @@ func watch(t *testing.T, latencies []int64) (LatencyState, []string) {
 			t.Fatalf("check %d: window of %d", i, len(next.Window))
 		}
 		if change != "" {
-			changes = append(changes, strconv.Itoa(i)+":"+change)
+			changes = append(changes, strconv.Itoa(i)+":"+string(change))
 		}
 		s = next
 	}

@@ -2,17 +2,19 @@ package monitor
 
 import "time"
 
-// Kinds of monitor: what a check of the site does.
+// Kind is the kind of monitor a site is: what a check of it does.
+type Kind string
+
 const (
-	KindHTTP = "http" // an HTTP request, judged by its answer
-	KindTCP  = "tcp"  // a TCP connection to host:port
-	KindDNS  = "dns"  // a name that must resolve (optionally to an expected address)
-	KindPush = "push" // a heartbeat: the site pings Tocsin; silence past interval + grace is down
+	KindHTTP Kind = "http" // an HTTP request, judged by its answer
+	KindTCP  Kind = "tcp"  // a TCP connection to host:port
+	KindDNS  Kind = "dns"  // a name that must resolve (optionally to an expected address)
+	KindPush Kind = "push" // a heartbeat: the site pings Tocsin; silence past interval + grace is down
 )
 
 // Target is everything a probe needs to run one check.
 type Target struct {
-	Kind               string // KindHTTP when empty
+	Kind               Kind   // KindHTTP when empty
 	URL                string // http: the URL; tcp: host:port; dns: the name to resolve
 	Timeout            time.Duration
 	ExpectedStatusCode int
@@ -98,20 +100,32 @@ type Check struct {
 	Result
 }
 
-// Event kinds.
+// EventKind says what changed in an event.
+type EventKind string
+
 const (
-	EventStatus  = "status"  // up, down, pending
-	EventLatency = "latency" // normal, degraded
+	EventStatus  EventKind = "status"  // the site's Status: up, down, pending
+	EventLatency EventKind = "latency" // the site's LatencyLevel: normal, degraded
 )
 
-// Event is one change of a site: of its status, or of its latency (From/To "normal" and
-// "degraded").
+// EventState is what an event changed from and to: a Status for status events, a
+// LatencyLevel for latency events. One type for both, so that events of either kind are
+// stored, listed and shown alike; StatusState and LevelState make one.
+type EventState string
+
+// StatusState is a status as an event's state.
+func StatusState(s Status) EventState { return EventState(s) }
+
+// LevelState is a latency level as an event's state.
+func LevelState(l LatencyLevel) EventState { return EventState(l) }
+
+// Event is one change of a site: of its status, or of its latency.
 type Event struct {
 	ID     int64
 	SiteID int64
-	Kind   string // EventStatus when empty
+	Kind   EventKind // EventStatus when empty
 	At     time.Time
-	From   Status
-	To     Status
+	From   EventState
+	To     EventState
 	Reason string
 }

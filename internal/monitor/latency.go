@@ -21,10 +21,12 @@ const (
 	LatencyMADs = 4.0
 )
 
-// What Observe reports when the watch changes its mind.
+// LatencyLevel is the latency watch's verdict on a site: its latency is normal or degraded.
+type LatencyLevel string
+
 const (
-	LatencyChangeDegraded = "degraded"
-	LatencyChangeNormal   = "normal"
+	LatencyNormal   LatencyLevel = "normal"
+	LatencyDegraded LatencyLevel = "degraded"
 )
 
 // LatencyState is what the continuous latency watch remembers of a site between checks.
@@ -34,8 +36,16 @@ type LatencyState struct {
 	Degraded bool
 }
 
-// Observe judges one response time and returns the state after it, the change it made
-// (LatencyChangeDegraded, LatencyChangeNormal or "") and the baseline it was judged against
+// Level is the watch's current verdict.
+func (s LatencyState) Level() LatencyLevel {
+	if s.Degraded {
+		return LatencyDegraded
+	}
+	return LatencyNormal
+}
+
+// Observe judges one response time and returns the state after it, the level it changed to
+// ("" when it did not change) and the baseline it was judged against
 // (the window's median, rounded; 0 while the window is empty).
 //
 // Only successful checks may be fed: the time a failure took (a timeout, a refused
@@ -53,7 +63,7 @@ type LatencyState struct {
 func (s LatencyState) BaselineMS() int64 { return int64(math.Round(median(s.Window))) }
 
 // s is not changed; the returned state has a window of its own.
-func (s LatencyState) Observe(latencyMS int64) (next LatencyState, change string, baselineMS int64) {
+func (s LatencyState) Observe(latencyMS int64) (next LatencyState, change LatencyLevel, baselineMS int64) {
 	latencyMS = max(latencyMS, 0)
 	window := s.Window
 	if len(window) > LatencyWindow { // kept longer by an earlier version of the watch
@@ -74,10 +84,7 @@ func (s LatencyState) Observe(latencyMS int64) (next LatencyState, change string
 		return next, "", baselineMS
 	}
 	next.Streak, next.Degraded = 0, !s.Degraded
-	if next.Degraded {
-		return next, LatencyChangeDegraded, baselineMS
-	}
-	return next, LatencyChangeNormal, baselineMS
+	return next, next.Level(), baselineMS
 }
 
 // appendBounded returns a new slice of the last LatencyWindow values of window and v, so the

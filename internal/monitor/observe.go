@@ -66,11 +66,11 @@ func (o *Observation) observeLatency(next *Site, r Result) {
 	if change == "" {
 		return
 	}
-	from, to, kind := Status("normal"), Status("degraded"), AlertLatencyDegraded
-	if change == "normal" {
-		from, to, kind = to, from, AlertLatencyNormal
+	from, kind := LatencyNormal, AlertLatencyDegraded
+	if change == LatencyNormal {
+		from, kind = LatencyDegraded, AlertLatencyNormal
 	}
-	o.LatencyEvent = &Event{Kind: EventLatency, At: r.CheckedAt, From: from, To: to,
+	o.LatencyEvent = &Event{Kind: EventLatency, At: r.CheckedAt, From: LevelState(from), To: LevelState(change),
 		Reason: latencyReason(r.ResponseTimeMS(), baseline)}
 	a := NewAlert(kind, *next, r, State{})
 	a.DownSince, a.BaselineMS = nil, baseline

@@ -1,19 +1,29 @@
 package monitor
 
 import (
+	"crypto/rand"
+	"encoding/base64"
+	"net/url"
 	"reflect"
 	"time"
 )
 
-// Defaults for a new site; the API fills them in when a field is left out.
+// Defaults for a new site: NewSite gives them to every field the user leaves out.
 const (
 	DefaultIntervalSeconds    = 300
-	DefaultTimeoutSeconds     = 10
+	DefaultTimeoutSeconds     = 10 // or the interval, if that is shorter
 	DefaultExpectedStatusCode = 200
-	MaxIntervalSeconds        = 86400
-	MaxTimeoutSeconds         = 300
-	MaxFailureThreshold       = 100
-	MaxResendIntervalMinutes  = 7 * 24 * 60
+	DefaultFailureThreshold   = 1
+	DefaultGraceSeconds       = 60 // push sites
+	DefaultPushName           = "heartbeat"
+)
+
+// Bounds of a site's settings.
+const (
+	MaxIntervalSeconds       = 86400
+	MaxTimeoutSeconds        = 300
+	MaxFailureThreshold      = 100
+	MaxResendIntervalMinutes = 7 * 24 * 60
 )
 
 // Site is one monitored target with its settings and the state its checks have built up.
@@ -22,7 +32,7 @@ type Site struct {
 	OwnerID int64
 
 	// Settings a user writes.
-	Kind                 string // KindHTTP, KindTCP, KindDNS or KindPush
+	Kind                 Kind // KindHTTP, KindTCP, KindDNS or KindPush
 	Name                 string
 	URL                  string
 	CheckIntervalSeconds int
@@ -64,6 +74,79 @@ type Site struct {
 	CreatedAt            time.Time
 }
 
+// StoredTime is t as the stores keep it: in UTC, to the microsecond (PostgreSQL's precision),
+// so that a time read back is equal to the one written.
+func StoredTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// NewSite is a site of owner's, made at now from the settings the user gave: every field the
+// patch leaves out takes its default. An http site is checked every DefaultIntervalSeconds,
+// with a timeout of DefaultTimeoutSeconds or the interval if that is shorter, expects
+// DefaultExpectedStatusCode and is down after DefaultFailureThreshold failure; it is named
+// after its URL's host. A push site is named DefaultPushName, gets DefaultGraceSeconds of
+// grace and the secret token of its ping URL. The site is validated against l, and first
+// scheduled at FirstCheckAt(now).
+func NewSite(ownerID int64, now time.Time, p SitePatch, l Limits) (Site, error) {
+	now = StoredTime(now)
+	s := Site{OwnerID: ownerID, Kind: KindHTTP, CheckIntervalSeconds: DefaultIntervalSeconds,
+		ExpectedStatusCode: DefaultExpectedStatusCode, FailureThreshold: DefaultFailureThreshold,
+		Status: StatusPending, CreatedAt: now}
+	if err := p.write(&s); err != nil {
+		return Site{}, err
+	}
+	if p.TimeoutSeconds == nil {
+		s.TimeoutSeconds = min(DefaultTimeoutSeconds, s.CheckIntervalSeconds)
+	}
+	if p.Name == nil {
+		s.Name = s.defaultName()
+	}
+	if s.Kind == KindPush {
+		s.becomePush(p)
+	}
+	if err := p.blame(s.Validate(l)); err != nil {
+		return Site{}, err
+	}
+	s.NextCheckAt = s.FirstCheckAt(now)
+	return s, nil
+}
+
+func (s Site) defaultName() string {
+	if s.Kind == KindPush {
+		return DefaultPushName
+	}
+	u, err := url.Parse(s.URL)
+	if err != nil || u.Host == "" {
+		return s.URL
+	}
+	return u.Host
+}
+
+// becomePush gives a site that is now a push site the secret of its ping URL, and the
+// default grace unless the patch sets one.
+func (s *Site) becomePush(p SitePatch) {
+	if p.GraceSeconds == nil {
+		s.GraceSeconds = DefaultGraceSeconds
+	}
+	b := make([]byte, 18)
+	rand.Read(b) // never fails: it crashes the program first
+	s.PushToken = base64.RawURLEncoding.EncodeToString(b)
+}
+
+// FirstCheckAt is when the schedule first checks a site made at now. A new site is checked
+// once as it is made, so the schedule takes over an interval later; a push site is first due
+// when its first ping is late.
+func (s Site) FirstCheckAt(now time.Time) time.Time {
+	if s.Kind == KindPush {
+		return s.PingDeadline(now)
+	}
+	return now.Add(s.Interval())
+}
+
+// PingDeadline is when a push site that pinged (or was set up) at is down unless it pings
+// again: a whole interval and its grace later.
+func (s Site) PingDeadline(at time.Time) time.Time { return at.Add(s.pingAllowance()) }
+
+func (s Site) pingAllowance() time.Duration { return s.Interval() + s.Grace() }
+
 // Interval is the time between two scheduled checks.
 func (s Site) Interval() time.Duration { return time.Duration(s.CheckIntervalSeconds) * time.Second }
 
@@ -99,7 +182,7 @@ func NextCheckAfterEdit(before, after Site, now time.Time) (time.Time, bool) {
 		// A heartbeat's deadline: a full interval and grace from now for a changed one.
 		if before.Paused || before.Kind != KindPush || before.CheckIntervalSeconds != after.CheckIntervalSeconds ||
 			before.GraceSeconds != after.GraceSeconds {
-			return now.Add(after.Interval() + after.Grace()), true
+			return after.PingDeadline(now), true
 		}
 		return before.NextCheckAt, false
 	case before.Paused, !reflect.DeepEqual(before.Target(), after.Target()):
@@ -123,6 +206,6 @@ func (s Site) Grace() time.Duration { return time.Duration(s.GraceSeconds) * tim
 
 // MissedPing is the result recorded when a push site's deadline passes without a ping.
 func (s Site) MissedPing() Result {
-	return Result{Status: StatusDown, Error: "no ping within " + (s.Interval() + s.Grace()).String() +
+	return Result{Status: StatusDown, Error: "no ping within " + s.pingAllowance().String() +
 		" (interval " + s.Interval().String() + " + grace " + s.Grace().String() + ")"}
 }

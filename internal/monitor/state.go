@@ -29,7 +29,7 @@ type Step struct {
 
 // Apply folds one check result into the state. The status moves only when a check disagrees
 // with it: one success makes a site up, FailureThreshold consecutive failures make it down.
-// Alerts follow the seeds: the first failure after a success (down), the first success after a
+// Alerts follow the alert rules: the first failure after a success (down), the first success after a
 // failure (recovered), a first check only when it is down, and reminders while down if asked.
 func (s State) Apply(r Result) Step {
 	next := s
@@ -55,7 +55,7 @@ func (s State) Apply(r Result) Step {
 	}
 	next.Status = to
 	next.LastStatusChange = &at
-	ev := &Event{At: at, From: s.Status, To: to, Reason: reason(r)}
+	ev := &Event{At: at, From: StatusState(s.Status), To: StatusState(to), Reason: reason(r)}
 	step := Step{State: next, Event: ev}
 	switch {
 	case to == StatusDown:

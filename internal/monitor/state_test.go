@@ -84,7 +84,7 @@ func TestEventReasonSaysWhatHappened(t *testing.T) {
 	}
 }
 
-func TestAlertsFollowTheSeeds(t *testing.T) {
+func TestAlertsFollowTheAlertRules(t *testing.T) {
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	tests := []struct {
 		name      string

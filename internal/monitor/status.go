@@ -1,5 +1,7 @@
-// Package monitor holds Tocsin's domain: sites, checks, statuses and the rules that move a site
-// from one status to another. It is pure: no I/O, no clock, no database.
+// Package monitor holds Tocsin's domain: sites, checks, statuses, the rules that move a site
+// from one status to another, and the rules a site's settings follow, for every front end. It
+// is pure: no I/O, no clock (callers pass the time), no database; its one use of the system is
+// the random source that push tokens are drawn from.
 package monitor
 
 import "fmt"

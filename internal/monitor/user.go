@@ -6,18 +6,30 @@ import (
 	"time"
 )
 
-// Roles: an admin manages users; everyone manages their own sites, webhooks and keys.
+// Role says what an account may do: an admin manages users; everyone manages their own
+// sites, webhooks and keys.
+type Role string
+
 const (
-	RoleAdmin = "admin"
-	RoleUser  = "user"
+	RoleAdmin Role = "admin"
+	RoleUser  Role = "user"
 )
+
+// ParseRole accepts the two roles by name.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(s); r {
+	case RoleAdmin, RoleUser:
+		return r, nil
+	}
+	return "", fieldErr("role", "must be admin or user")
+}
 
 // User is an account. Everything else a user makes belongs to them alone.
 type User struct {
 	ID           int64
 	Username     string
 	PasswordHash string
-	Role         string
+	Role         Role
 	CreatedAt    time.Time
 }
 

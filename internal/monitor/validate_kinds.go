@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"fmt"
 	"net"
 	"net/netip"
 	"slices"
@@ -8,6 +9,14 @@ import (
 	"strings"
 	"unicode/utf8"
 )
+
+func (s Site) validateKind() error {
+	switch s.Kind {
+	case "", KindHTTP, KindTCP, KindDNS, KindPush:
+		return nil
+	}
+	return fieldErr("type", "must be one of http, tcp, dns, push")
+}
 
 // validateTarget checks what a site watches, by kind.
 func (s Site) validateTarget() error {
@@ -29,8 +38,6 @@ func (s Site) validateTarget() error {
 		if s.URL != "" {
 			return fieldErr("url", "must be empty for push sites: they ping Tocsin at their push_url")
 		}
-	default:
-		return fieldErr("type", "must be one of http, tcp, dns, push")
 	}
 	if !s.HTTP.Empty() {
 		return fieldErr(s.HTTP.firstSetField(), "applies only to http sites")
@@ -55,24 +62,11 @@ func (o HTTPOptions) validate(timeoutSeconds int) error {
 	if o.Method != "" && !slices.Contains(httpMethods, o.Method) {
 		return fieldErr("method", "must be one of %s", strings.Join(httpMethods, ", "))
 	}
-	if len(o.Headers) > maxHeaders {
-		return fieldErr("headers", "must be at most %d", maxHeaders)
+	if err := o.validateRequest(); err != nil {
+		return err
 	}
-	size := 0
-	for name, value := range o.Headers {
-		if !validHeaderName(name) {
-			return fieldErr("headers", "%q is not a valid header name", name)
-		}
-		if strings.ContainsAny(value, "\r\n\x00") {
-			return fieldErr("headers", "the value of %s must not contain line breaks", name)
-		}
-		size += len(name) + len(value)
-	}
-	if size > maxHeaderBytes {
-		return fieldErr("headers", "must be at most %d bytes in all", maxHeaderBytes)
-	}
-	if len(o.Body) > maxRequestBody {
-		return fieldErr("body", "must be at most %d bytes", maxRequestBody)
+	if err := o.validateCredentials(); err != nil {
+		return err
 	}
 	for _, r := range o.AcceptedStatusCodes {
 		if r.From < 100 || r.To > 599 || r.From > r.To {
@@ -82,25 +76,67 @@ func (o HTTPOptions) validate(timeoutSeconds int) error {
 	if m := o.MaxRedirects; m != nil && (*m < 0 || *m > MaxRedirectsLimit) {
 		return fieldErr("max_redirects", "must be between 0 (do not follow) and %d", MaxRedirectsLimit)
 	}
-	if b := o.BasicAuth; b != nil && (b.Username == "" || strings.Contains(b.Username, ":")) {
-		return fieldErr("basic_auth", "needs a username without ':'")
-	}
-	if b := o.BasicAuth; b != nil && o.BearerToken != "" {
-		return fieldErr("bearer_token", "cannot be used together with basic_auth")
-	}
-	if strings.ContainsAny(o.BearerToken, "\r\n ") {
-		return fieldErr("bearer_token", "must not contain spaces or line breaks")
-	}
 	if utf8.RuneCountInString(o.Keyword) > maxKeywordLength {
 		return fieldErr("keyword", "must be at most %d characters", maxKeywordLength)
+	}
+	if err := validateText("keyword", o.Keyword, "\t\r\n"); err != nil {
+		return err
 	}
 	if o.KeywordAbsent && o.Keyword == "" {
 		return fieldErr("keyword_absent", "needs a keyword")
 	}
-	if o.MaxResponseTimeMS < 0 || o.MaxResponseTimeMS > timeoutSeconds*1000 {
-		return fieldErr("max_response_time_ms", "must be between 0 (no limit) and the timeout (%d ms)", timeoutSeconds*1000)
+	if err := validateText("json_schema", o.JSONSchema, ""); err != nil {
+		return err
+	}
+	limit := timeoutSeconds * 1000
+	if o.MaxResponseTimeMS < 0 || o.MaxResponseTimeMS > limit {
+		return conflict("max_response_time_ms", fmt.Sprintf("must be between 0 (no limit) and the timeout (%d ms)", limit),
+			"timeout_seconds", fmt.Sprintf("must not be below max_response_time_ms (%d ms)", o.MaxResponseTimeMS))
 	}
 	return nil
+}
+
+// validateRequest checks the headers and body the request is sent with.
+func (o HTTPOptions) validateRequest() error {
+	if len(o.Headers) > maxHeaders {
+		return fieldErr("headers", "must be at most %d", maxHeaders)
+	}
+	size := 0
+	for name, value := range o.Headers {
+		if !validHeaderName(name) {
+			return fieldErr("headers", "%q is not a valid header name", name)
+		}
+		if err := validateText("headers", value, "\t"); err != nil {
+			return fieldErr("headers", "the value of %s %s", name, err.(*FieldError).Message)
+		}
+		size += len(name) + len(value)
+	}
+	if size > maxHeaderBytes {
+		return fieldErr("headers", "must be at most %d bytes in all", maxHeaderBytes)
+	}
+	if len(o.Body) > maxRequestBody {
+		return fieldErr("body", "must be at most %d bytes", maxRequestBody)
+	}
+	return validateText("body", o.Body, "\t\r\n")
+}
+
+// validateCredentials checks basic authentication and the bearer token.
+func (o HTTPOptions) validateCredentials() error {
+	if b := o.BasicAuth; b != nil {
+		if b.Username == "" || strings.Contains(b.Username, ":") {
+			return fieldErr("basic_auth", "needs a username without ':'")
+		}
+		if validateText("basic_auth", b.Username, "") != nil || validateText("basic_auth", b.Password, "") != nil {
+			return fieldErr("basic_auth", "username and password must be text without control characters")
+		}
+		if o.BearerToken != "" {
+			return fieldErr("bearer_token", "cannot be used together with basic_auth")
+		}
+	}
+	if strings.ContainsAny(o.BearerToken, "\r\n ") {
+		return fieldErr("bearer_token", "must not contain spaces or line breaks")
+	}
+	return ValidateLine("bearer_token", o.BearerToken)
 }
 
 // Empty reports whether no HTTP-only setting is set.
@@ -150,17 +186,23 @@ func validHeaderName(name string) bool {
 }
 
 func validateHostPort(field, hostport string) error {
+	if err := ValidateLine(field, hostport); err != nil {
+		return err
+	}
 	host, port, err := net.SplitHostPort(hostport)
 	if err != nil || host == "" {
 		return fieldErr(field, "must be host:port, like db.example.com:5432")
 	}
-	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+	if !validPort(port) {
 		return fieldErr(field, "must end in a port from 1 to 65535")
 	}
 	return nil
 }
 
 func validateDNS(name string, o DNSOptions) error {
+	if err := ValidateLine("url", name); err != nil {
+		return err
+	}
 	if name == "" || strings.ContainsAny(name, ":/ ") || len(name) > 253 {
 		return fieldErr("url", "must be a host name to resolve, like example.com")
 	}

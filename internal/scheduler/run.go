@@ -86,7 +86,7 @@ func (s *Scheduler) runScheduled(site monitor.Site) {
 // runProbe checks the site and returns a result fit to store: its text is cleaned here too,
 // whatever the probe function did, since one unstorable row costs every site in its batch a write.
 func (s *Scheduler) runProbe(site monitor.Site) monitor.Result {
-	start := s.now().UTC().Truncate(time.Microsecond) // what the stores keep
+	start := monitor.StoredTime(s.now())
 	var r monitor.Result
 	if site.Kind == monitor.KindPush {
 		r = site.MissedPing() // a push site is due only when its deadline passed without a ping

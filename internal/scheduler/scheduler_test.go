@@ -176,7 +176,7 @@ func TestFailingTargetFlipsSiteDownWithOneEvent(t *testing.T) {
 			t.Fatalf("site after three failures: %s %q %d", got.Status, got.LastError, got.ConsecutiveFailures)
 		}
 		events, _ := st.Events(ctx, 0, site.ID, store.HistoryQuery{Limit: 10})
-		if len(events) != 2 || events[0].From != monitor.StatusUp || events[0].To != monitor.StatusDown {
+		if len(events) != 2 || events[0].From != monitor.StatusState(monitor.StatusUp) || events[0].To != monitor.StatusState(monitor.StatusDown) {
 			t.Fatalf("events %+v, want pending>up then exactly one up>down", events)
 		}
 	})

@@ -54,7 +54,7 @@ func PlanWrites(sites map[int64]monitor.Site, results []CheckResult) Writes {
 		u.ReleaseClaim = u.ReleaseClaim || r.Claimed
 		switch {
 		case r.Ping:
-			next := r.Result.CheckedAt.Add(site.Interval() + time.Duration(site.GraceSeconds)*time.Second)
+			next := site.PingDeadline(r.Result.CheckedAt)
 			at := r.Result.CheckedAt
 			u.NextCheckAt, u.Site.LastPingAt, u.Pinged = &next, &at, true
 		case o.RetryAt != nil && (u.NextCheckAt == nil || o.RetryAt.Before(*u.NextCheckAt)):

@@ -104,7 +104,7 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 		var uid int64
 		var r string
 		_, err = pgx.ForEachRow(rows, []any{&uid, &r}, func() error {
-			if r == monitor.RoleAdmin {
+			if monitor.Role(r) == monitor.RoleAdmin {
 				admins++
 			}
 			if uid == id {
@@ -118,7 +118,7 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 		if !found {
 			return store.ErrNotFound
 		}
-		if role == monitor.RoleAdmin && admins == 1 {
+		if monitor.Role(role) == monitor.RoleAdmin && admins == 1 {
 			return store.ErrLastAdmin
 		}
 		batch := &pgx.Batch{}

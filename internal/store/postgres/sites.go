@@ -55,9 +55,9 @@ func nullString(s string) *string {
 
 func kindOf(s monitor.Site) string {
 	if s.Kind == "" {
-		return monitor.KindHTTP
+		return string(monitor.KindHTTP)
 	}
-	return s.Kind
+	return string(s.Kind)
 }
 
 func (s *Store) CreateSite(ctx context.Context, site monitor.Site) (monitor.Site, error) {

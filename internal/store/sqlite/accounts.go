@@ -107,7 +107,7 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = 'admin'`).Scan(&admins); err != nil {
 			return err
 		}
-		if role == monitor.RoleAdmin && admins == 1 {
+		if monitor.Role(role) == monitor.RoleAdmin && admins == 1 {
 			return store.ErrLastAdmin
 		}
 		for _, q := range []string{`DELETE FROM sites WHERE owner_id = ?`, `DELETE FROM webhooks WHERE owner_id = ?`, `DELETE FROM users WHERE id = ?`} {

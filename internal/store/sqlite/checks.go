@@ -120,9 +120,9 @@ func insertEvents(ctx context.Context, tx *sql.Tx, w store.Writes) error {
 
 func eventKind(ev *monitor.Event) string {
 	if ev.Kind == "" {
-		return monitor.EventStatus
+		return string(monitor.EventStatus)
 	}
-	return ev.Kind
+	return string(ev.Kind)
 }
 
 func (s *Store) History(ctx context.Context, owner, siteID int64, hq store.HistoryQuery) ([]monitor.Check, error) {

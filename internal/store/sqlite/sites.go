@@ -224,7 +224,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 func kindOf(s monitor.Site) string {
 	if s.Kind == "" {
-		return monitor.KindHTTP
+		return string(monitor.KindHTTP)
 	}
-	return s.Kind
+	return string(s.Kind)
 }

@@ -420,7 +420,7 @@ func testRecordAppliesStatusRules(t *testing.T, s store.Store) {
 		}
 		if step.wantEvent {
 			lastChange = at
-			if recs[0].Event.ID == 0 || recs[0].Event.To != step.wantStatus || !recs[0].Event.At.Equal(at) {
+			if recs[0].Event.ID == 0 || recs[0].Event.To != monitor.StatusState(step.wantStatus) || !recs[0].Event.At.Equal(at) {
 				t.Errorf("step %d: event %+v", i, recs[0].Event)
 			}
 		}
