@@ -30,7 +30,7 @@ func (f FailureRun) Next(r Result) FailureRun {
 
 // Backdate dates a down status event at the run's first failure; other events pass unchanged.
 func (f FailureRun) Backdate(ev Event) Event {
-	if isStatusEvent(ev) && ev.To == StatusDown && f.Since != nil && f.Since.Before(ev.At) {
+	if isStatusEvent(ev) && ev.To == StatusState(StatusDown) && f.Since != nil && f.Since.Before(ev.At) {
 		ev.At = *f.Since
 	}
 	return ev

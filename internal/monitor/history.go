@@ -46,9 +46,9 @@ func statusTimeline(sorted []Event) Timeline {
 			continue
 		}
 		if first {
-			tl.Initial, first = coverageOf(ev.From), false
+			tl.Initial, first = coverageOf(Status(ev.From)), false
 		}
-		tl.Transitions = append(tl.Transitions, Transition{At: ev.At, State: coverageOf(ev.To)})
+		tl.Transitions = append(tl.Transitions, Transition{At: ev.At, State: coverageOf(Status(ev.To))})
 	}
 	return tl
 }

@@ -54,10 +54,10 @@ func incidentsFrom(sorted []Event) []Incident {
 			continue
 		}
 		switch {
-		case ev.To == StatusDown && !open:
+		case ev.To == StatusState(StatusDown) && !open:
 			out = append(out, Incident{SiteID: ev.SiteID, StartedAt: ev.At, Error: ev.Reason})
 			open = true
-		case ev.To != StatusDown && open:
+		case ev.To != StatusState(StatusDown) && open:
 			at := ev.At
 			out[len(out)-1].EndedAt = &at
 			open = false

@@ -84,7 +84,7 @@ func TestFailureThresholdDatesDowntimeAtTheFirstFailure(t *testing.T) {
 		if step.Event != nil {
 			events = append(events, *step.Event)
 			live = append(live, run.Backdate(*step.Event))
-			if step.Event.To == StatusDown {
+			if step.Event.To == StatusState(StatusDown) {
 				opened = run.Incident(1, *step.Event)
 			}
 		}

@@ -21,7 +21,7 @@ import "time"
 // event belongs at the first failed check of its run, where the downtime began; State.Apply
 // still stamps it at the check that reached the threshold, so FailureRun.Backdate (live) and
 // BackdateDownEvents (past data) move it.
-const EventMonitoring = "monitoring"
+const EventMonitoring EventKind = "monitoring"
 
 // Monitoring states: the From and To of an EventMonitoring event.
 const (
@@ -36,7 +36,7 @@ func PauseEvent(siteID int64, at time.Time, paused bool) Event {
 	if !paused {
 		from, to = to, from
 	}
-	return Event{SiteID: siteID, Kind: EventMonitoring, At: at, From: Status(from), To: Status(to), Reason: to}
+	return Event{SiteID: siteID, Kind: EventMonitoring, At: at, From: EventState(from), To: EventState(to), Reason: to}
 }
 
 // Gap says whether a check at next, after the previous check at last, leaves a gap in

@@ -13,7 +13,7 @@ var epoch = time.Date(2026, 3, 29, 0, 0, 0, 0, time.UTC)
 func tAt(d time.Duration) time.Time { return epoch.Add(d) }
 
 func statusEv(d time.Duration, from, to Status) Event {
-	return Event{Kind: EventStatus, At: tAt(d), From: from, To: to, Reason: "r" + string(to)}
+	return Event{Kind: EventStatus, At: tAt(d), From: StatusState(from), To: StatusState(to), Reason: "r" + string(to)}
 }
 
 func pauseEv(d time.Duration, paused bool) Event { return PauseEvent(1, tAt(d), paused) }
