@@ -26,6 +26,7 @@ import (
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/postgres"
 	"github.com/tocsin/tocsin/internal/store/sqlite"
+	"github.com/tocsin/tocsin/internal/web"
 )
 
 func loadConfig(name string, args []string, env map[string]string, stdout, stderr io.Writer) (config.Config, int, bool) {
@@ -162,6 +163,9 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: discordClient, DiscordHosts: cfg.DiscordHosts(), Auth: authn, OnAlert: dispatcher.Wake,
 	})
+	// One server: the dashboard's pages and assets, and the API for everything else.
+	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: log.With("component", "web"),
+		AuthOff: authn.Off, Version: buildVersion()})
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
 	}
