@@ -213,7 +213,10 @@ func chartSummary(checks int, passed []int64) string {
 	if checks == 0 {
 		return "No checks yet."
 	}
-	s := "The last " + plural(checks, "check", "checks")
+	s := "The last " + strconv.Itoa(checks) + " checks"
+	if checks == 1 {
+		s = "The only check so far"
+	}
 	failed := checks - len(passed)
 	if len(passed) > 0 {
 		sorted := slices.Clone(passed)
@@ -226,11 +229,4 @@ func chartSummary(checks int, passed []int64) string {
 		s += "; " + strconv.Itoa(failed) + " failed"
 	}
 	return s + "."
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
