@@ -17,7 +17,7 @@ import (
 // The dashboard's own files and the vendored ones (fetched by scripts/fetch-assets.sh, with
 // their licence and checksums beside them). Only what pages load is embedded.
 //
-//go:embed assets/*.css assets/*.js assets/vendor/uplot/*.css assets/vendor/uplot/*.js
+//go:embed assets/*.css assets/*.js assets/*.svg assets/vendor/uplot/*.css assets/vendor/uplot/*.js
 var assetFiles embed.FS
 
 // assetsPrefix is where assets are served; a name there carries its content's hash.

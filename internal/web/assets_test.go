@@ -24,7 +24,7 @@ func TestEveryAssetAPageLoadsIsServedImmutable(t *testing.T) {
 			urls = append(urls, m[1])
 		}
 	}
-	want := []string{"app.css", "site.js", "uPlot.iife.min.js", "uPlot.min.css"}
+	want := []string{"app.css", "icon.svg", "site.js", "uPlot.iife.min.js", "uPlot.min.css"}
 	for _, name := range want {
 		base := strings.TrimSuffix(name, filepath.Ext(name))
 		if !slicesContainsPrefix(urls, base) {
@@ -36,7 +36,7 @@ func TestEveryAssetAPageLoadsIsServedImmutable(t *testing.T) {
 		if got.status != http.StatusOK || got.header.Get("Cache-Control") != immutable || got.body == "" {
 			t.Errorf("GET %s: %d, Cache-Control %q", u, got.status, got.header.Get("Cache-Control"))
 		}
-		if ct := got.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/css") && !strings.HasPrefix(ct, "text/javascript") {
+		if ct := got.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/css") && !strings.HasPrefix(ct, "text/javascript") && ct != "image/svg+xml" {
 			t.Errorf("GET %s: Content-Type %q", u, ct)
 		}
 		sum := sha256.Sum256([]byte(got.body))
