@@ -88,9 +88,9 @@ type tocsin struct {
 	log *syncBuffer
 }
 
-// startTocsin runs the binary on a free port with a new SQLite file and auth off, and waits
-// until it answers.
-func startTocsin(t *testing.T) *tocsin {
+// startTocsin runs the binary on a free port with a new SQLite file and auth off (and the
+// extra environment given), and waits until it answers.
+func startTocsin(t *testing.T, env ...string) *tocsin {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -101,6 +101,7 @@ func startTocsin(t *testing.T) *tocsin {
 	p := &tocsin{url: "http://" + addr, log: &syncBuffer{}}
 	cmd := exec.Command(suite.binary, "serve", "--addr", addr, "--min-interval-seconds", "1")
 	cmd.Env = append(os.Environ(), "TOCSIN_AUTH=off", "DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "tocsin.db"))
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

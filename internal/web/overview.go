@@ -106,7 +106,7 @@ type countView struct {
 type siteRow struct {
 	ID           int64
 	Name         string
-	URL          string
+	Target       string // what is checked: a URL, "tcp · host:port", "push heartbeat"
 	Badge        badge
 	Since        moment
 	ResponseTime string
@@ -191,7 +191,7 @@ func toneLabel(tone string) string {
 }
 
 func (h *Handler) siteRow(s monitor.Site) siteRow {
-	row := siteRow{ID: s.ID, Name: s.Name, URL: s.URL, Badge: siteBadge(s), ResponseTime: milliseconds(s.ResponseTimeMS)}
+	row := siteRow{ID: s.ID, Name: s.Name, Target: target(s), Badge: siteBadge(s), ResponseTime: milliseconds(s.ResponseTimeMS)}
 	since := s.CreatedAt
 	if s.LastStatusChange != nil {
 		since = *s.LastStatusChange
@@ -201,4 +201,15 @@ func (h *Handler) siteRow(s monitor.Site) siteRow {
 		row.Error = s.LastError
 	}
 	return row
+}
+
+// target says what a site's checks look at.
+func target(s monitor.Site) string {
+	switch s.Kind {
+	case monitor.KindHTTP, "":
+		return s.URL
+	case monitor.KindPush:
+		return "push heartbeat"
+	}
+	return s.Kind + " · " + s.URL
 }

@@ -21,8 +21,7 @@ const (
 type siteFacts struct {
 	ID           int64
 	Name         string
-	URL          string
-	Kind         string
+	Target       string
 	Badge        badge
 	Since        moment
 	LastChecked  moment
@@ -31,7 +30,6 @@ type siteFacts struct {
 	ResponseTime string
 	StatusCode   string
 	LastError    string
-	PushURL      string
 	Cert         *certFacts
 	Latency      *latencyFacts
 }
@@ -107,24 +105,24 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) siteFacts(s monitor.Site) siteFacts {
-	f := siteFacts{ID: s.ID, Name: s.Name, URL: s.URL, Kind: s.Kind, Badge: siteBadge(s),
+	f := siteFacts{ID: s.ID, Name: s.Name, Target: target(s), Badge: siteBadge(s),
 		LastChecked: h.momentOf(s.LastChecked), Interval: every(s.CheckIntervalSeconds),
 		ResponseTime: milliseconds(s.ResponseTimeMS), LastError: s.LastError}
-	if f.Kind == "" {
-		f.Kind = monitor.KindHTTP
-	}
 	f.Since = h.moment(s.CreatedAt)
 	if s.LastStatusChange != nil {
 		f.Since = h.moment(*s.LastStatusChange)
 	}
 	if !s.Paused {
 		f.NextCheck = h.moment(s.NextCheckAt)
+		if !s.NextCheckAt.After(h.now()) {
+			f.NextCheck.Rel = "due now"
+		}
 	}
 	if s.StatusCode != 0 {
 		f.StatusCode = strconv.Itoa(s.StatusCode)
 	}
 	if s.Kind == monitor.KindPush {
-		f.PushURL = "/push/" + s.PushToken
+		f.Target = "push heartbeat to /push/" + s.PushToken
 	}
 	if exp := s.CertExpiresAt; exp != nil {
 		// The days left are counted as the certificate alerts count them.
