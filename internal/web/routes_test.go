@@ -16,11 +16,11 @@ func TestRootIsTheOverviewForBrowsersAndTheAPIForEveryoneElse(t *testing.T) {
 	}{
 		{"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", true}, // a browser
 		{"application/json, text/html;q=0.5", true},
-		{"", false},                        // a script
-		{"*/*", false},                     // curl
-		{"application/json", false},        // an API client
-		{"text/html;q=0", false},           // explicitly not HTML
-		{"text/*", false},                  // a wildcard is not a request for a page
+		{"", false},                 // a script
+		{"*/*", false},              // curl
+		{"application/json", false}, // an API client
+		{"text/html;q=0", false},    // explicitly not HTML
+		{"text/*", false},           // a wildcard is not a request for a page
 		{"text/htmlx, application/json", false},
 	}
 	for _, tt := range tests {
