@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -106,5 +107,24 @@ func TestBadInputIsA400NamingTheField(t *testing.T) {
 		if got.status != http.StatusBadRequest || !strings.Contains(got.body, tt.field+": ") {
 			t.Errorf("GET %.40s: %d, want 400 naming %s\n%.300s", tt.path, got.status, tt.field, got.body)
 		}
+	}
+}
+
+func TestPagesOnlyAnswerGET(t *testing.T) {
+	f := newFixture(t, openSQLite(t), true)
+	for _, method := range []string{http.MethodPost, http.MethodDelete, http.MethodPut} {
+		req := httptest.NewRequest(method, "/app/alerts", nil)
+		rec := httptest.NewRecorder()
+		f.handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" ||
+			rec.Header().Get("Content-Security-Policy") != pageCSP {
+			t.Errorf("%s /app/alerts: %d, Allow %q", method, rec.Code, rec.Header().Get("Allow"))
+		}
+	}
+	// POST / is the API's, as before.
+	rec := httptest.NewRecorder()
+	f.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", nil))
+	if rec.Body.String() != `{"name": "tocsin"}` {
+		t.Errorf("POST / did not reach the API: %d %s", rec.Code, rec.Body)
 	}
 }

@@ -76,6 +76,13 @@ func New(d Deps) http.Handler {
 func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/app/"):
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// Pages only show, for now; forms come with sign-in.
+			w.Header().Set("Allow", "GET, HEAD")
+			h.render(w, http.StatusMethodNotAllowed, "error", errorPage{layout: h.layout("Not allowed", ""),
+				Heading: "Not allowed", Message: r.Method + " is not allowed here; pages are read with GET."})
+			return
+		}
 		h.web.ServeHTTP(w, r)
 	case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		w.Header().Add("Vary", "Accept")
