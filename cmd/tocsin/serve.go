@@ -26,6 +26,7 @@ import (
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/postgres"
 	"github.com/tocsin/tocsin/internal/store/sqlite"
+	"github.com/tocsin/tocsin/internal/web"
 )
 
 // settingsHelp prints the usage of a command that takes the settings as flags.
@@ -179,6 +180,9 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if proxies != nil {
 		log.Info("client addresses are read from X-Forwarded-For behind trusted proxies", "proxies", proxies)
 	}
+	// One server: the dashboard's pages and assets, and the API for everything else.
+	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: log.With("component", "web"),
+		AuthOff: authn.Off, Version: buildVersion()})
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
 	}

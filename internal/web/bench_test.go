@@ -1,0 +1,113 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
+	"github.com/tocsin/tocsin/internal/store/storetest"
+)
+
+// BenchmarkPagesWithTenThousandSites renders the overview's first page and a site page, whole
+// requests through the handler, with 10,000 sites in a real store (PostgreSQL too when
+// TOCSIN_TEST_DATABASE_URL is set). Filling the store takes a while; the timing does not
+// include it:
+//
+//	go test -run '^$' -bench TenThousand ./internal/web/
+func BenchmarkPagesWithTenThousandSites(b *testing.B) {
+	for _, backend := range storetest.Backends() {
+		b.Run(backend.Name, func(b *testing.B) {
+			f := newFixture(b, backend.Open(b), true)
+			siteID := seedTenThousand(b, f.store)
+			for _, page := range []struct{ name, path string }{
+				{"overview", "/"},
+				{"overview-search", "/?q=site-9&status=down"},
+				{"site", fmt.Sprintf("/app/sites/%d", siteID)},
+			} {
+				b.Run(page.name, func(b *testing.B) {
+					for b.Loop() {
+						req := httptest.NewRequest(http.MethodGet, page.path, nil)
+						req.Header.Set("Accept", "text/html")
+						rec := httptest.NewRecorder()
+						f.handler.ServeHTTP(rec, req)
+						if rec.Code != http.StatusOK {
+							b.Fatalf("%s: %d", page.path, rec.Code)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// seedTenThousand adds 10,000 sites, one in ten down, each with a check, and gives the first
+// one 200 checks of history with a few status changes; it returns that site's id.
+func seedTenThousand(b *testing.B, st store.Store) int64 {
+	ctx := context.Background()
+	var ids []int64
+	for i := range 10000 {
+		s, err := st.CreateSite(ctx, monitor.Site{Name: fmt.Sprintf("site-%05d", i), URL: fmt.Sprintf("https://site-%05d.example/health", i),
+			CheckIntervalSeconds: 60, TimeoutSeconds: 5, ExpectedStatusCode: 200, FailureThreshold: 1, Paused: i%50 == 0,
+			NextCheckAt: now.Add(time.Hour), CreatedAt: now.Add(-time.Hour)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, s.ID)
+	}
+	var batch []store.CheckResult
+	for i, id := range ids {
+		status := up
+		if i%10 == 3 {
+			status = down
+		}
+		batch = append(batch, store.CheckResult{SiteID: id, Result: check(status, now.Add(-time.Minute))})
+		if len(batch) == 500 {
+			record(b, st, batch)
+			batch = nil
+		}
+	}
+	record(b, st, batch)
+	for i := range 200 {
+		status := up
+		if i%40 == 39 {
+			status = down
+		}
+		record(b, st, []store.CheckResult{{SiteID: ids[0], Result: check(status, now.Add(time.Duration(i-200)*time.Second))}})
+	}
+	return ids[0]
+}
+
+func record(b *testing.B, st store.Store, batch []store.CheckResult) {
+	if len(batch) == 0 {
+		return
+	}
+	if _, err := st.RecordChecks(context.Background(), batch); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkOverviewModel is the overview's own work at 10,000 sites, without the store: count,
+// filter, order, cut a page and render it.
+func BenchmarkOverviewModel(b *testing.B) {
+	sites := make([]monitor.Site, 10000)
+	for i := range sites {
+		rt := int64(100 + i%50)
+		changed := now.Add(-time.Duration(i) * time.Minute)
+		sites[i] = monitor.Site{ID: int64(i + 1), Name: fmt.Sprintf("site-%05d", (i*7919)%10000), URL: "https://example.com/" + fmt.Sprint(i),
+			Status: []monitor.Status{up, up, up, down, pending}[i%5], Paused: i%50 == 0, ResponseTimeMS: &rt, LastStatusChange: &changed}
+	}
+	f := &Handler{now: func() time.Time { return now }, log: quietLog(), assets: mustLoadAssets()}
+	f.pages = mustParsePages(f.assets)
+	for b.Loop() {
+		p := f.overviewModel(sites, overviewQuery{Page: 1})
+		if err := f.pages.execute(io.Discard, "overview", p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

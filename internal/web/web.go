@@ -1,0 +1,97 @@
+// Package web serves Tocsin's dashboard: server-rendered pages (html/template, one handler per
+// page, one shared layout) and their embedded assets. Pages print what monitor and the store
+// decided; they hold no rules of their own. Requests that are not pages go to the JSON API.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+// Store is what the pages read. Each page loads what it shows with one or two of these calls.
+type Store interface {
+	// FirstAdmin is whom a single-user (auth off) Tocsin acts as.
+	FirstAdmin(ctx context.Context) (monitor.User, error)
+	ListSites(ctx context.Context, owner int64, filter store.SiteFilter) ([]monitor.Site, error)
+	Site(ctx context.Context, owner, id int64) (monitor.Site, error)
+	History(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Check, error)
+	Events(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Event, error)
+	ListWebhooks(ctx context.Context, owner int64) ([]monitor.Webhook, error)
+	ListNotifications(ctx context.Context, owner int64, q store.NotificationQuery) ([]monitor.Notification, error)
+}
+
+// Deps are the dashboard's dependencies, built by main.
+type Deps struct {
+	Store Store
+	// API answers every request that is not a page: the JSON API, and GET / when the client
+	// does not ask for HTML.
+	API http.Handler
+	Now func() time.Time
+	Log *slog.Logger
+	// AuthOff says Tocsin runs single-user without sign-in (TOCSIN_AUTH=off). Until the
+	// dashboard has sign-in, its pages are served only then.
+	AuthOff bool
+	Version string
+}
+
+// Handler serves the pages and assets and hands everything else to the API.
+type Handler struct {
+	store   Store
+	api     http.Handler
+	now     func() time.Time
+	log     *slog.Logger
+	authOff bool
+	version string
+	assets  *assets
+	pages   *pages
+	// web serves the pages and assets, logged and shielded from panics; the API does both
+	// for itself.
+	web http.Handler
+}
+
+// New builds the dashboard. The assets' content hashes are computed and the templates parsed
+// here, once; a template that does not parse is a bug, so New panics on it (a test runs New).
+func New(d Deps) http.Handler {
+	h := &Handler{store: d.Store, api: d.API, now: d.Now, log: d.Log, authOff: d.AuthOff, version: d.Version}
+	h.assets = mustLoadAssets()
+	h.pages = mustParsePages(h.assets)
+	mux := http.NewServeMux()
+	mux.Handle("GET /{$}", h.page(h.overview))
+	mux.Handle("GET /app/sites/{id}", h.page(h.sitePage))
+	mux.Handle("GET /app/alerts", h.page(h.alertsPage))
+	mux.Handle("GET /app/assets/{name...}", h.assets)
+	mux.Handle("/app/", h.page(h.notFound))
+	h.web = h.recoverPanics(h.logRequests(mux))
+	return http.HandlerFunc(h.route)
+}
+
+// route sends /app/… to the pages, GET / to the overview when a browser asks for HTML, and the
+// rest to the API. Both answers of / vary with Accept, which caches must know.
+func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/app/"):
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// Pages only show, for now; forms come with sign-in.
+			w.Header().Set("Allow", "GET, HEAD")
+			h.render(w, http.StatusMethodNotAllowed, "error", errorPage{layout: h.layout("Not allowed", ""),
+				Heading: "Not allowed", Message: r.Method + " is not allowed here; pages are read with GET."})
+			return
+		}
+		h.web.ServeHTTP(w, r)
+	case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		w.Header().Add("Vary", "Accept")
+		if h.authOff && wantsHTML(r.Header.Values("Accept")) {
+			h.web.ServeHTTP(w, r)
+			return
+		}
+		h.api.ServeHTTP(w, r)
+	default:
+		h.api.ServeHTTP(w, r)
+	}
+}
