@@ -152,7 +152,7 @@ func (h *Handler) getDefaultWebhook(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) deleteDefaultWebhook(w http.ResponseWriter, r *http.Request) {
 	hook, err := h.store.DefaultWebhook(r.Context(), owner(r))
 	if err == nil {
-		err = h.store.DeleteWebhook(r.Context(), owner(r), hook.ID)
+		err = h.store.DeleteWebhook(r.Context(), owner(r), hook.ID, h.now().UTC())
 	}
 	if err != nil {
 		h.fail(w, r, notFoundAs(err, noDefaultWebhook))
@@ -226,7 +226,7 @@ func (h *Handler) getWebhook(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err == nil {
-		err = notFoundAs(h.store.DeleteWebhook(r.Context(), owner(r), id), "no such webhook")
+		err = notFoundAs(h.store.DeleteWebhook(r.Context(), owner(r), id, h.now().UTC()), "no such webhook")
 	}
 	if err != nil {
 		h.fail(w, r, err)

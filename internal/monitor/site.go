@@ -62,7 +62,15 @@ type Site struct {
 	ConsecutiveSuccesses int
 	NextCheckAt          time.Time
 	CreatedAt            time.Time
+
+	// Alerting says where the site's alerts go when that is worth a warning: AlertingNoWebhook
+	// when it names no webhook and its owner has no default; "" when they go somewhere. The
+	// store sets it on the sites it reads for their owner.
+	Alerting string
 }
+
+// AlertingNoWebhook is Site.Alerting for a site whose alerts go nowhere.
+const AlertingNoWebhook = "no webhook"
 
 // Interval is the time between two scheduled checks.
 func (s Site) Interval() time.Duration { return time.Duration(s.CheckIntervalSeconds) * time.Second }

@@ -1,0 +1,40 @@
+package postgres
+
+import (
+	"errors"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/tocsin/tocsin/internal/store/sqlstore"
+)
+
+// dialect: pgx takes times, id lists and arrays as they are; sign-ups lock the users table
+// and claims skip rows another process holds.
+var dialect = sqlstore.Dialect{
+	Arg:             arg,
+	InIDs:           func(param string) string { return "= ANY(" + param + ")" },
+	ForUpdate:       " FOR UPDATE",
+	SkipLocked:      " FOR UPDATE SKIP LOCKED",
+	LockUsers:       `LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`,
+	UniqueViolation: uniqueViolation,
+	ClaimSites:      claimSites,
+	ResumeSchedule:  resumeSchedule,
+	Insert:          insert,
+	Update:          update,
+}
+
+// arg passes a JSON document as text, which pgx sends as jsonb where a jsonb is expected.
+func arg(v any) any {
+	if doc, ok := v.(sqlstore.JSON); ok {
+		if doc == nil {
+			return nil
+		}
+		return string(doc)
+	}
+	return v
+}
+
+func uniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
