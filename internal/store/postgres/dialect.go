@@ -11,7 +11,6 @@ import (
 // dialect: pgx takes times, id lists and arrays as they are; sign-ups lock the users table
 // and claims skip rows another process holds.
 var dialect = sqlstore.Dialect{
-	Arg:             arg,
 	InIDs:           func(param string) string { return "= ANY(" + param + ")" },
 	ForUpdate:       " FOR UPDATE",
 	SkipLocked:      " FOR UPDATE SKIP LOCKED",
@@ -21,17 +20,6 @@ var dialect = sqlstore.Dialect{
 	ResumeSchedule:  resumeSchedule,
 	Insert:          insert,
 	Update:          update,
-}
-
-// arg passes a JSON document as text, which pgx sends as jsonb where a jsonb is expected.
-func arg(v any) any {
-	if doc, ok := v.(sqlstore.JSON); ok {
-		if doc == nil {
-			return nil
-		}
-		return string(doc)
-	}
-	return v
 }
 
 func uniqueViolation(err error) bool {

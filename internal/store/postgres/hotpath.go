@@ -94,7 +94,7 @@ func unnest(rows sqlstore.Rows) (string, []any, error) {
 		}
 		values := make([]any, len(rows.Values))
 		for r, row := range rows.Values {
-			values[r] = arg(row[c])
+			values[r] = row[c]
 		}
 		params[c], args[c] = fmt.Sprintf("$%d::%s", c+1, typ), values
 	}

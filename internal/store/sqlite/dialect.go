@@ -36,11 +36,6 @@ func arg(v any) any {
 	case []int64:
 		b, _ := json.Marshal(v)
 		return string(b)
-	case sqlstore.JSON:
-		if v == nil {
-			return nil
-		}
-		return string(v)
 	}
 	return v
 }

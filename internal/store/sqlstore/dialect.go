@@ -3,14 +3,15 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 )
 
 // Dialect is what differs between the databases a Store runs on. The SQL of the Store uses
 // numbered placeholders ($1), which both PostgreSQL and SQLite read.
 type Dialect struct {
-	// Arg turns a Go value into the argument the database takes for it. Times (time.Time and
-	// *time.Time, nil for NULL), id lists ([]int64, read by InIDs) and JSON documents reach it
-	// as they are; everything else is passed on unchanged.
+	// Arg turns a Go value into the argument the database takes for it: times (time.Time and
+	// *time.Time, nil for NULL) and id lists ([]int64, read by InIDs) reach it as they are.
+	// Nil passes every value on unchanged.
 	Arg func(v any) any
 	// InIDs is the condition that a column is one of the ids of the []int64 argument param,
 	// e.g. "= ANY($1)".
@@ -56,3 +57,12 @@ type Assignment struct {
 // JSON is a JSON document as an argument: a jsonb column on PostgreSQL, TEXT on SQLite. Nil
 // is NULL.
 type JSON []byte
+
+// Value passes the document as text, which PostgreSQL reads as jsonb where a jsonb is
+// expected and SQLite keeps as TEXT.
+func (j JSON) Value() (driver.Value, error) {
+	if j == nil {
+		return nil, nil
+	}
+	return string(j), nil
+}

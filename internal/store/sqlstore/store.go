@@ -24,6 +24,9 @@ var _ store.Store = (*Store)(nil)
 // New returns a store that writes through write and reads through read, which may be the same
 // database handle. Close closes both.
 func New(write, read *sql.DB, d Dialect) *Store {
+	if d.Arg == nil {
+		d.Arg = func(v any) any { return v }
+	}
 	return &Store{writeDB: write, readDB: read, write: conn{write, d.Arg}, read: conn{read, d.Arg}, d: d}
 }
 
