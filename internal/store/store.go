@@ -1,6 +1,8 @@
-// Package store is Tocsin's persistence: one interface, implemented for PostgreSQL
-// (store/postgres) and SQLite (store/sqlite), both held to the suite in store/storetest.
-// Implementations never read the clock; callers pass the time in.
+// Package store is Tocsin's persistence: one interface, implemented once over SQL in
+// store/sqlstore and opened on PostgreSQL (store/postgres) or SQLite (store/sqlite), both held
+// to the suite in store/storetest. Here too: the rules every implementation follows when it
+// writes (plan.go) and the JSON documents it keeps (documents.go). Implementations never read
+// the clock; callers pass the time in.
 package store
 
 import (
