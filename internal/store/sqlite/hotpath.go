@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/tocsin/tocsin/internal/store/sqlstore"
@@ -52,24 +53,30 @@ func insert(ctx context.Context, tx *sql.Tx, table string, rows sqlstore.Rows, r
 	return ids, err
 }
 
-// update prepares one UPDATE and runs it for each row. It sets the columns from a subquery
-// that names the row's parameters v: UPDATE … FROM would first copy every row into a
-// temporary table.
+// update prepares one UPDATE and runs it for each row, the row's values bound as parameters
+// where the assignments read v.name. (UPDATE … FROM a one-row table of parameters would cost a
+// third more: SQLite first copies the joined rows into a temporary table.)
 func update(ctx context.Context, tx *sql.Tx, table, key string, set []sqlstore.Assignment, rows sqlstore.Rows) error {
-	columns, exprs := make([]string, len(set)), make([]string, len(set))
-	for i, a := range set {
-		columns[i], exprs[i] = a.Column, a.Expr
-	}
-	named := make([]string, len(rows.Columns))
-	keyParam := ""
+	param := map[string]string{}
 	for i, c := range rows.Columns {
-		named[i] = fmt.Sprintf("$%d AS %s", i+1, c)
-		if c == key {
-			keyParam = fmt.Sprintf("$%d", i+1)
+		param[c] = fmt.Sprintf("$%d", i+1)
+	}
+	batchValue := regexp.MustCompile(`\bv\.(\w+)`)
+	assignments := make([]string, len(set))
+	for i, a := range set {
+		var unknown []string
+		assignments[i] = a.Column + " = " + batchValue.ReplaceAllStringFunc(a.Expr, func(ref string) string {
+			p, ok := param[ref[len("v."):]]
+			if !ok {
+				unknown = append(unknown, ref)
+			}
+			return p
+		})
+		if unknown != nil {
+			return fmt.Errorf("%s: the batch has no %s", a.Column, strings.Join(unknown, ", "))
 		}
 	}
-	q := `UPDATE ` + table + ` SET (` + strings.Join(columns, ", ") + `) = (SELECT ` + strings.Join(exprs, ", ") +
-		` FROM (SELECT ` + strings.Join(named, ", ") + `) AS v) WHERE ` + key + ` = ` + keyParam
+	q := `UPDATE ` + table + ` SET ` + strings.Join(assignments, ", ") + ` WHERE ` + key + ` = ` + param[key]
 	return eachRow(ctx, tx, q, rows.Values, func(stmt *sql.Stmt, args []any) error {
 		_, err := stmt.ExecContext(ctx, args...)
 		return err

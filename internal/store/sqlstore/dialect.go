@@ -49,8 +49,8 @@ type Rows struct {
 }
 
 // Assignment is a column an Update sets, and the expression it is set to. The expression
-// reads the batch's row as v (v.status) and the row being updated by plain column names, which
-// must not also be the batch's: SQLite evaluates it in a subquery over v.
+// reads the batch row's values as v.name (v.status) and the row being updated by plain column
+// names.
 type Assignment struct {
 	Column, Expr string
 }
