@@ -148,7 +148,7 @@ func (h *Handler) deleteDefaultWebhook(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if err := h.store.DeleteWebhook(r.Context(), owner(r), hook.ID); err != nil {
+	if err := h.store.DeleteWebhook(r.Context(), owner(r), hook.ID, h.now().UTC()); err != nil {
 		return notFoundAs(err, noDefaultWebhook)
 	}
 	return noContent(w)
@@ -215,7 +215,7 @@ func (h *Handler) deleteWebhook(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.DeleteWebhook(r.Context(), owner(r), id); err != nil {
+	if err := h.store.DeleteWebhook(r.Context(), owner(r), id, h.now().UTC()); err != nil {
 		return err
 	}
 	return noContent(w)

@@ -72,7 +72,15 @@ type Site struct {
 	ConsecutiveSuccesses int
 	NextCheckAt          time.Time
 	CreatedAt            time.Time
+
+	// Alerting says where the site's alerts go when that is worth a warning: AlertingNoWebhook
+	// when it names no webhook and its owner has no default; "" when they go somewhere. The
+	// store sets it on the sites it reads for their owner.
+	Alerting string
 }
+
+// AlertingNoWebhook is Site.Alerting for a site whose alerts go nowhere.
+const AlertingNoWebhook = "no webhook"
 
 // StoredTime is t as the stores keep it: in UTC, to the microsecond (PostgreSQL's precision),
 // so that a time read back is equal to the one written.

@@ -51,4 +51,6 @@ type Notification struct {
 	LastError     string
 	CreatedAt     time.Time
 	DeliveredAt   *time.Time
+	// WebhookDeletedAt is when its webhook was deleted; nil while the webhook is in use.
+	WebhookDeletedAt *time.Time
 }

@@ -91,7 +91,7 @@ func (c Config) sendBudget() time.Duration { return c.MaxInlineWait + c.SendTime
 
 // Dispatcher delivers the outbox. Build it with New, start it with Run.
 type Dispatcher struct {
-	store  store.Store
+	store  Store
 	sender Sender
 	now    func() time.Time
 	log    *slog.Logger
@@ -101,7 +101,7 @@ type Dispatcher struct {
 }
 
 // New builds a dispatcher; now is the clock written into the outbox.
-func New(st store.Store, sender Sender, now func() time.Time, log *slog.Logger, cfg Config) *Dispatcher {
+func New(st Store, sender Sender, now func() time.Time, log *slog.Logger, cfg Config) *Dispatcher {
 	cfg = cfg.withDefaults()
 	return &Dispatcher{store: st, sender: sender, now: now, log: log, cfg: cfg, pace: newPacer(cfg.Pace), wake: make(chan struct{}, 1)}
 }

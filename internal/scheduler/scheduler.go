@@ -62,7 +62,7 @@ var ErrStopping = fmt.Errorf("tocsin is shutting down: %w", context.Canceled)
 
 // Scheduler runs background checks. Build it with New, start it with Run.
 type Scheduler struct {
-	store store.Store
+	store Store
 	probe ProbeFunc
 	now   func() time.Time
 	log   *slog.Logger
@@ -82,7 +82,7 @@ type Scheduler struct {
 }
 
 // New builds a scheduler. now is the clock every check time and due time is read from.
-func New(st store.Store, probe ProbeFunc, now func() time.Time, log *slog.Logger, cfg Config) *Scheduler {
+func New(st Store, probe ProbeFunc, now func() time.Time, log *slog.Logger, cfg Config) *Scheduler {
 	cfg = cfg.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Scheduler{

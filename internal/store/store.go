@@ -1,6 +1,8 @@
-// Package store is Tocsin's persistence: one interface, implemented for PostgreSQL
-// (store/postgres) and SQLite (store/sqlite), both held to the suite in store/storetest.
-// Implementations never read the clock; callers pass the time in.
+// Package store is Tocsin's persistence: one interface, implemented once over SQL in
+// store/sqlstore and opened on PostgreSQL (store/postgres) or SQLite (store/sqlite), both held
+// to the suite in store/storetest. Here too: the rules every implementation follows when it
+// writes (plan.go) and the JSON documents it keeps (documents.go). Implementations never read
+// the clock; callers pass the time in.
 package store
 
 import (
@@ -44,7 +46,8 @@ type Store interface {
 	ResumeSchedule(ctx context.Context, r Resume) (int64, error)
 	// RecordChecks stores results and applies them to their sites' status in one transaction,
 	// with an event for each status change and, for each alert it raises, a pending
-	// notification to every webhook the site alerts (its own, or its owner's default).
+	// notification to every webhook the site alerts (its own, or its owner's default). A
+	// recovery or a still-down reminder goes only to the webhooks its down alert went to.
 	// Results for sites deleted meanwhile are dropped.
 	RecordChecks(ctx context.Context, results []CheckResult) ([]Recorded, error)
 
@@ -58,8 +61,11 @@ type Store interface {
 	Webhook(ctx context.Context, owner, id int64) (monitor.Webhook, error)
 	DefaultWebhook(ctx context.Context, owner int64) (monitor.Webhook, error)
 	ListWebhooks(ctx context.Context, owner int64) ([]monitor.Webhook, error)
-	// DeleteWebhook removes the webhook with its notifications.
-	DeleteWebhook(ctx context.Context, owner, id int64) error
+	// DeleteWebhook removes the webhook from use at the time given: it is no longer found,
+	// listed, linked to sites or sent to, and its pending notifications are dropped. The
+	// notifications it was sent, or failed to be sent, stay listed, marked as sent to a deleted
+	// webhook; its row stays for them, with the token erased from its URL.
+	DeleteWebhook(ctx context.Context, owner, id int64, at time.Time) error
 
 	// ClaimAlertWebhooks leases active webhooks whose oldest pending notification is due, each to one
 	// dispatcher at a time, so every notification is sent by one process and Discord's
@@ -76,7 +82,8 @@ type Store interface {
 	ReleaseClaims(ctx context.Context, worker string) error
 	// ReleaseWebhook ends a dispatcher's lease on a webhook.
 	ReleaseWebhook(ctx context.Context, webhookID int64, worker string) error
-	// ListNotifications lists the owner's notifications, newest first.
+	// ListNotifications lists the owner's notifications, newest first, those of deleted
+	// webhooks included.
 	ListNotifications(ctx context.Context, owner int64, q NotificationQuery) ([]monitor.Notification, error)
 
 	// CreateUser adds an account. The very first account becomes admin and takes over what
@@ -187,6 +194,10 @@ type Recorded struct {
 	Event   *monitor.Event // set when the status changed
 	Latency *monitor.Event // set when the latency watch changed its mind
 	Alerts  []QueuedAlert  // the alerts the result raised
+	// Unrouted lists the alerts that found no webhook to go to: the site has none of its own
+	// and its owner no default. Recoveries and reminders follow their down alert, so a down
+	// that went nowhere is reported once, not again with its recovery.
+	Unrouted []monitor.AlertKind
 }
 
 // QueuedAlert is an alert and the event that raised it (nil for certificate alerts).

@@ -1,10 +1,12 @@
-// Package postgres is the store for PostgreSQL, through a pgx pool. Batches of check results
-// are written with COPY and array parameters, so a batch costs a handful of round trips
-// whatever its size, and several Tocsin processes can share one database.
+// Package postgres is the store for PostgreSQL: the shared SQL store (store/sqlstore) over a
+// pgx pool, with this database's claims (FOR UPDATE SKIP LOCKED, so several Tocsin processes
+// can share one database) and batches written through arrays, so a batch of check results
+// costs a handful of statements whatever its size.
 package postgres
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"hash/crc64"
@@ -16,7 +18,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
-	"github.com/tocsin/tocsin/internal/store"
+	"github.com/tocsin/tocsin/internal/store/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -24,10 +26,10 @@ var migrations embed.FS
 
 // Store keeps everything in PostgreSQL.
 type Store struct {
+	*sqlstore.Store
 	pool *pgxpool.Pool
+	db   *sql.DB
 }
-
-var _ store.Store = (*Store)(nil)
 
 // Open connects to the database at url (postgres://…). It does not migrate; call Migrate.
 func Open(ctx context.Context, url string) (*Store, error) {
@@ -39,14 +41,15 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	db := stdlib.OpenDBFromPool(pool)
+	return &Store{Store: sqlstore.New(db, db, dialect), pool: pool, db: db}, nil
 }
 
 // Migrate applies the embedded migrations that have not run yet, each in its own transaction.
 // An advisory lock per schema keeps processes that start together from migrating twice.
 func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	var schema string
-	if err := s.pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+	if err := s.db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 		return fmt.Errorf("migrate postgres: %w", err)
 	}
 	lockID := int64(crc64.Checksum([]byte("tocsin migrations "+schema), crc64.MakeTable(crc64.ISO)) >> 1)
@@ -58,9 +61,7 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	db := stdlib.OpenDBFromPool(s.pool)
-	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, db, dir, goose.WithSessionLocker(locker))
+	p, err := goose.NewProvider(goose.DialectPostgres, s.db, dir, goose.WithSessionLocker(locker))
 	if err != nil {
 		return fmt.Errorf("load postgres migrations: %w", err)
 	}
@@ -74,9 +75,9 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	return nil
 }
 
-func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
-
+// Close closes the database handle and then the pool beneath it.
 func (s *Store) Close() error {
+	err := s.Store.Close()
 	s.pool.Close()
-	return nil
+	return err
 }

@@ -1,5 +1,6 @@
-// Package sqlite is the embedded store: one file, WAL mode, a single writer connection so that
-// writes queue in Go instead of failing with SQLITE_BUSY, and a small pool of readers beside it.
+// Package sqlite is the embedded store: the shared SQL store (store/sqlstore) on one SQLite
+// file in WAL mode, with a single writer connection so that writes queue in Go instead of
+// failing with SQLITE_BUSY, and a small pool of readers beside it.
 package sqlite
 
 import (
@@ -15,7 +16,7 @@ import (
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
-	"github.com/tocsin/tocsin/internal/store"
+	"github.com/tocsin/tocsin/internal/store/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -23,11 +24,9 @@ var migrations embed.FS
 
 // Store keeps everything in one SQLite file.
 type Store struct {
+	*sqlstore.Store
 	write *sql.DB // exactly one connection: SQLite has one writer at a time
-	read  *sql.DB
 }
-
-var _ store.Store = (*Store)(nil)
 
 // Open opens (creating if needed) the database file at path. It does not migrate; call Migrate.
 func Open(path string) (*Store, error) {
@@ -42,7 +41,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	read.SetMaxOpenConns(4)
-	return &Store{write: write, read: read}, nil
+	return &Store{Store: sqlstore.New(write, read, dialect), write: write}, nil
 }
 
 func dsn(path, extra string) string {
@@ -51,8 +50,17 @@ func dsn(path, extra string) string {
 		"&_pragma=synchronous(NORMAL)&" + extra
 }
 
-// Migrate applies the embedded migrations that have not run yet, each in its own transaction.
+// Migrate applies the embedded migrations that have not run yet. A migration that rebuilds
+// tables turns foreign keys off on the writer connection, as SQLite requires, and runs its own
+// transaction; whatever happens, the connection is left with foreign keys on and no
+// transaction open.
 func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
+	err := s.migrate(ctx, log, 0)
+	return errors.Join(err, s.restoreWriter(ctx, err != nil))
+}
+
+// migrate applies the migrations up to version, or all of them when version is 0.
+func (s *Store) migrate(ctx context.Context, log *slog.Logger, version int64) error {
 	dir, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return err
@@ -61,7 +69,12 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("load sqlite migrations: %w", err)
 	}
-	results, err := p.Up(ctx)
+	var results []*goose.MigrationResult
+	if version == 0 {
+		results, err = p.Up(ctx)
+	} else {
+		results, err = p.UpTo(ctx, version)
+	}
 	for _, r := range results {
 		log.Info("applied migration", "file", r.Source.Path, "duration", r.Duration)
 	}
@@ -71,11 +84,12 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	return nil
 }
 
-func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
-}
-
-func (s *Store) Close() error {
-	return errors.Join(s.read.Close(), s.write.Close())
+func (s *Store) restoreWriter(ctx context.Context, failed bool) error {
+	if failed {
+		s.write.ExecContext(ctx, `ROLLBACK`) // fails harmlessly when no transaction is open
+	}
+	if _, err := s.write.ExecContext(ctx, `PRAGMA foreign_keys = ON`); err != nil {
+		return fmt.Errorf("turn foreign keys back on: %w", err)
+	}
+	return nil
 }

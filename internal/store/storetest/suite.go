@@ -63,6 +63,11 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"LatencyWatchIsKeptAcrossBatches", testLatencyWatchIsKeptAcrossBatches},
 		{"RetryIntervalConfirmsFailuresSooner", testRetryIntervalConfirmsFailuresSooner},
 		{"PingMovesAPushSitesDeadline", testPingMovesAPushSitesDeadline},
+		{"IDsAreNeverReused", testIDsAreNeverReused},
+		{"HistoryIDsAreNeverReused", testHistoryIDsAreNeverReused},
+		{"DeletingAWebhookKeepsItsHistory", testDeletingAWebhookKeepsItsHistory},
+		{"RecoveryGoesWhereTheDownWent", testRecoveryGoesWhereTheDownWent},
+		{"DownWithNowhereToGoIsReported", testDownWithNowhereToGoIsReported},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)

@@ -7,8 +7,8 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 )
 
-// Both stores keep a site's kind-specific settings, its latency watch and a check's timings
-// as JSON; these are the shapes, in one place so the two stores read each other's data.
+// The store keeps a site's kind-specific settings, its latency watch and a check's timings as
+// JSON documents; these are their shapes, the same in both databases.
 
 // SiteOptions is the sites.options document.
 type SiteOptions struct {

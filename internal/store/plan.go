@@ -120,26 +120,78 @@ type NewNotification struct {
 	At        time.Time
 }
 
-// Notifications makes the outbox rows for the batch's alerts: one per alert per webhook of its
-// site, given targets, the webhooks each alerting site alerts. Call it after the events are
-// inserted, so the rows carry their event ids.
-func (w Writes) Notifications(targets map[int64][]int64) ([]NewNotification, error) {
+// Route makes the outbox rows for the batch's alerts, in order, and notes on each result the
+// alerts that had nowhere to go. An alert goes to the webhooks routes names for its site (its
+// own, or its owner's default); a recovery or a still-down reminder goes only where the down
+// alert it answers went, which downWebhooks looks up for an outage that began before the batch.
+// Call it after the events are inserted, so the rows carry their event ids.
+func (w *Writes) Route(routes map[int64][]int64, downWebhooks func(siteID int64) ([]int64, error)) ([]NewNotification, error) {
 	var rows []NewNotification
-	for _, r := range w.Recorded {
+	outages := outageRoutes{lookup: downWebhooks, known: map[int64][]int64{}}
+	for i := range w.Recorded {
+		r := &w.Recorded[i]
 		for _, q := range r.Alerts {
-			payload, err := json.Marshal(q.Alert)
+			to := routes[r.Check.SiteID]
+			switch {
+			case answersDown(q.Alert.Kind):
+				var err error
+				if to, err = outages.of(r.Check.SiteID); err != nil {
+					return nil, err
+				}
+			case len(to) == 0:
+				r.Unrouted = append(r.Unrouted, q.Alert.Kind)
+			}
+			if q.Alert.Kind == monitor.AlertDown {
+				outages.known[r.Check.SiteID] = to
+			}
+			news, err := notificationsOf(r.Check.SiteID, q, to)
 			if err != nil {
 				return nil, err
 			}
-			var eventID *int64
-			if q.Event != nil {
-				eventID = &q.Event.ID
-			}
-			for _, webhook := range targets[r.Check.SiteID] {
-				rows = append(rows, NewNotification{WebhookID: webhook, SiteID: r.Check.SiteID, EventID: eventID,
-					Kind: q.Alert.Kind, Payload: payload, At: q.Alert.At})
-			}
+			rows = append(rows, news...)
 		}
+	}
+	return rows, nil
+}
+
+// answersDown says whether an alert follows a down alert, and so goes where it went.
+func answersDown(kind monitor.AlertKind) bool {
+	return kind == monitor.AlertRecovered || kind == monitor.AlertStillDown
+}
+
+// outageRoutes remembers where each site's current outage was announced: in this batch, or
+// as looked up in the outbox.
+type outageRoutes struct {
+	lookup func(siteID int64) ([]int64, error)
+	known  map[int64][]int64
+}
+
+func (o outageRoutes) of(siteID int64) ([]int64, error) {
+	if to, ok := o.known[siteID]; ok {
+		return to, nil
+	}
+	to, err := o.lookup(siteID)
+	o.known[siteID] = to
+	return to, err
+}
+
+// notificationsOf makes one outbox row for the alert per webhook.
+func notificationsOf(siteID int64, q QueuedAlert, webhooks []int64) ([]NewNotification, error) {
+	if len(webhooks) == 0 {
+		return nil, nil
+	}
+	payload, err := json.Marshal(q.Alert)
+	if err != nil {
+		return nil, err
+	}
+	var eventID *int64
+	if q.Event != nil {
+		eventID = &q.Event.ID
+	}
+	rows := make([]NewNotification, 0, len(webhooks))
+	for _, webhook := range webhooks {
+		rows = append(rows, NewNotification{WebhookID: webhook, SiteID: siteID, EventID: eventID,
+			Kind: q.Alert.Kind, Payload: payload, At: q.Alert.At})
 	}
 	return rows, nil
 }

@@ -1,0 +1,15 @@
+package scheduler
+
+import (
+	"context"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+// Store is what the scheduler needs of the store: the schedule and the results.
+type Store interface {
+	ClaimDueSites(ctx context.Context, claim store.Claim) ([]monitor.Site, error)
+	ResumeSchedule(ctx context.Context, r store.Resume) (int64, error)
+	RecordChecks(ctx context.Context, results []store.CheckResult) ([]store.Recorded, error)
+}

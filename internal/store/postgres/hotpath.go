@@ -1,0 +1,125 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/store/sqlstore"
+)
+
+// claimSites locks due rows with SKIP LOCKED, so processes sharing the database each take
+// different sites, and moves each claimed site's next check to the first slot of its schedule
+// after now: a site that fell behind skips the slots it missed instead of being checked in a
+// burst.
+const claimSites = `WITH due AS (
+		SELECT id FROM sites
+		WHERE NOT paused AND next_check_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)
+		ORDER BY next_check_at
+		LIMIT $4
+		FOR UPDATE SKIP LOCKED)
+	UPDATE sites SET
+		claimed_by = $1,
+		claimed_until = $3::timestamptz + make_interval(secs => timeout_seconds),
+		next_check_at = next_check_at + make_interval(secs => check_interval_seconds
+			* (floor(extract(epoch FROM $2 - next_check_at) / check_interval_seconds) + 1))
+	FROM due WHERE sites.id = due.id
+	RETURNING ` + sqlstore.SiteColumns
+
+// resumeSchedule gives each overdue site the time now + ((next_check_at - now) mod w), with w
+// its interval capped at the window, and mod made positive: it keeps the site's phase.
+const resumeSchedule = `UPDATE sites SET next_check_at = $1::timestamptz + make_interval(secs =>
+		mod(mod(extract(epoch FROM next_check_at - $1::timestamptz), least(check_interval_seconds, $3::bigint / 1e6))
+			+ least(check_interval_seconds, $3::bigint / 1e6), least(check_interval_seconds, $3::bigint / 1e6)))
+	WHERE NOT paused AND next_check_at < $2`
+
+// insert writes the batch with one statement, its columns sent as arrays and read back with
+// unnest, so a batch costs one round trip whatever its size. The rows are inserted in their
+// order, so ids drawn for them ascend in it.
+func insert(ctx context.Context, tx *sql.Tx, table string, rows sqlstore.Rows, returnIDs bool) ([]int64, error) {
+	v, args, err := unnest(rows)
+	if err != nil {
+		return nil, err
+	}
+	cols := strings.Join(rows.Columns, ", ")
+	q := `INSERT INTO ` + table + ` (` + cols + `) SELECT ` + cols + ` FROM ` + v + ` ORDER BY v.ord`
+	if !returnIDs {
+		_, err := tx.ExecContext(ctx, q, args...)
+		return nil, err
+	}
+	res, err := tx.QueryContext(ctx, q+` RETURNING id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	ids := make([]int64, 0, len(rows.Values))
+	for res.Next() {
+		var id int64
+		if err := res.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids) // RETURNING need not keep the order the ids were drawn in
+	return ids, res.Err()
+}
+
+// update writes the batch with one UPDATE … FROM unnest(…).
+func update(ctx context.Context, tx *sql.Tx, table, key string, set []sqlstore.Assignment, rows sqlstore.Rows) error {
+	v, args, err := unnest(rows)
+	if err != nil {
+		return err
+	}
+	assignments := make([]string, len(set))
+	for i, a := range set {
+		assignments[i] = a.Column + " = " + a.Expr
+	}
+	q := `UPDATE ` + table + ` SET ` + strings.Join(assignments, ", ") + ` FROM ` + v + ` WHERE ` + table + `.` + key + ` = v.` + key
+	_, err = tx.ExecContext(ctx, q, args...)
+	return err
+}
+
+// unnest names the rows as the table v, with their columns and ord (their place, from 1), and
+// returns the arrays it reads.
+func unnest(rows sqlstore.Rows) (string, []any, error) {
+	params := make([]string, len(rows.Columns))
+	args := make([]any, len(rows.Columns))
+	for c := range rows.Columns {
+		typ, err := arrayType(rows.Values[0][c])
+		if err != nil {
+			return "", nil, fmt.Errorf("column %s: %w", rows.Columns[c], err)
+		}
+		values := make([]any, len(rows.Values))
+		for r, row := range rows.Values {
+			values[r] = row[c]
+		}
+		params[c], args[c] = fmt.Sprintf("$%d::%s", c+1, typ), values
+	}
+	return "unnest(" + strings.Join(params, ", ") + ") WITH ORDINALITY AS v(" + strings.Join(rows.Columns, ", ") + ", ord)", args, nil
+}
+
+// arrayType names the array type that holds values like v. Named types (a monitor.Kind, say)
+// go by what they are made of, so a typed value never needs converting first.
+func arrayType(v any) (string, error) {
+	switch v.(type) {
+	case time.Time, *time.Time:
+		return "timestamptz[]", nil
+	case sqlstore.JSON:
+		return "jsonb[]", nil
+	case *int64:
+		return "bigint[]", nil
+	}
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "bigint[]", nil
+	case reflect.String:
+		return "text[]", nil
+	case reflect.Bool:
+		return "boolean[]", nil
+	}
+	return "", fmt.Errorf("no array type for %T", v)
+}

@@ -1,0 +1,46 @@
+package sqlite
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/tocsin/tocsin/internal/store/sqlstore"
+)
+
+// dialect: times are INTEGER microseconds since the Unix epoch, UTC (they compare and index as
+// numbers), id lists are JSON arrays read with json_each, and rows need no locks: the single
+// writer connection runs one write transaction at a time.
+var dialect = sqlstore.Dialect{
+	Arg:             arg,
+	InIDs:           func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
+	UniqueViolation: uniqueViolation,
+	ClaimSites:      claimSites,
+	ResumeSchedule:  resumeSchedule,
+	Insert:          insert,
+	Update:          update,
+}
+
+func arg(v any) any {
+	switch v := v.(type) {
+	case time.Time:
+		return v.UnixMicro()
+	case *time.Time:
+		if v == nil {
+			return nil
+		}
+		return v.UnixMicro()
+	case []int64:
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	return v
+}
+
+func uniqueViolation(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+}

@@ -1,0 +1,32 @@
+package sqlstore
+
+// column is one column of a batch of rows, with its value for an item.
+type column[T any] struct {
+	name  string
+	value func(T) any
+}
+
+// rowsOf lays items out as rows of the columns.
+func rowsOf[T any](columns []column[T], items []T) Rows {
+	rows := Rows{Columns: make([]string, len(columns)), Values: make([][]any, len(items))}
+	for i, c := range columns {
+		rows.Columns[i] = c.name
+	}
+	for i, item := range items {
+		row := make([]any, len(columns))
+		for j, c := range columns {
+			row[j] = c.value(item)
+		}
+		rows.Values[i] = row
+	}
+	return rows
+}
+
+// copied sets each column to the batch's value of the same name.
+func copied[T any](columns []column[T]) []Assignment {
+	set := make([]Assignment, len(columns))
+	for i, c := range columns {
+		set[i] = Assignment{c.name, "v." + c.name}
+	}
+	return set
+}

@@ -1,0 +1,69 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+)
+
+// Dialect is what differs between the databases a Store runs on. The SQL of the Store uses
+// numbered placeholders ($1), which both PostgreSQL and SQLite read.
+type Dialect struct {
+	// Arg turns a Go value into the argument the database takes for it: times (time.Time and
+	// *time.Time, nil for NULL) and id lists ([]int64, read by InIDs) reach it as they are.
+	// Nil passes every value on unchanged.
+	Arg func(v any) any
+	// InIDs is the condition that a column is one of the ids of the []int64 argument param,
+	// e.g. "= ANY($1)".
+	InIDs func(param string) string
+	// ForUpdate ends a SELECT whose rows must stay locked until the transaction ends;
+	// SkipLocked does the same, passing over rows another transaction holds. Both are empty
+	// where one writer at a time serialises every write.
+	ForUpdate, SkipLocked string
+	// LockUsers, unless empty, runs first when an account is made, so that concurrent sign-ups
+	// count the accounts one at a time.
+	LockUsers string
+	// UniqueViolation says whether err is a unique constraint's refusal.
+	UniqueViolation func(err error) bool
+
+	// ClaimSites claims due sites as store.Store.ClaimDueSites says, returning SiteColumns.
+	// Its arguments: $1 the worker, $2 now, $3 now plus the lease margin (a claim lasts until
+	// then plus the site's timeout), $4 the most sites to claim.
+	ClaimSites string
+	// ResumeSchedule moves overdue sites as store.Store.ResumeSchedule says. Its arguments:
+	// $1 now, $2 now minus the grace (sites due before it move), $3 the window in microseconds.
+	ResumeSchedule string
+	// Insert and Update write a batch of rows into table, the hot path of recording checks: on
+	// PostgreSQL one statement for the batch, on SQLite one prepared statement run per row.
+	// Insert returns the new ids, in the order of the rows, when asked. Update sets each row's
+	// assignments on the row whose key column equals the row's key value.
+	Insert func(ctx context.Context, tx *sql.Tx, table string, rows Rows, returnIDs bool) ([]int64, error)
+	Update func(ctx context.Context, tx *sql.Tx, table, key string, set []Assignment, rows Rows) error
+}
+
+// Rows is a batch of rows for Dialect.Insert and Update: every row holds a value for each
+// column, in the order of Columns. Values are Go values as Dialect.Arg takes them.
+type Rows struct {
+	Columns []string
+	Values  [][]any
+}
+
+// Assignment is a column an Update sets, and the expression it is set to. The expression
+// reads the batch row's values as v.name (v.status) and the row being updated by plain column
+// names.
+type Assignment struct {
+	Column, Expr string
+}
+
+// JSON is a JSON document as an argument: a jsonb column on PostgreSQL, TEXT on SQLite. Nil
+// is NULL.
+type JSON []byte
+
+// Value passes the document as text, which PostgreSQL reads as jsonb where a jsonb is
+// expected and SQLite keeps as TEXT.
+func (j JSON) Value() (driver.Value, error) {
+	if j == nil {
+		return nil, nil
+	}
+	return string(j), nil
+}

@@ -1,0 +1,179 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+// A site's columns are all here: SiteColumns and scanSite read them, CreateSite and UpdateSite
+// write the settings, and siteState lists what recording a check writes.
+
+// SiteColumns are the columns scanSite reads, in its order.
+const SiteColumns = `sites.id, owner_id, type, name, url, check_interval_seconds, timeout_seconds, expected_status_code,
+	paused, failure_threshold, resend_interval_minutes, options, retry_interval_seconds, grace_seconds, push_token,
+	status, status_code, response_time_ms, last_error, last_checked, last_status_change, last_alert_at,
+	last_ping_at, cert_expires_at, cert_alerted_days, latency, consecutive_failures, consecutive_successes,
+	next_check_at, created_at`
+
+func scanSite(row scanner) (monitor.Site, error) {
+	var (
+		s                monitor.Site
+		pushToken        sql.NullString
+		options, latency []byte
+	)
+	err := row.Scan(&s.ID, &s.OwnerID, &s.Kind, &s.Name, &s.URL, &s.CheckIntervalSeconds, &s.TimeoutSeconds,
+		&s.ExpectedStatusCode, &s.Paused, &s.FailureThreshold, &s.ResendIntervalMinutes, &options,
+		&s.RetryIntervalSeconds, &s.GraceSeconds, &pushToken, &s.Status, &s.StatusCode, &s.ResponseTimeMS, &s.LastError,
+		timeOrNil(&s.LastChecked), timeOrNil(&s.LastStatusChange), timeOrNil(&s.LastAlertAt), timeOrNil(&s.LastPingAt),
+		timeOrNil(&s.CertExpiresAt), &s.CertAlertedDays, &latency, &s.ConsecutiveFailures, &s.ConsecutiveSuccesses,
+		timeAt(&s.NextCheckAt), timeAt(&s.CreatedAt))
+	if err != nil {
+		return monitor.Site{}, err
+	}
+	s.PushToken = pushToken.String
+	if err := store.DecodeOptions(options, &s); err != nil {
+		return s, fmt.Errorf("site %d options: %w", s.ID, err)
+	}
+	if s.Latency, err = store.DecodeLatency(latency); err != nil {
+		return s, fmt.Errorf("site %d latency: %w", s.ID, err)
+	}
+	return s, nil
+}
+
+// siteState lists the columns that recording a check writes to its site, with each one's new
+// value; both dialects' batch update is built from it.
+var siteState = []column[store.SiteUpdate]{
+	{"status", func(u store.SiteUpdate) any { return string(u.Site.Status) }},
+	{"status_code", func(u store.SiteUpdate) any { return u.Last.StatusCode }},
+	{"response_time_ms", func(u store.SiteUpdate) any { return u.Last.ResponseTimeMS() }},
+	{"last_error", func(u store.SiteUpdate) any { return u.Last.Error }},
+	{"last_checked", func(u store.SiteUpdate) any { return u.Last.CheckedAt }},
+	{"last_status_change", func(u store.SiteUpdate) any { return u.Site.LastStatusChange }},
+	{"last_alert_at", func(u store.SiteUpdate) any { return u.Site.LastAlertAt }},
+	{"consecutive_failures", func(u store.SiteUpdate) any { return u.Site.ConsecutiveFailures }},
+	{"consecutive_successes", func(u store.SiteUpdate) any { return u.Site.ConsecutiveSuccesses }},
+	{"last_ping_at", func(u store.SiteUpdate) any { return u.Site.LastPingAt }},
+	{"cert_expires_at", func(u store.SiteUpdate) any { return u.Site.CertExpiresAt }},
+	{"cert_alerted_days", func(u store.SiteUpdate) any { return u.Site.CertAlertedDays }},
+	{"latency", func(u store.SiteUpdate) any { return JSON(store.EncodeLatency(u.Site.Latency)) }},
+}
+
+func kindOf(s monitor.Site) any {
+	if s.Kind == "" {
+		return monitor.KindHTTP
+	}
+	return s.Kind
+}
+
+func (s *Store) CreateSite(ctx context.Context, site monitor.Site) (monitor.Site, error) {
+	const q = `INSERT INTO sites (owner_id, type, name, url, check_interval_seconds, timeout_seconds,
+		expected_status_code, paused, failure_threshold, resend_interval_minutes, options, retry_interval_seconds,
+		grace_seconds, push_token, status, next_check_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'pending', $15, $16)
+		RETURNING ` + SiteColumns
+	var created monitor.Site
+	err := s.inTx(ctx, func(tx conn, _ *sql.Tx) error {
+		var err error
+		created, err = scanSite(tx.row(ctx, q, site.OwnerID, kindOf(site), site.Name, site.URL, site.CheckIntervalSeconds,
+			site.TimeoutSeconds, site.ExpectedStatusCode, site.Paused, site.FailureThreshold, site.ResendIntervalMinutes,
+			JSON(store.EncodeOptions(site)), site.RetryIntervalSeconds, site.GraceSeconds, nullIfEmpty(site.PushToken),
+			site.NextCheckAt, site.CreatedAt))
+		if err != nil {
+			return err
+		}
+		return s.linkWebhooks(ctx, tx, &created, site.WebhookIDs, false)
+	})
+	if err != nil {
+		return monitor.Site{}, fmt.Errorf("create site: %w", err)
+	}
+	return created, nil
+}
+
+func (s *Store) UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error) {
+	const q = `UPDATE sites SET name = $1, url = $2, check_interval_seconds = $3, timeout_seconds = $4,
+		expected_status_code = $5, paused = $6, failure_threshold = $7, resend_interval_minutes = $8,
+		next_check_at = CASE WHEN $9 THEN $10 ELSE next_check_at END, type = $13, options = $14,
+		retry_interval_seconds = $15, grace_seconds = $16, push_token = $17
+		WHERE id = $11 AND owner_id = $12
+		RETURNING ` + SiteColumns
+	var updated monitor.Site
+	err := s.inTx(ctx, func(tx conn, _ *sql.Tx) error {
+		var err error
+		updated, err = scanSite(tx.row(ctx, q, site.Name, site.URL, site.CheckIntervalSeconds, site.TimeoutSeconds,
+			site.ExpectedStatusCode, site.Paused, site.FailureThreshold, site.ResendIntervalMinutes,
+			reschedule, site.NextCheckAt, site.ID, site.OwnerID, kindOf(site), JSON(store.EncodeOptions(site)),
+			site.RetryIntervalSeconds, site.GraceSeconds, nullIfEmpty(site.PushToken)))
+		if err != nil {
+			return err
+		}
+		return s.linkWebhooks(ctx, tx, &updated, site.WebhookIDs, true)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitor.Site{}, store.ErrNotFound
+	}
+	if err != nil {
+		return monitor.Site{}, fmt.Errorf("update site %d: %w", site.ID, err)
+	}
+	return updated, nil
+}
+
+func (s *Store) Site(ctx context.Context, owner, id int64) (monitor.Site, error) {
+	const q = `SELECT ` + SiteColumns + ` FROM sites WHERE id = $1 AND owner_id = $2`
+	site, err := scanSite(s.read.row(ctx, q, id, owner))
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitor.Site{}, store.ErrNotFound
+	}
+	if err != nil {
+		return monitor.Site{}, fmt.Errorf("get site %d: %w", id, err)
+	}
+	sites := []monitor.Site{site}
+	err = s.addWebhooks(ctx, s.read, owner, sites, `SELECT site_id, webhook_id FROM site_webhooks WHERE site_id = $1 ORDER BY webhook_id`, id)
+	return sites[0], err
+}
+
+func (s *Store) SiteByPushToken(ctx context.Context, token string) (monitor.Site, error) {
+	site, err := scanSite(s.read.row(ctx, `SELECT `+SiteColumns+` FROM sites WHERE push_token = $1 AND type = 'push'`, token))
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitor.Site{}, store.ErrNotFound
+	}
+	if err != nil {
+		return monitor.Site{}, fmt.Errorf("find push site: %w", err)
+	}
+	return site, nil
+}
+
+func (s *Store) ListSites(ctx context.Context, owner int64, f store.SiteFilter) ([]monitor.Site, error) {
+	const q = `SELECT ` + SiteColumns + ` FROM sites WHERE owner_id = $1 AND ($2 = '' OR status = $2) ORDER BY id`
+	rows, err := s.read.query(ctx, q, owner, string(f.Status))
+	if err != nil {
+		return nil, fmt.Errorf("list sites: %w", err)
+	}
+	sites, err := collect(rows, scanSite, "sites")
+	if err != nil {
+		return nil, fmt.Errorf("list sites: %w", err)
+	}
+	err = s.addWebhooks(ctx, s.read, owner, sites, `SELECT sw.site_id, sw.webhook_id FROM site_webhooks sw
+		JOIN sites ON sites.id = sw.site_id WHERE sites.owner_id = $1 ORDER BY sw.webhook_id`, owner)
+	return sites, err
+}
+
+func (s *Store) DeleteSite(ctx context.Context, owner, id int64) error {
+	if err := s.write.execOne(ctx, `DELETE FROM sites WHERE id = $1 AND owner_id = $2`, id, owner); err != nil {
+		return notFoundOr(err, "delete site %d", id)
+	}
+	return nil
+}
+
+// notFoundOr passes nil and store.ErrNotFound on as they are and wraps any other error with
+// what was being done.
+func notFoundOr(err error, doing string, args ...any) error {
+	if err == nil || errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return fmt.Errorf(doing+": %w", append(args, err)...)
+}
