@@ -30,6 +30,8 @@ type notificationView struct {
 	Webhook struct {
 		ID  int64  `json:"id"`
 		URL string `json:"url"`
+		// DeletedAt is set once the webhook is deleted; its alerts stay listed.
+		DeletedAt *time.Time `json:"deleted_at"`
 	} `json:"webhook"`
 	State         string     `json:"state"`
 	Attempts      int        `json:"attempts"`
@@ -55,7 +57,7 @@ func viewNotification(n monitor.Notification, webhookURL string) notificationVie
 		v.Site.ID = &id
 	}
 	v.Site.Name, v.Site.URL = a.SiteName, a.URL
-	v.Webhook.ID, v.Webhook.URL = n.WebhookID, discord.Mask(webhookURL)
+	v.Webhook.ID, v.Webhook.URL, v.Webhook.DeletedAt = n.WebhookID, discord.Mask(webhookURL), n.WebhookDeletedAt
 	return v
 }
 

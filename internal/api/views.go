@@ -29,6 +29,8 @@ type siteView struct {
 	RetryIntervalSeconds int        `json:"retry_interval_seconds"`
 	NextCheckAt          *time.Time `json:"next_check_at"`
 	CreatedAt            time.Time  `json:"created_at"`
+	// Alerting is "no webhook" when the site's alerts would go nowhere; absent otherwise.
+	Alerting string `json:"alerting,omitempty"`
 
 	// http
 	Method              string             `json:"method,omitempty"`
@@ -75,7 +77,7 @@ func viewSite(s monitor.Site) siteView {
 	if v.WebhookIDs == nil {
 		v.WebhookIDs = []int64{}
 	}
-	v.RetryIntervalSeconds = s.RetryIntervalSeconds
+	v.RetryIntervalSeconds, v.Alerting = s.RetryIntervalSeconds, s.Alerting
 	v.Type = string(s.Kind)
 	switch s.Kind {
 	case monitor.KindHTTP, "":

@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
 )
 
 func (e *env) setWebhook(id string) map[string]any {
@@ -189,6 +191,63 @@ func TestNotificationsListDeliveries(t *testing.T) {
 		}
 		for _, q := range []string{"state=lost", "limit=0", "before=x"} {
 			e.expect(e.do("GET", "/notifications?"+q, ""), http.StatusBadRequest)
+		}
+	})
+}
+
+func TestASiteWhoseAlertsGoNowhereSaysSo(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		site := e.createSite(e.siteJSON(""))
+		if site["alerting"] != monitor.AlertingNoWebhook {
+			t.Errorf("a site with no webhook anywhere: alerting %v", site["alerting"])
+		}
+		e.setWebhook("42")
+		if got := e.expect(e.do("GET", idPath(site, ""), ""), 200); got["alerting"] != nil {
+			t.Errorf("with a default webhook: alerting %v", got["alerting"])
+		}
+	})
+}
+
+func TestDeletedWebhooksAlertsStayListed(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		e.setWebhook("42")
+		site := e.createSite(e.siteJSON(""))
+		e.code.Store(503)
+		e.expect(e.do("POST", idPath(site, "/check"), ""), 200)
+		e.expect(e.do("DELETE", "/webhook", ""), http.StatusNoContent)
+
+		r := e.do("GET", "/notifications", "")
+		noToken(t, r)
+		// The down alert was still pending, so deleting its webhook dropped it; a delivered
+		// one would stay. Deliver one first to see it kept.
+		if ns := e.expect(r, 200)["notifications"].([]any); len(ns) != 0 {
+			t.Fatalf("a pending alert of a deleted webhook is still listed: %v", ns)
+		}
+		e.setWebhook("43")
+		e.code.Store(200)
+		e.expect(e.do("POST", idPath(site, "/check"), ""), 200)
+		e.code.Store(503)
+		e.expect(e.do("POST", idPath(site, "/check"), ""), 200)
+		hooks, err := e.store.ListWebhooks(context.Background(), 0)
+		if err != nil || len(hooks) != 1 {
+			t.Fatalf("webhooks %v %v", hooks, err)
+		}
+		pending, err := e.store.PendingNotifications(context.Background(), hooks[0].ID, 10)
+		if err != nil || len(pending) != 1 {
+			t.Fatalf("pending %v %v", pending, err)
+		}
+		if err := e.store.RecordDelivery(context.Background(), store.Delivery{WebhookID: hooks[0].ID,
+			IDs: []int64{pending[0].ID}, Outcome: store.Delivered, At: time.Now().UTC()}); err != nil {
+			t.Fatal(err)
+		}
+		e.expect(e.do("DELETE", "/webhook", ""), http.StatusNoContent)
+		ns := e.expect(e.do("GET", "/notifications", ""), 200)["notifications"].([]any)
+		if len(ns) != 1 {
+			t.Fatalf("the delivered alert of a deleted webhook: %v", ns)
+		}
+		n := ns[0].(map[string]any)
+		if hook := n["webhook"].(map[string]any); hook["deleted_at"] == nil || n["state"] != "delivered" {
+			t.Errorf("a deleted webhook's delivered alert: %v", n)
 		}
 	})
 }

@@ -68,6 +68,9 @@ func (s *Scheduler) flushFinal(batch []store.CheckResult) {
 	}
 }
 
+// unroutedAlertLog is logged once for each alert that had no webhook to go to.
+const unroutedAlertLog = "alert has nowhere to go: the site names no webhook and its owner has no default"
+
 // logEvents logs each status change once, here where it is handled, and wakes the dispatcher
 // when an alert was queued.
 func (s *Scheduler) logEvents(recs []store.Recorded) {
@@ -78,6 +81,9 @@ func (s *Scheduler) logEvents(recs []store.Recorded) {
 		}
 		if ev := r.Latency; ev != nil {
 			s.log.Info("site latency changed", "site_id", ev.SiteID, "from", ev.From, "to", ev.To, "reason", ev.Reason)
+		}
+		for _, kind := range r.Unrouted {
+			s.log.Warn(unroutedAlertLog, "site_id", r.Check.SiteID, "alert", kind)
 		}
 		alerted = alerted || len(r.Alerts) > 0
 	}
