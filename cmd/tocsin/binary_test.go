@@ -144,7 +144,7 @@ func testDotEnvStartsOnPostgres(t *testing.T, bin string) {
 	if !hasPassword {
 		password = `p@ss:w/o?r#d%` // trust authentication ignores it; the URL must still carry it intact
 	}
-	secret := "a-second-seed-secret-key-of-40-bytes!!!!"
+	secret := "a-compat-secret-key-of-40-bytes-long!!!!"
 	addr := freeAddr(t)
 	dir := t.TempDir()
 	writeDotEnv(t, dir, fmt.Sprintf("DB_NAME=%s\nDB_USER=%s\nDB_PASSWORD='%s'\nDB_HOST=%s\nDB_PORT=%s\nSECRET_KEY=%s\nTOCSIN_ADDR=%s\n",

@@ -16,7 +16,7 @@ import (
 
 // Config is every setting. Each field names its variable, its flag and its default; the README's
 // settings table lists the same (a test keeps the two in step). The fields without a flag are
-// the second seed's names (DB_*, SECRET_KEY), read from its users' .env files: see seed.go.
+// the older setup's names (DB_*, SECRET_KEY), read from its users' .env files: see compat.go.
 type Config struct {
 	Addr                string        `env:"TOCSIN_ADDR" envDefault:"127.0.0.1:8080" flag:"addr" help:"address the HTTP API listens on"`
 	EnvFile             string        `env:"TOCSIN_ENV_FILE" flag:"env-file" help:"file of NAME=value lines read at start; variables already set win (default: .env in the working directory, if there is one)"`
@@ -91,7 +91,7 @@ func Load(args []string, environ map[string]string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	return c, errors.Join(c.useSeedSettings(), c.Validate())
+	return c, errors.Join(c.useCompatSettings(), c.Validate())
 }
 
 // parse reads environ, then the flags in args.

@@ -15,7 +15,7 @@ func writeFile(t *testing.T, path, text string) string {
 	return path
 }
 
-const sampleEnvFile = `# the second seed's settings
+const sampleEnvFile = `# an older setup's settings
 DB_NAME=uptime
 DB_PASSWORD='pa$$word #1'
 export TOCSIN_ADDR=127.0.0.1:9100

@@ -275,8 +275,8 @@ func BenchmarkHistogramAdd(b *testing.B) {
 	}
 }
 
-func typicalHour(seed uint64) *Histogram {
-	rng := rand.New(rand.NewPCG(seed, 9))
+func typicalHour(state uint64) *Histogram {
+	rng := rand.New(rand.NewPCG(state, 9))
 	var h Histogram
 	for range 60 {
 		h.Add(logNormal(120*time.Millisecond, 0.25)(rng).Truncate(time.Millisecond))

@@ -24,7 +24,7 @@ func BenchmarkPagesWithTenThousandSites(b *testing.B) {
 	for _, backend := range storetest.Backends() {
 		b.Run(backend.Name, func(b *testing.B) {
 			f := newFixture(b, backend.Open(b), true)
-			siteID := seedTenThousand(b, f.store)
+			siteID := addTenThousand(b, f.store)
 			for _, page := range []struct{ name, path string }{
 				{"overview", "/"},
 				{"overview-search", "/?q=site-9&status=down"},
@@ -46,9 +46,9 @@ func BenchmarkPagesWithTenThousandSites(b *testing.B) {
 	}
 }
 
-// seedTenThousand adds 10,000 sites, one in ten down, each with a check, and gives the first
+// addTenThousand adds 10,000 sites, one in ten down, each with a check, and gives the first
 // one 200 checks of history with a few status changes; it returns that site's id.
-func seedTenThousand(b *testing.B, st store.Store) int64 {
+func addTenThousand(b *testing.B, st store.Store) int64 {
 	ctx := context.Background()
 	var ids []int64
 	for i := range 10000 {

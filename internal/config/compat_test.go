@@ -8,7 +8,7 @@ import (
 )
 
 // The URL built from DB_* is read by pgx, the driver the PostgreSQL store uses, exactly as set.
-func TestSeedDatabaseVariablesMakeAPostgresURL(t *testing.T) {
+func TestDBVariablesMakeAPostgresURL(t *testing.T) {
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -61,7 +61,7 @@ func TestSeedDatabaseVariablesMakeAPostgresURL(t *testing.T) {
 	}
 }
 
-func TestDatabaseURLWinsOverSeedVariables(t *testing.T) {
+func TestDatabaseURLWinsOverDBVariables(t *testing.T) {
 	env := map[string]string{"DATABASE_URL": "sqlite:/tmp/t.db", "DB_NAME": "uptime", "DB_HOST": "db"}
 	if c, err := Load(nil, env); err != nil || c.DatabaseURL != "sqlite:/tmp/t.db" {
 		t.Errorf("DATABASE_URL set: %q %v", c.DatabaseURL, err)
@@ -110,7 +110,7 @@ func TestSecretKeyIsTheJWTSecret(t *testing.T) {
 	}
 }
 
-func TestBadSeedVariablesAreNamed(t *testing.T) {
+func TestBadDBVariablesAreNamed(t *testing.T) {
 	tests := []struct {
 		env  map[string]string
 		want string

@@ -10,9 +10,9 @@ import (
 	"strings"
 )
 
-// useSeedSettings fills DatabaseURL and JWTSecret from the variables the second seed's users
+// useCompatSettings fills DatabaseURL and JWTSecret from the variables users of the older Flask-style setup
 // already have (DB_*, SECRET_KEY) when Tocsin's own are not set.
-func (c *Config) useSeedSettings() error {
+func (c *Config) useCompatSettings() error {
 	var errs []error
 	if c.JWTSecret == "" && c.SecretKey != "" {
 		if len(c.SecretKey) < 32 {
@@ -22,7 +22,7 @@ func (c *Config) useSeedSettings() error {
 		}
 	}
 	if c.DatabaseURL == "" && c.DBName != "" {
-		u, err := c.seedDatabaseURL()
+		u, err := c.compatDatabaseURL()
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -31,10 +31,10 @@ func (c *Config) useSeedSettings() error {
 	return errors.Join(errs...)
 }
 
-// seedDatabaseURL builds a PostgreSQL URL from DB_NAME, DB_USER (postgres), DB_PASSWORD,
+// compatDatabaseURL builds a PostgreSQL URL from DB_NAME, DB_USER (postgres), DB_PASSWORD,
 // DB_HOST (localhost; a directory means a Unix socket there) and DB_PORT (5432), each part
 // escaped so any password works.
-func (c Config) seedDatabaseURL() (string, error) {
+func (c Config) compatDatabaseURL() (string, error) {
 	user, host, port := cmp.Or(c.DBUser, "postgres"), cmp.Or(c.DBHost, "localhost"), cmp.Or(c.DBPort, "5432")
 	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") { // an IPv6 address, written as in a URL
 		host = host[1 : len(host)-1]
