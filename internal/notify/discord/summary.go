@@ -1,11 +1,14 @@
 package discord
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/notify/channel"
 )
 
 const (
@@ -20,25 +23,6 @@ const (
 	// less than a line unused, and so does the message: 5738/141 - 2 = 38.
 	minSummaryLinesPerMessage = summaryLinesRunes/(maxSummaryLineRunes+1) - 2
 )
-
-// summaryKinds is the order kinds are counted in a summary's title: the bad news first.
-func summaryKinds() []monitor.AlertKind {
-	return []monitor.AlertKind{monitor.AlertDown, monitor.AlertStillDown, monitor.AlertCertExpiring,
-		monitor.AlertLatencyDegraded, monitor.AlertRecovered, monitor.AlertLatencyNormal}
-}
-
-// kindCountLabel names a kind after its count in a summary's title: "2 slow", "1 recovered".
-func kindCountLabel(k monitor.AlertKind) string {
-	switch k {
-	case monitor.AlertCertExpiring:
-		return "certificate expiring"
-	case monitor.AlertLatencyDegraded:
-		return "slow"
-	case monitor.AlertLatencyNormal:
-		return "fast again"
-	}
-	return strings.ReplaceAll(string(k), "_", " ")
-}
 
 // siteLine is one site's line in a summary and the alerts it tells of.
 type siteLine struct {
@@ -137,13 +121,7 @@ func summaryMessage(alerts []monitor.Alert, p summaryPart, n, parts int) Batch {
 		}
 	}
 	// The color is the worst news of the message: green would hide an expiring certificate.
-	color := colorRecovered
-	switch {
-	case counts[monitor.AlertDown]+counts[monitor.AlertStillDown] > 0:
-		color = colorDown
-	case counts[monitor.AlertCertExpiring]+counts[monitor.AlertLatencyDegraded] > 0:
-		color = colorWarning
-	}
+	color := severityColor(max(channel.Good, channel.Worst(slices.Collect(maps.Keys(counts))...)))
 	embeds := make([]Embed, len(p.descriptions))
 	for i, d := range p.descriptions {
 		embeds[i] = Embed{Description: d, Color: color}
@@ -165,9 +143,9 @@ func summaryMessage(alerts []monitor.Alert, p summaryPart, n, parts int) Batch {
 func summaryTitle(total int, counts map[monitor.AlertKind]int) string {
 	var parts []string
 	known := 0
-	for _, k := range summaryKinds() {
+	for _, k := range channel.SummaryOrder() {
 		if n := counts[k]; n > 0 {
-			parts = append(parts, strconv.Itoa(n)+" "+kindCountLabel(k))
+			parts = append(parts, strconv.Itoa(n)+" "+channel.Describe(k).Label)
 			known += n
 		}
 	}
