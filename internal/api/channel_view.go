@@ -21,19 +21,19 @@ type channelView struct {
 	// Destination says where its messages go, on one line, secrets masked.
 	Destination string `json:"destination"`
 
-	URL       *string `json:"url,omitempty"`        // discord, slack, webhook: token or path masked
-	ChannelID *string `json:"channel_id,omitempty"` // discord: the Discord channel
-	BotToken  *string `json:"bot_token,omitempty"`  // telegram: 123456:****
-	ChatID    *string `json:"chat_id,omitempty"`
-	ServerURL *string `json:"server_url,omitempty"` // ntfy
-	Topic     *string `json:"topic,omitempty"`
-	Token     *string `json:"token,omitempty"` // ntfy: masked; "" when none
-	Host      *string `json:"host,omitempty"`  // email
-	Port      *int    `json:"port,omitempty"`
-	TLS       *string `json:"tls,omitempty"`
-	Username  *string `json:"username,omitempty"`
-	Password  *string `json:"password,omitempty"` // masked; "" when none
-	From      *string `json:"from,omitempty"`
+	URL       *string  `json:"url,omitempty"`        // discord, slack, webhook: token or path masked
+	ChannelID *string  `json:"channel_id,omitempty"` // discord: the Discord channel
+	BotToken  *string  `json:"bot_token,omitempty"`  // telegram: 123456:****
+	ChatID    *string  `json:"chat_id,omitempty"`
+	ServerURL *string  `json:"server_url,omitempty"` // ntfy
+	Topic     *string  `json:"topic,omitempty"`
+	Token     *string  `json:"token,omitempty"` // ntfy: masked; "" when none
+	Host      *string  `json:"host,omitempty"`  // email
+	Port      *int     `json:"port,omitempty"`
+	TLS       *string  `json:"tls,omitempty"`
+	Username  *string  `json:"username,omitempty"`
+	Password  *string  `json:"password,omitempty"` // masked; "" when none
+	From      *string  `json:"from,omitempty"`
 	To        []string `json:"to,omitempty"`
 	// Secret is the webhook's signing secret: masked, except in the answer that made it.
 	Secret *string `json:"secret,omitempty"`

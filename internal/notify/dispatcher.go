@@ -74,11 +74,11 @@ func (c Config) sendBudget() time.Duration { return c.MaxInlineWait + c.SendTime
 type Dispatcher struct {
 	store   Store
 	drivers channel.Registry
-	now    func() time.Time
-	log    *slog.Logger
-	cfg    Config
-	pace   *pacer
-	wake   chan struct{}
+	now     func() time.Time
+	log     *slog.Logger
+	cfg     Config
+	pace    *pacer
+	wake    chan struct{}
 }
 
 // New builds a dispatcher that sends through the drivers of each channel type; now is the
