@@ -2,15 +2,17 @@ package telegram
 
 import (
 	"strings"
+	"unicode/utf16"
 
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/channel"
 )
 
 const (
-	// MaxTextRunes is the Bot API's limit on a message's text. Telegram counts it after the
-	// HTML is parsed; counting the HTML itself, which is longer, keeps under it.
-	MaxTextRunes = 4096
+	// MaxTextUnits is the Bot API's limit on a message's text, in UTF-16 code units (an emoji
+	// takes two). Telegram counts it after the HTML is parsed; counting the HTML itself, which
+	// is longer, keeps under it.
+	MaxTextUnits = 4096
 	// titleRoom is kept in each message for a summary's title.
 	titleRoom = 200
 	// maxFactRunes cuts a fact's value (an error, a URL) so a card keeps its other facts.
@@ -48,8 +50,8 @@ func line(alerts []monitor.Alert) string {
 }
 
 func layout() channel.Layout {
-	return channel.Layout{Card: card, Line: line, Size: channel.Runes, Cut: channel.CutMarkup,
-		Budget: MaxTextRunes - titleRoom, Sep: "\n\n", MaxCards: 10, CardMessages: 2, LineSize: 300}
+	return channel.Layout{Card: card, Line: line, Size: units, Cut: cut,
+		Budget: MaxTextUnits - titleRoom, Sep: "\n\n", MaxCards: 10, CardMessages: 2, LineSize: 300}
 }
 
 // Pack writes the alerts of one turn as messages of at most 4096 characters: cards of up to
@@ -71,9 +73,25 @@ func Pack(alerts []monitor.Alert) []channel.Batch {
 			title := channel.SummaryTitle(channel.KindsOf(alerts, p.Alerts), n, summaries)
 			text = "<b>" + Escape(title) + "</b>\n" + strings.Join(p.Texts, "\n")
 		}
-		batches[i] = channel.Batch{Message: Message{Text: channel.CutMarkup(text, MaxTextRunes)}, Alerts: p.Alerts}
+		batches[i] = channel.Batch{Message: Message{Text: cut(text, MaxTextUnits)}, Alerts: p.Alerts}
 	}
 	return batches
+}
+
+// units counts a text as Telegram does: in UTF-16 code units.
+func units(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// cut shortens HTML to at most limit units without breaking a tag or an entity.
+func cut(s string, limit int) string {
+	for runes := limit; runes > 0; {
+		out := channel.CutMarkup(s, runes)
+		over := units(out) - limit
+		if over <= 0 {
+			return out
+		}
+		runes -= over
+	}
+	return ""
 }
 
 func (d *Driver) Pack(ns []monitor.Notification) []channel.Batch { return Pack(channel.AlertsOf(ns)) }

@@ -1,0 +1,73 @@
+package standin
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/notify/webhook"
+)
+
+// Delivery is a request the receiver took, with its signature checked.
+type Delivery struct {
+	ID       string // X-Tocsin-Delivery
+	Body     webhook.Body
+	Raw      []byte
+	Verified bool
+}
+
+// Receiver is a service receiving Tocsin's signed webhooks: it checks each request's
+// signature with Verify (the README's recipe) and refuses the ones that fail with 401.
+type Receiver struct {
+	script
+	Secret     string
+	url        string
+	deliveries log[Delivery]
+}
+
+// NewReceiver starts a receiver that knows the channel's secret.
+func NewReceiver(t testing.TB, secret string) *Receiver {
+	s := &Receiver{Secret: secret}
+	s.url = server(t, s.serve).URL
+	return s
+}
+
+// URL is where Tocsin posts; its path holds a secret of the receiver's.
+func (s *Receiver) URL() string { return s.url + "/hooks/tocsin-private-path" }
+
+// Deliveries are the requests taken, in order.
+func (s *Receiver) Deliveries() []Delivery { return s.deliveries.all() }
+
+func (s *Receiver) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/hooks/tocsin-private-path" {
+		http.Error(w, "no such hook", http.StatusNotFound)
+		return
+	}
+	reply := s.next()
+	raw, _ := io.ReadAll(r.Body)
+	ok := Verify(s.Secret, r.Header.Get("X-Tocsin-Timestamp"), r.Header.Get("X-Tocsin-Signature"), raw, time.Now())
+	switch {
+	case reply.Drop:
+		drop(w)
+	case !ok:
+		http.Error(w, "bad signature", http.StatusUnauthorized)
+	case reply.Dead:
+		http.Error(w, "this hook was removed", http.StatusGone)
+	case reply.Status == http.StatusTooManyRequests:
+		w.Header().Set("Retry-After", strconv.Itoa(reply.RetryAfter))
+		http.Error(w, "slow down", reply.Status)
+	case reply.Status != 0:
+		http.Error(w, "oops", reply.Status)
+	default:
+		d := Delivery{ID: r.Header.Get("X-Tocsin-Delivery"), Raw: raw, Verified: true}
+		if json.Unmarshal(raw, &d.Body) != nil {
+			http.Error(w, "not JSON", http.StatusBadRequest)
+			return
+		}
+		s.deliveries.add(d)
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
