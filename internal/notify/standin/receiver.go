@@ -5,34 +5,51 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/notify/webhook"
 )
 
-// Delivery is a request the receiver took, with its signature checked.
+// Delivery is a request the receiver took, its signature checked.
 type Delivery struct {
-	ID       string // X-Tocsin-Delivery
-	Body     webhook.Body
-	Raw      []byte
-	Verified bool
+	ID        string // X-Tocsin-Delivery
+	Timestamp string // X-Tocsin-Timestamp
+	Signature string // X-Tocsin-Signature
+	Body      webhook.Body
+	Raw       []byte
 }
 
 // Receiver is a service receiving Tocsin's signed webhooks: it checks each request's
 // signature with Verify (the README's recipe) and refuses the ones that fail with 401.
 type Receiver struct {
 	script
-	Secret     string
 	url        string
 	deliveries log[Delivery]
+
+	mu     sync.Mutex
+	secret string
 }
 
 // NewReceiver starts a receiver that knows the channel's secret.
 func NewReceiver(t testing.TB, secret string) *Receiver {
-	s := &Receiver{Secret: secret}
+	s := &Receiver{secret: secret}
 	s.url = server(t, s.serve).URL
 	return s
+}
+
+// SetSecret changes the secret signatures are checked with: to the one Tocsin made.
+func (s *Receiver) SetSecret(secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.secret = secret
+}
+
+func (s *Receiver) currentSecret() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.secret
 }
 
 // URL is where Tocsin posts; its path holds a secret of the receiver's.
@@ -48,7 +65,8 @@ func (s *Receiver) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	reply := s.next()
 	raw, _ := io.ReadAll(r.Body)
-	ok := Verify(s.Secret, r.Header.Get("X-Tocsin-Timestamp"), r.Header.Get("X-Tocsin-Signature"), raw, time.Now())
+	ts, sig := r.Header.Get("X-Tocsin-Timestamp"), r.Header.Get("X-Tocsin-Signature")
+	ok := Verify(s.currentSecret(), ts, sig, raw, time.Now())
 	switch {
 	case reply.Drop:
 		drop(w)
@@ -62,7 +80,7 @@ func (s *Receiver) serve(w http.ResponseWriter, r *http.Request) {
 	case reply.Status != 0:
 		http.Error(w, "oops", reply.Status)
 	default:
-		d := Delivery{ID: r.Header.Get("X-Tocsin-Delivery"), Raw: raw, Verified: true}
+		d := Delivery{ID: r.Header.Get("X-Tocsin-Delivery"), Timestamp: ts, Signature: sig, Raw: raw}
 		if json.Unmarshal(raw, &d.Body) != nil {
 			http.Error(w, "not JSON", http.StatusBadRequest)
 			return
