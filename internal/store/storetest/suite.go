@@ -68,6 +68,10 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"DeletingAWebhookKeepsItsHistory", testDeletingAWebhookKeepsItsHistory},
 		{"RecoveryGoesWhereTheDownWent", testRecoveryGoesWhereTheDownWent},
 		{"DownWithNowhereToGoIsReported", testDownWithNowhereToGoIsReported},
+		{"ChannelsOfEveryTypeRoundTrip", testChannelsOfEveryTypeRoundTrip},
+		{"EveryDefaultChannelAlerts", testEveryDefaultChannelAlerts},
+		{"UpdateChannelSetsItAgain", testUpdateChannelSetsItAgain},
+		{"DeletedChannelsAlertsStayListed", testDeletedChannelsAlertsStayListed},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)
