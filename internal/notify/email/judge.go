@@ -31,7 +31,8 @@ func judge(err error, timeout time.Duration, password string) channel.Response {
 	}
 	switch {
 	case errors.As(err, &sendErr):
-		judgeSend(&r, sendErr, hasCode)
+		judgeSend(&r, sendErr)
+		hasCode = r.Status != 0
 	case hasCode && smtpErr.Code >= 500:
 		r.Verdict = channel.Gone // the server refuses this client: its greeting, STARTTLS or sign-in
 	case hasCode:
@@ -51,15 +52,16 @@ func judge(err error, timeout time.Duration, password string) channel.Response {
 }
 
 // judgeSend reads a refusal during the sending of a message.
-func judgeSend(r *channel.Response, e *gomail.SendError, hasCode bool) {
-	if code := e.ErrorCode(); code != 0 {
+func judgeSend(r *channel.Response, e *gomail.SendError) {
+	code := e.ErrorCode() // the server's reply code; 0 when the connection failed instead
+	if code != 0 {
 		r.Status = code
 	}
 	switch {
 	case e.IsTemp():
 	case e.Reason == gomail.ErrSMTPMailFrom || e.Reason == gomail.ErrSMTPRcptTo:
 		r.Verdict = channel.Gone
-	case (e.Reason == gomail.ErrSMTPData || e.Reason == gomail.ErrSMTPDataClose) && hasCode:
+	case (e.Reason == gomail.ErrSMTPData || e.Reason == gomail.ErrSMTPDataClose) && code >= 500:
 		r.Verdict = channel.Rejected
 	case e.Reason == gomail.ErrSMTPDataClose || e.Reason == gomail.ErrWriteContent:
 		// The message was written, and then the connection failed: the server may have it.

@@ -96,7 +96,7 @@ func writeAlert(text, page *strings.Builder, a monitor.Alert) {
 func (d *Driver) Pack(ns []monitor.Notification) []channel.Batch { return Pack(channel.AlertsOf(ns)) }
 
 func (d *Driver) Test(c monitor.Channel) channel.Message {
-	body := "This is a test message. Alerts about your sites will be sent to this address when they go down and when they recover."
+	body := "✅ Tocsin can send email here\n\nThis is a test message. Alerts about your sites will be sent to this address when they go down and when they recover."
 	if name := channel.OneLine(c.Name); name != "" {
 		body += "\n\nChannel: " + channel.Truncate(name, 100)
 	}

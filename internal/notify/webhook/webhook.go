@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -131,18 +132,37 @@ func (d *Driver) Send(ctx context.Context, c monitor.Channel, msg channel.Messag
 		HeaderSignature: {"v1=" + Sign(c.Settings.Secret, ts, m.Body)},
 		HeaderDelivery:  {m.Delivery},
 	}
-	answer, resp, ok := d.Poster.Do(ctx, channel.Request{Method: http.MethodPost, URL: c.URL, Body: m.Body, Header: header,
-		Secrets: []string{c.Settings.Secret}})
+	secrets := urlSecrets(c.URL, c.Settings.Secret)
+	answer, resp, ok := d.Poster.Do(ctx, channel.Request{Method: http.MethodPost, URL: c.URL, Body: m.Body, Header: header, Secrets: secrets})
 	if !ok {
 		return resp
 	}
-	return readAnswer(answer, c.URL, c.Settings.Secret)
+	return readAnswer(answer, c.URL, secrets...)
+}
+
+// urlSecrets are the parts of a receiver's URL that may be secret, besides the signing secret:
+// its path's longer segments and its query's values, which an error or an answer may quote.
+func urlSecrets(raw, secret string) []string {
+	out := []string{secret}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return out
+	}
+	for _, seg := range strings.Split(u.Path, "/") {
+		if len(seg) >= 8 {
+			out = append(out, seg)
+		}
+	}
+	for _, values := range u.Query() {
+		out = append(out, values...)
+	}
+	return out
 }
 
 // readAnswer judges the receiver's answer: 2xx taken; 401, 403, 404 and 410 mean the
 // receiver is gone or refuses the signature, and disable the channel; 408 and 5xx are
 // retried; 429 waits for Retry-After; other 4xx refuse the alert.
-func readAnswer(a channel.Answer, target, secret string) channel.Response {
+func readAnswer(a channel.Answer, target string, secrets ...string) channel.Response {
 	r := channel.Response{Status: a.Status}
 	switch a.Status {
 	case http.StatusGone:
@@ -156,6 +176,6 @@ func readAnswer(a channel.Answer, target, secret string) channel.Response {
 	if text := channel.OneLine(string(a.Body)); text != "" && a.Status >= 300 {
 		detail += ": " + channel.Truncate(text, 200)
 	}
-	r.Detail = channel.Clip(channel.Scrub(detail, target, secret))
+	r.Detail = channel.Clip(channel.Scrub(detail, target, secrets...))
 	return r
 }
