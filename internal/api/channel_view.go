@@ -90,23 +90,6 @@ func viewChannel(c monitor.Channel, d channel.Driver, reveal ...string) channelV
 	return v
 }
 
-// generated lists the secrets Normalize made (they were empty and are not any more), to be
-// shown once.
-func generated(before, after monitor.Channel) []string {
-	var out []string
-	for _, f := range []struct {
-		name   string
-		before string
-		after  string
-	}{{"secret", before.Settings.Secret, after.Settings.Secret}, {"token", before.Settings.Token, after.Settings.Token},
-		{"password", before.Settings.Password, after.Settings.Password}, {"bot_token", before.Settings.BotToken, after.Settings.BotToken}} {
-		if f.before == "" && f.after != "" {
-			out = append(out, f.name)
-		}
-	}
-	return out
-}
-
 // channelTestView answers a test message the destination took.
 type channelTestView struct {
 	Delivered bool `json:"delivered"`
@@ -115,12 +98,4 @@ type channelTestView struct {
 	// Answer says in a few words what the destination answered.
 	Answer  string      `json:"answer"`
 	Channel channelView `json:"channel"`
-}
-
-// channelTypeView describes a channel type: what it is called and which settings it takes.
-type channelTypeView struct {
-	Type    string   `json:"type"`
-	Service string   `json:"service"`
-	Fields  []string `json:"fields"`
-	Secrets []string `json:"secrets"` // the fields shown masked, kept when sent back masked
 }

@@ -5,46 +5,40 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
-	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/channel"
+	"github.com/tocsin/tocsin/internal/notify/channels"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
 // /channels holds every channel of every type; /webhooks shows the discord ones as webhooks.
+
+// channelRequest is the body of POST /channels and PATCH /channels/{id}: the changes every
+// front end reads the same way (channels.Changes).
+type channelRequest struct {
+	channels.Changes
+}
 
 func (h *Handler) createChannel(w http.ResponseWriter, r *http.Request) error {
 	var req channelRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	typ, d, err := h.parseChannelType(req.Type)
+	made, err := channels.Create(r.Context(), h.channels, owner(r), h.now(), req.Changes)
 	if err != nil {
-		return err
+		return channelError(err)
 	}
-	if err := checkFields(req, typ, d); err != nil {
-		return err
-	}
-	c := monitor.Channel{OwnerID: owner(r), Type: typ, State: monitor.ChannelActive, CreatedAt: monitor.StoredTime(h.now())}
-	if err := req.apply(&c, d.Mask(c)); err != nil {
-		return err
-	}
-	ready, err := h.prepareChannel(r.Context(), d, c, true)
-	if err != nil {
-		return err
-	}
-	saved, err := h.store.CreateChannel(r.Context(), ready)
+	saved, err := h.store.CreateChannel(r.Context(), made.Channel)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("/channels/%d", saved.ID))
-	return reply(w, http.StatusCreated, viewChannel(saved, d, generated(c, ready)...))
+	return reply(w, http.StatusCreated, viewChannel(saved, made.Driver, made.Made...))
 }
 
 func (h *Handler) updateChannel(w http.ResponseWriter, r *http.Request) error {
-	before, d, err := h.channelFromPath(r)
+	before, _, err := h.channelFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -52,64 +46,31 @@ func (h *Handler) updateChannel(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	if req.Type != nil && monitor.ChannelType(*req.Type) != before.Kind() {
-		return badField("type", "type cannot change: make a new channel of the other type")
-	}
-	if err := checkFields(req, before.Kind(), d); err != nil {
-		return err
-	}
-	c := before
-	if err := req.apply(&c, d.Mask(before)); err != nil {
-		return err
-	}
-	ready, err := h.prepareChannel(r.Context(), d, c, c.URL != before.URL)
+	changed, err := channels.Update(r.Context(), h.channels, before, req.Changes)
 	if err != nil {
-		return err
+		return channelError(err)
 	}
-	saved, err := h.store.UpdateChannel(r.Context(), ready)
+	saved, err := h.store.UpdateChannel(r.Context(), changed.Channel)
 	if errors.Is(err, store.ErrChannelExists) {
 		return &Error{Status: http.StatusConflict, Code: "channel_exists", Field: "url", Message: "url: you already have a channel with this Discord webhook"}
 	}
 	if err != nil {
 		return err
 	}
-	return reply(w, http.StatusOK, viewChannel(saved, d, generated(c, ready)...))
+	return reply(w, http.StatusOK, viewChannel(saved, changed.Driver, changed.Made...))
 }
 
-// prepareChannel checks the channel's settings with its type and, for a type that can and a
-// destination that changed, with the destination itself (Discord is asked about the
-// webhook: nothing is posted).
-func (h *Handler) prepareChannel(ctx context.Context, d channel.Driver, c monitor.Channel, verify bool) (monitor.Channel, error) {
-	ready, err := d.Normalize(c)
-	if err != nil {
-		return c, err
+// channelError answers a destination that could not check a channel: 429 when it rate limits
+// Tocsin, 502 when it did not answer. Field errors pass on as 400s.
+func channelError(err error) error {
+	var dest *channels.DestinationError
+	if !errors.As(err, &dest) {
+		return err
 	}
-	if ready.Name == "" {
-		ready.Name = channel.Truncate(d.Destination(ready), maxChannelNameRunes)
+	if dest.Response.Outcome() == channel.RateLimited {
+		return &Error{Status: http.StatusTooManyRequests, Code: "destination_rate_limited", Message: dest.Error()}
 	}
-	v, ok := d.(channel.Verifier)
-	if !verify || !ok {
-		return ready, nil
-	}
-	named := c.Name != ""
-	if !named {
-		ready.Name = ""
-	}
-	verified, resp := v.Verify(ctx, ready)
-	switch resp.Outcome() {
-	case channel.Delivered:
-		if verified.Name == "" {
-			verified.Name = channel.Truncate(d.Destination(ready), maxChannelNameRunes)
-		}
-		return verified, nil
-	case channel.Gone, channel.Rejected:
-		return c, badField("url", fmt.Sprintf("url: %s does not accept it: %s", d.Service(), resp.Detail))
-	case channel.RateLimited:
-		return c, &Error{Status: http.StatusTooManyRequests, Code: "destination_rate_limited",
-			Message: fmt.Sprintf("%s is rate limiting Tocsin; try again in %s", d.Service(), resp.RetryAfter.Round(time.Second))}
-	}
-	return c, &Error{Status: http.StatusBadGateway, Code: "destination_unreachable",
-		Message: fmt.Sprintf("could not check the channel with %s: %s", d.Service(), resp.Detail)}
+	return &Error{Status: http.StatusBadGateway, Code: "destination_unreachable", Message: dest.Error()}
 }
 
 func (h *Handler) listChannels(w http.ResponseWriter, r *http.Request) error {
@@ -199,19 +160,5 @@ func (h *Handler) testChannel(w http.ResponseWriter, r *http.Request) error {
 // listChannelTypes says which types this Tocsin sends to and what each takes, for forms and
 // for tools that write channels.
 func (h *Handler) listChannelTypes(w http.ResponseWriter, r *http.Request) error {
-	var out []channelTypeView
-	for _, t := range monitor.ChannelTypes() {
-		d, ok := h.channels.Driver(t)
-		if !ok {
-			continue
-		}
-		var secrets []string
-		for _, f := range d.Fields() {
-			if slices.Contains(secretFields(), f) {
-				secrets = append(secrets, f)
-			}
-		}
-		out = append(out, channelTypeView{Type: string(t), Service: d.Service(), Fields: d.Fields(), Secrets: secrets})
-	}
-	return reply(w, http.StatusOK, out)
+	return reply(w, http.StatusOK, channels.Types(h.channels))
 }

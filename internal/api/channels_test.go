@@ -102,6 +102,7 @@ func TestChannelRequestsAreRefusedNamingTheField(t *testing.T) {
 			{"slack, not a webhook", fmt.Sprintf(`{"type": "slack", "url": %q}`, strings.Replace(slackURL, "/services/", "/triggers/", 1)), "url"},
 			{"telegram without a chat", fmt.Sprintf(`{"type": "telegram", "bot_token": %q}`, standin.TelegramToken), "chat_id"},
 			{"telegram, a bad token", `{"type": "telegram", "bot_token": "nope", "chat_id": "1"}`, "bot_token"},
+			{"telegram, a chat that is no id", fmt.Sprintf(`{"type": "telegram", "bot_token": %q, "chat_id": {"id": 1}}`, standin.TelegramToken), "chat_id"},
 			{"ntfy, a bad topic", `{"type": "ntfy", "topic": "a b"}`, "topic"},
 			{"ntfy, a metadata server", `{"type": "ntfy", "topic": "x", "server_url": "http://169.254.169.254"}`, "server_url"},
 			{"email without recipients", `{"type": "email", "host": "smtp.example.com", "from": "a@example.com"}`, "to"},

@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/tocsin/tocsin/internal/notify/channels"
+)
 
 // access says who may call a route.
 type access int
@@ -89,7 +93,7 @@ func (h *Handler) routes() []route {
 		{Method: "POST", Path: "/webhooks/{id}/test", Handle: h.testWebhook, Noun: "webhook", Summary: "Post a test message", Reply: webhookTestView{}, Status: 200},
 		{Method: "POST", Path: "/channels", Handle: h.createChannel, Noun: "channel", Summary: "Add a channel: discord, slack, telegram, ntfy, email or webhook", Body: channelRequest{}, Reply: channelView{}, Status: 201},
 		{Method: "GET", Path: "/channels", Handle: h.listChannels, Summary: "List your channels, secrets masked", Reply: []channelView{}, Status: 200},
-		{Method: "GET", Path: "/channel-types", Handle: h.listChannelTypes, Summary: "The channel types and the settings each takes", Reply: []channelTypeView{}, Status: 200},
+		{Method: "GET", Path: "/channel-types", Handle: h.listChannelTypes, Summary: "The channel types and the settings each takes", Reply: []channels.TypeInfo{}, Status: 200},
 		{Method: "GET", Path: "/channels/{id}", Handle: h.getChannel, Noun: "channel", Summary: "One channel", Reply: channelView{}, Status: 200},
 		{Method: "PATCH", Path: "/channels/{id}", Handle: h.updateChannel, Noun: "channel", Summary: "Change a channel; a disabled channel is active again", Body: channelRequest{}, Reply: channelView{}, Status: 200},
 		{Method: "DELETE", Path: "/channels/{id}", Handle: h.deleteChannel, Noun: "channel", Summary: "Remove a channel and its queued alerts", Status: 204},
