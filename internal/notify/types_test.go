@@ -289,3 +289,23 @@ func TestEveryTypeKeepsItsSecretsOutOfErrorsAndLogs(t *testing.T) {
 		})
 	}
 }
+
+// A channel of a type this version cannot send to (a newer version made it) is disabled with
+// the reason; its alerts are held, not lost.
+func TestAChannelOfAnUnknownTypeIsDisabledAndItsAlertsHeld(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	c, err := st.CreateChannel(context.Background(), monitor.Channel{Type: "pigeon", Name: "coo", Default: true, CreatedAt: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &typeRig{rig: &rig{t: t, store: st, logs: &logBuffer{}}, channel: c}
+	r.start(fastConfig())
+	r.record(r.sites(2), monitor.StatusDown, t0.Add(time.Minute))
+	waitFor(t, "the channel disabled", func() bool { return r.state().State == monitor.ChannelDisabled })
+	if got := r.state().LastError; !strings.Contains(got, "cannot send to channels of type pigeon") {
+		t.Errorf("last error %q", got)
+	}
+	if n := r.countState(monitor.NotificationPending); n != 2 {
+		t.Errorf("%d alerts held, want 2", n)
+	}
+}

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -95,11 +96,11 @@ func NewBody(id int64, a monitor.Alert) Body {
 func (d *Driver) Pack(ns []monitor.Notification) []channel.Batch {
 	batches := make([]channel.Batch, 0, len(ns))
 	for i, n := range ns {
-		body, err := json.Marshal(NewBody(n.ID, n.Alert))
+		body, err := encode(NewBody(n.ID, n.Alert))
 		if err != nil { // only a time beyond year 9999 does not encode: send the rest
 			a := n.Alert
 			a.At, a.DownSince, a.CertExpiresAt = time.Time{}, nil, nil
-			body, _ = json.Marshal(NewBody(n.ID, a))
+			body, _ = encode(NewBody(n.ID, a))
 		}
 		batches = append(batches, channel.Batch{Message: Message{Delivery: strconv.FormatInt(n.ID, 10), Body: body}, Alerts: []int{i}})
 	}
@@ -113,6 +114,17 @@ func (d *Driver) Test(c monitor.Channel) channel.Message {
 		now = d.Now
 	}
 	at := now().UTC().Truncate(time.Second)
-	body, _ := json.Marshal(Body{Kind: "test", Severity: "info", Title: "✅ Tocsin can post to this webhook", At: at})
+	body, _ := encode(Body{Kind: "test", Severity: "info", Title: "✅ Tocsin can post to this webhook", At: at})
 	return Message{Delivery: "test-" + strconv.FormatInt(at.Unix(), 10), Body: body}
+}
+
+// encode writes a body as JSON, leaving <, > and & as they are: a receiver reads JSON, not HTML.
+func encode(b Body) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(b); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
