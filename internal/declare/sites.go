@@ -1,0 +1,356 @@
+package declare
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// batchSize is the most sites POST /sites/batch takes at once.
+const batchSize = 10000
+
+// siteSection declares sites: the fields of POST /sites, with webhooks named by name.
+type siteSection struct{}
+
+func (siteSection) Key() string      { return "sites" }
+func (siteSection) Noun() string     { return "site" }
+func (siteSection) Fields() []string { return siteFields() }
+
+func (s siteSection) Load(ctx context.Context, run *Run, withSecrets bool) error {
+	path := "/sites"
+	if withSecrets {
+		path += "?include_secrets=true"
+	}
+	sites, err := run.Client.list(ctx, path)
+	if err != nil {
+		return fmt.Errorf("read sites: %w", err)
+	}
+	hookNames := map[int64]string{}
+	for _, h := range run.Current["webhooks"] {
+		hookNames[id(h)], _ = h["name"].(string)
+	}
+	for _, site := range sites {
+		site["webhooks"] = webhookNames(site, hookNames)
+	}
+	run.Current[s.Key()] = sites
+	return nil
+}
+
+// webhookNames are the names of the webhooks a site alerts, sorted.
+func webhookNames(site Object, names map[int64]string) []any {
+	ids, _ := site["webhook_ids"].([]any)
+	out := make([]string, 0, len(ids))
+	for _, raw := range ids {
+		n, _ := raw.(float64)
+		out = append(out, names[int64(n)])
+	}
+	return sortedAny(out)
+}
+
+func sortedAny(names []string) []any {
+	slices.Sort(names)
+	names = slices.Compact(names)
+	out := make([]any, len(names))
+	for i, n := range names {
+		out[i] = n
+	}
+	return out
+}
+
+func (s siteSection) Plan(ctx context.Context, run *Run, entries []Entry, prune bool) ([]Change, error) {
+	existing := byName(run.Current[s.Key()])
+	currents := make([]Object, len(entries))
+	requests := make([]Object, len(entries))
+	for i, e := range entries {
+		current, err := run.matchOne(e, s.Noun(), existing)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkEntry(run, e, current == nil); err != nil {
+			return nil, err
+		}
+		currents[i], requests[i] = current, request(e)
+	}
+	desired, err := s.dryRun(ctx, run, entries, requests)
+	if err != nil {
+		return nil, err
+	}
+	var changes []Change
+	for i, e := range entries {
+		want := desired[i]
+		restoreSecrets(want, e.Fields, currents[i])
+		want["webhooks"] = declaredWebhooks(e)
+		if currents[i] == nil {
+			body := requests[i]
+			body["webhooks"] = want["webhooks"]
+			changes = append(changes, Change{Section: s.Key(), Noun: s.Noun(), Op: Create, Name: e.Name, Body: body})
+			continue
+		}
+		if fields, patch := diffSite(want, currents[i]); len(patch) > 0 {
+			changes = append(changes, Change{Section: s.Key(), Noun: s.Noun(), Op: Update, Name: e.Name, ID: id(currents[i]), Body: patch, Fields: fields})
+		}
+	}
+	if prune {
+		changes = append(changes, pruned(s.Key(), s.Noun(), run.Current[s.Key()], entries)...)
+	}
+	return changes, nil
+}
+
+// checkEntry checks what only the file knows: the webhooks it names, and secrets written as
+// **** where there is no stored secret for them to stand for.
+func (s siteSection) checkEntry(run *Run, e Entry, isNew bool) error {
+	if raw, set := e.Fields["webhooks"]; set {
+		list, ok := raw.([]any)
+		if !ok {
+			return run.Doc.fieldError(e, "webhooks", "must be a list of webhook names")
+		}
+		for _, item := range list {
+			name, ok := item.(string)
+			if !ok {
+				return run.Doc.fieldError(e, "webhooks", "must be a list of webhook names, not %v", item)
+			}
+			switch hookID, known := run.Names["webhooks"][name]; {
+			case !known:
+				return run.Doc.fieldError(e, "webhooks", "there is no webhook named %q (in the file's webhooks, or on the server unless --prune removes it)", name)
+			case hookID < 0:
+				return run.Doc.fieldError(e, "webhooks", "several webhooks on the server are named %q; rename them (PATCH /webhooks/{id}) or declare it under webhooks", name)
+			}
+		}
+	}
+	if isNew {
+		for _, field := range []string{"bearer_token", "basic_auth", "headers"} {
+			if holdsMasked(e.Fields[field]) {
+				return run.Doc.fieldError(e, field, "a new site needs the secret itself; %s stands for one already stored", masked)
+			}
+		}
+	}
+	return nil
+}
+
+func holdsMasked(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return v == masked
+	case map[string]any:
+		for _, item := range v {
+			if holdsMasked(item) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// request is what an entry asks the API for: its fields, but webhooks, which go by id.
+func request(e Entry) Object {
+	out := Object{}
+	for k, v := range e.Fields {
+		if k != "webhooks" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// declaredWebhooks are the names of the webhooks an entry alerts, sorted.
+func declaredWebhooks(e Entry) []any {
+	list, _ := e.Fields["webhooks"].([]any)
+	names := make([]string, 0, len(list))
+	for _, item := range list {
+		name, _ := item.(string)
+		names = append(names, name)
+	}
+	return sortedAny(names)
+}
+
+// dryRun asks the server what every entry makes, in batches, by the rules of POST /sites: the
+// settings with their defaults, or the first entry it refuses, named by its line and field.
+func (s siteSection) dryRun(ctx context.Context, run *Run, entries []Entry, requests []Object) ([]Object, error) {
+	out := make([]Object, 0, len(requests))
+	for start := 0; start < len(requests); start += batchSize {
+		var answer struct {
+			Sites []Object `json:"sites"`
+		}
+		part := requests[start:min(start+batchSize, len(requests))]
+		err := run.Client.Call(ctx, http.MethodPost, "/sites/batch?dry_run=true", Object{"sites": part}, &answer)
+		if err != nil {
+			return nil, s.entryError(run, entries[start:], err)
+		}
+		if len(answer.Sites) != len(part) {
+			return nil, fmt.Errorf("the server's dry run answered %d sites for %d", len(answer.Sites), len(part))
+		}
+		out = append(out, answer.Sites...)
+	}
+	return out, nil
+}
+
+var batchField = regexp.MustCompile(`^sites\[(\d+)\](?:\.(\w+))?`)
+
+// entryError turns the API's error about sites[i].field of a batch into one about the entry's
+// line.
+func (s siteSection) entryError(run *Run, entries []Entry, err error) error {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return err
+	}
+	m := batchField.FindStringSubmatch(apiErr.Field)
+	if m == nil {
+		return err
+	}
+	i, _ := strconv.Atoi(m[1])
+	if i >= len(entries) {
+		return err
+	}
+	msg := strings.TrimPrefix(strings.TrimPrefix(apiErr.Message, m[0]), ":")
+	return run.Doc.fieldError(entries[i], m[2], "%s", strings.TrimSpace(msg))
+}
+
+// restoreSecrets puts the entry's secrets into the server's view of it, where the view shows
+// them masked; a secret the entry gives as **** is the one stored.
+func restoreSecrets(view, fields, current Object) {
+	secret := func(given any, stored func(Object) any) any {
+		if given == masked && current != nil {
+			return stored(current)
+		}
+		if s, ok := given.(string); ok {
+			return strings.TrimSpace(s)
+		}
+		return given
+	}
+	if view["bearer_token"] == masked {
+		view["bearer_token"] = secret(fields["bearer_token"], func(c Object) any { return c["bearer_token"] })
+	}
+	if auth, ok := view["basic_auth"].(map[string]any); ok && auth["password"] == masked {
+		given, _ := fields["basic_auth"].(map[string]any)
+		auth["password"] = secret(given["password"], func(c Object) any {
+			stored, _ := c["basic_auth"].(map[string]any)
+			return stored["password"]
+		})
+	}
+	if headers, ok := view["headers"].(map[string]any); ok {
+		given, _ := fields["headers"].(map[string]any)
+		for name, v := range headers {
+			if v == masked {
+				headers[name] = secret(given[name], func(c Object) any {
+					stored, _ := c["headers"].(map[string]any)
+					return stored[name]
+				})
+			}
+		}
+	}
+}
+
+// diffSite lists the writable fields in which the site the entry asks for differs from the
+// existing one, and the PATCH that makes them equal. A field the entry's site does not have
+// (the API leaves it out of its view) is cleared, unless the site changes kind: then what the
+// old kind had is left alone.
+func diffSite(want, current Object) ([]FieldChange, Object) {
+	var fields []FieldChange
+	patch := Object{}
+	sameKind := want["type"] == current["type"]
+	for _, f := range siteFields() {
+		to, inWant := want[f]
+		from, inCurrent := current[f]
+		switch {
+		case !inWant && (!inCurrent || !sameKind):
+			continue
+		case !inWant:
+			if isOff(from) {
+				continue
+			}
+			patch[f] = cleared(f, from)
+		case reflect.DeepEqual(to, from):
+			continue
+		default:
+			patch[f] = to
+		}
+		fields = append(fields, FieldChange{f, secretMask(f, from), secretMask(f, to)})
+	}
+	return fields, patch
+}
+
+func (s siteSection) Apply(ctx context.Context, run *Run, changes []Change) error {
+	var creates []Object
+	for _, c := range changes {
+		body, err := withWebhookIDs(run, c)
+		if err != nil {
+			return err
+		}
+		switch c.Op {
+		case Create:
+			creates = append(creates, body)
+		case Update:
+			if err := run.Client.Call(ctx, http.MethodPatch, fmt.Sprintf("/sites/%d", c.ID), body, nil); err != nil {
+				return fmt.Errorf("update site %q: %w", c.Name, err)
+			}
+		}
+	}
+	for start := 0; start < len(creates); start += batchSize {
+		part := creates[start:min(start+batchSize, len(creates))]
+		if err := run.Client.Call(ctx, http.MethodPost, "/sites/batch", Object{"sites": part}, nil); err != nil {
+			return fmt.Errorf("create sites %d to %d: %w", start+1, start+len(part), err)
+		}
+	}
+	return nil
+}
+
+// withWebhookIDs is a change's body with the webhooks it names by name given by id, now that
+// they all exist.
+func withWebhookIDs(run *Run, c Change) (Object, error) {
+	names, named := c.Body["webhooks"].([]any)
+	if !named {
+		return c.Body, nil
+	}
+	body := Object{}
+	for k, v := range c.Body {
+		if k != "webhooks" {
+			body[k] = v
+		}
+	}
+	ids := make([]int64, 0, len(names))
+	for _, n := range names {
+		name, _ := n.(string)
+		hookID := run.Names["webhooks"][name]
+		if hookID <= 0 {
+			return nil, fmt.Errorf("site %q: webhook %q has no id", c.Name, name)
+		}
+		ids = append(ids, hookID)
+	}
+	body["webhook_ids"] = ids
+	return body, nil
+}
+
+func (s siteSection) Delete(ctx context.Context, run *Run, changes []Change) error {
+	for _, c := range changes {
+		if err := run.Client.Call(ctx, http.MethodDelete, fmt.Sprintf("/sites/%d", c.ID), nil, nil); err != nil {
+			return fmt.Errorf("delete site %q: %w", c.Name, err)
+		}
+	}
+	return nil
+}
+
+func (s siteSection) Export(run *Run) ([]Object, error) {
+	sites := run.Current[s.Key()]
+	if err := uniqueNames(s.Key(), sites, "PATCH /sites/{id} {\"name\": …}"); err != nil {
+		return nil, err
+	}
+	out := make([]Object, len(sites))
+	for i, site := range sites {
+		entry := Object{}
+		for _, f := range siteFields() {
+			v, ok := site[f]
+			if !ok || (slices.Contains(omittedWhenOff, f) || f == "url") && isOff(v) {
+				continue
+			}
+			entry[f] = v
+		}
+		out[i] = entry
+	}
+	return out, nil
+}
