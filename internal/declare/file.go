@@ -14,7 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -89,7 +91,7 @@ func Parse(file string, data []byte, sections []Section) (*Document, error) {
 	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
 		return nil, &FileError{File: file, Msg: "the file is empty; it needs at least one of the keys " + keysOf(sections)}
 	} else if err != nil {
-		return nil, &FileError{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		return nil, syntaxError(file, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
@@ -147,8 +149,9 @@ func parseEntry(file, key string, i int, item *yaml.Node, fields []string) (Entr
 			return &FileError{File: file, Line: keyNode.Line, Field: e.Path(field), Msg: "is not a field of " + key + "; it takes " + strings.Join(fields, ", ")}
 		}
 		v, err := jsonValue(value)
-		if err != nil {
-			return &FileError{File: file, Line: value.Line, Field: e.Path(field), Msg: err.Error()}
+		var bad *valueError
+		if errors.As(err, &bad) {
+			return &FileError{File: file, Line: bad.line, Field: e.Path(field), Msg: bad.msg}
 		}
 		e.Fields[field], e.Lines[field], e.nodes[field] = v, keyNode.Line, value
 		return nil
@@ -162,6 +165,18 @@ func parseEntry(file, key string, i int, item *yaml.Node, fields []string) (Entr
 	}
 	e.Name = strings.TrimSpace(name)
 	return e, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// syntaxError is the YAML parser's error, with its line where it gives one.
+func syntaxError(file string, err error) *FileError {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &FileError{File: file, Line: line, Msg: strings.TrimPrefix(msg, m[0])}
+	}
+	return &FileError{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
 }
 
 // eachPair calls fn with each key of a mapping; a key that is not text, or is given twice, is

@@ -223,7 +223,9 @@ func restoreSecrets(view, fields, current Object) {
 		}
 		return given
 	}
-	if view["bearer_token"] == masked {
+	// The server reads a bearer token of **** as "keep the stored one", so its dry run of a
+	// new site shows none.
+	if view["bearer_token"] == masked || fields["bearer_token"] == masked {
 		view["bearer_token"] = secret(fields["bearer_token"], func(c Object) any { return c["bearer_token"] })
 	}
 	if auth, ok := view["basic_auth"].(map[string]any); ok && auth["password"] == masked {

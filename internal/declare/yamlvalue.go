@@ -8,6 +8,14 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// valueError is a problem with a value, at a line.
+type valueError struct {
+	line int
+	msg  string
+}
+
+func (e *valueError) Error() string { return e.msg }
+
 // jsonValue is a YAML value as the JSON value the API reads: mappings with text keys become
 // objects, sequences lists, and scalars what YAML 1.2 makes of them (true is a boolean, "true"
 // and yes are text).
@@ -20,10 +28,10 @@ func jsonValue(n *yaml.Node) (any, error) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := resolve(n.Content[i])
 			if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
-				return nil, fmt.Errorf("line %d: keys must be plain text", k.Line)
+				return nil, &valueError{k.Line, "keys must be plain text"}
 			}
 			if seen[k.Value] {
-				return nil, fmt.Errorf("line %d: the key %q is given twice", k.Line, k.Value)
+				return nil, &valueError{k.Line, fmt.Sprintf("the key %q is given twice", k.Value)}
 			}
 			seen[k.Value] = true
 			v, err := jsonValue(n.Content[i+1])
@@ -46,11 +54,15 @@ func jsonValue(n *yaml.Node) (any, error) {
 	case yaml.ScalarNode:
 		var v any
 		if err := n.Decode(&v); err != nil {
-			return nil, err
+			return nil, &valueError{n.Line, err.Error()}
 		}
-		return normalise(v)
+		out, err := normalise(v)
+		if err != nil {
+			return nil, &valueError{n.Line, fmt.Sprintf("%s is not a value JSON can hold", n.Value)}
+		}
+		return out, nil
 	}
-	return nil, fmt.Errorf("line %d: not a value", n.Line)
+	return nil, &valueError{n.Line, "not a value"}
 }
 
 // normalise makes a scalar what JSON would read back: numbers float64, times RFC 3339 text.
