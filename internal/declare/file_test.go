@@ -2,6 +2,7 @@ package declare
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -87,5 +88,26 @@ func TestAnEmptySectionIsDeclaredEmpty(t *testing.T) {
 	}
 	if _, declared := doc.Sections["webhooks"]; declared {
 		t.Errorf("webhooks are declared though the file leaves them out")
+	}
+}
+
+// The README's sample file is a file apply takes.
+func TestTheReadmesSampleFileParses(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "## Configuration as code\n")
+	_, block, ok2 := strings.Cut(section, "```yaml\n")
+	sample, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("no yaml block in the README's Configuration as code section")
+	}
+	doc, err := Parse("README.md", []byte(sample), Sections())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Sections["sites"]) != 3 || len(doc.Sections["webhooks"]) != 2 {
+		t.Errorf("the sample holds %d sites and %d webhooks", len(doc.Sections["sites"]), len(doc.Sections["webhooks"]))
 	}
 }
