@@ -95,7 +95,6 @@ func withJSONPath(err error, dst any) error {
 
 func decodeError(err error) error {
 	var (
-		tooBig    *http.MaxBytesError
 		syntaxErr *json.SyntaxError
 		typeErr   *json.UnmarshalTypeError
 	)
@@ -103,8 +102,6 @@ func decodeError(err error) error {
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_json", Message: msg}
 	}
 	switch {
-	case errors.As(err, &tooBig):
-		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: fmt.Sprintf("the body must be at most %d KiB", maxBodyBytes>>10)}
 	case errors.Is(err, io.EOF):
 		return invalid("the body is empty; send a JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):

@@ -135,3 +135,44 @@ func TestBatchLimits(t *testing.T) {
 		t.Errorf("GET /sites/batch: %d Allow %q %s", r.status, r.header.Get("Allow"), r.raw)
 	}
 }
+
+func TestNewRoutesAreDocumented(t *testing.T) {
+	e, _ := newAuthEnv(t, storetest.OpenSQLite(t), false)
+	doc, _ := loadDoc(t, e)
+	tests := []struct {
+		path, method string
+		statuses     []string
+		params       []string
+	}{
+		{"/sites/batch", "post", []string{"200", "201", "400", "413"}, []string{"dry_run"}},
+		{"/webhooks/{id}", "patch", []string{"200", "400", "404", "409"}, []string{"id"}},
+		{"/webhooks", "post", []string{"200", "201"}, []string{"dry_run"}},
+		{"/webhooks", "get", []string{"200"}, []string{"include_secrets"}},
+		{"/sites", "get", []string{"200"}, []string{"status", "include_secrets"}},
+	}
+	for _, tt := range tests {
+		raw, ok := doc.Paths[tt.path][tt.method]
+		if !ok {
+			t.Errorf("%s %s is not in the document", tt.method, tt.path)
+			continue
+		}
+		var op openAPIOp
+		if err := json.Unmarshal(raw, &op); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range tt.statuses {
+			if _, ok := op.Responses[s]; !ok {
+				t.Errorf("%s %s: no %s response", tt.method, tt.path, s)
+			}
+		}
+		for _, p := range tt.params {
+			found := false
+			for _, have := range op.Parameters {
+				found = found || have.Name == p
+			}
+			if !found {
+				t.Errorf("%s %s: parameter %s is not documented", tt.method, tt.path, p)
+			}
+		}
+	}
+}
