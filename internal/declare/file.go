@@ -37,7 +37,6 @@ type Entry struct {
 	Fields map[string]any
 	Line   int            // the line the entry starts on
 	Lines  map[string]int // the line of each field's key
-	nodes  map[string]*yaml.Node
 	parent string // the section key
 }
 
@@ -140,7 +139,7 @@ func parseEntries(file, key string, list *yaml.Node, fields []string) ([]Entry, 
 }
 
 func parseEntry(file, key string, i int, item *yaml.Node, fields []string) (Entry, error) {
-	e := Entry{Index: i, Line: item.Line, Fields: map[string]any{}, Lines: map[string]int{}, nodes: map[string]*yaml.Node{}, parent: key}
+	e := Entry{Index: i, Line: item.Line, Fields: map[string]any{}, Lines: map[string]int{}, parent: key}
 	if item.Kind != yaml.MappingNode {
 		return e, &FileError{File: file, Line: item.Line, Field: e.Path(""), Msg: "must be a mapping of fields, starting with name:"}
 	}
@@ -153,7 +152,7 @@ func parseEntry(file, key string, i int, item *yaml.Node, fields []string) (Entr
 		if errors.As(err, &bad) {
 			return &FileError{File: file, Line: bad.line, Field: e.Path(field), Msg: bad.msg}
 		}
-		e.Fields[field], e.Lines[field], e.nodes[field] = v, keyNode.Line, value
+		e.Fields[field], e.Lines[field] = v, keyNode.Line
 		return nil
 	})
 	if err != nil {

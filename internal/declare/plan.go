@@ -3,6 +3,7 @@ package declare
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -130,6 +131,33 @@ func byName(objects []Object) map[string][]Object {
 		out[name] = append(out[name], o)
 	}
 	return out
+}
+
+// nameIDs maps the objects' names to their ids; a name several share maps to -1, so that an
+// entry of a later section that names it is refused.
+func nameIDs(objects []Object) map[string]int64 {
+	out := map[string]int64{}
+	for name, same := range byName(objects) {
+		if len(same) == 1 {
+			out[name] = id(same[0])
+		} else {
+			out[name] = -1
+		}
+	}
+	return out
+}
+
+// plannedNames are the names there will be once a section's entries are applied: the entries'
+// (0 for those not made yet) and, unless pruned, what exists already.
+func (run *Run) plannedNames(key string, entries []Entry, matched []Object, prune bool) {
+	names := map[string]int64{}
+	if !prune {
+		names = maps.Clone(run.Names[key])
+	}
+	for i, e := range entries {
+		names[e.Name] = id(matched[i])
+	}
+	run.Names[key] = names
 }
 
 // matchOne finds the one existing object an entry names; two or more is an error naming them.

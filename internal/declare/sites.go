@@ -38,7 +38,7 @@ func (s siteSection) Load(ctx context.Context, run *Run, withSecrets bool) error
 	for _, site := range sites {
 		site["webhooks"] = webhookNames(site, hookNames)
 	}
-	run.Current[s.Key()] = sites
+	run.Current[s.Key()], run.Names[s.Key()] = sites, nameIDs(sites)
 	return nil
 }
 
@@ -96,6 +96,7 @@ func (s siteSection) Plan(ctx context.Context, run *Run, entries []Entry, prune 
 			changes = append(changes, Change{Section: s.Key(), Noun: s.Noun(), Op: Update, Name: e.Name, ID: id(currents[i]), Body: patch, Fields: fields})
 		}
 	}
+	run.plannedNames(s.Key(), entries, currents, prune)
 	if prune {
 		changes = append(changes, pruned(s.Key(), s.Noun(), run.Current[s.Key()], entries)...)
 	}
@@ -295,8 +296,15 @@ func (s siteSection) Apply(ctx context.Context, run *Run, changes []Change) erro
 	}
 	for start := 0; start < len(creates); start += batchSize {
 		part := creates[start:min(start+batchSize, len(creates))]
-		if err := run.Client.Call(ctx, http.MethodPost, "/sites/batch", Object{"sites": part}, nil); err != nil {
+		var created struct {
+			Sites []Object `json:"sites"`
+		}
+		if err := run.Client.Call(ctx, http.MethodPost, "/sites/batch", Object{"sites": part}, &created); err != nil {
 			return fmt.Errorf("create sites %d to %d: %w", start+1, start+len(part), err)
+		}
+		for _, site := range created.Sites {
+			name, _ := site["name"].(string)
+			run.Names[s.Key()][name] = id(site) // for the sections after this one
 		}
 	}
 	return nil

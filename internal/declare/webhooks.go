@@ -28,15 +28,7 @@ func (s webhookSection) Load(ctx context.Context, run *Run, withSecrets bool) er
 	if err != nil {
 		return fmt.Errorf("read webhooks: %w", err)
 	}
-	run.Current[s.Key()] = hooks
-	run.Names[s.Key()] = map[string]int64{}
-	for name, same := range byName(hooks) {
-		if len(same) == 1 {
-			run.Names[s.Key()][name] = id(same[0])
-		} else {
-			run.Names[s.Key()][name] = -1 // ambiguous: a site that names it is refused
-		}
-	}
+	run.Current[s.Key()], run.Names[s.Key()] = hooks, nameIDs(hooks)
 	return nil
 }
 
@@ -48,13 +40,10 @@ type webhookEntry struct {
 
 func (s webhookSection) Plan(ctx context.Context, run *Run, entries []Entry, prune bool) ([]Change, error) {
 	existing := byName(run.Current[s.Key()])
-	names := map[string]int64{}
-	if !prune {
-		names = run.Names[s.Key()]
-	}
+	matched := make([]Object, len(entries))
 	var changes []Change
 	defaults := 0
-	for _, e := range entries {
+	for i, e := range entries {
 		w, err := s.read(run.Doc, e)
 		if err != nil {
 			return nil, err
@@ -68,6 +57,7 @@ func (s webhookSection) Plan(ctx context.Context, run *Run, entries []Entry, pru
 		if err != nil {
 			return nil, err
 		}
+		matched[i] = current
 		change, err := s.plan(ctx, run, e, w, current)
 		if err != nil {
 			return nil, err
@@ -75,9 +65,8 @@ func (s webhookSection) Plan(ctx context.Context, run *Run, entries []Entry, pru
 		if change != nil {
 			changes = append(changes, *change)
 		}
-		names[e.Name] = id(current) // 0 for a webhook made by this apply
 	}
-	run.Names[s.Key()] = names
+	run.plannedNames(s.Key(), entries, matched, prune)
 	if prune {
 		changes = append(changes, pruned(s.Key(), s.Noun(), run.Current[s.Key()], entries)...)
 	}
