@@ -37,7 +37,7 @@ type Entry struct {
 	Fields map[string]any
 	Line   int            // the line the entry starts on
 	Lines  map[string]int // the line of each field's key
-	parent string // the section key
+	parent string         // the section key
 }
 
 // FieldLine is the line of the entry's field, or of the entry when it has no such field.
