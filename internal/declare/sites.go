@@ -2,14 +2,9 @@ package declare
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
-	"regexp"
 	"slices"
-	"strconv"
-	"strings"
 )
 
 // batchSize is the most sites POST /sites/batch takes at once.
@@ -103,51 +98,6 @@ func (s siteSection) Plan(ctx context.Context, run *Run, entries []Entry, prune 
 	return changes, nil
 }
 
-// checkEntry checks what only the file knows: the webhooks it names, and secrets written as
-// **** where there is no stored secret for them to stand for.
-func (s siteSection) checkEntry(run *Run, e Entry, isNew bool) error {
-	if raw, set := e.Fields["webhooks"]; set {
-		list, ok := raw.([]any)
-		if !ok {
-			return run.Doc.fieldError(e, "webhooks", "must be a list of webhook names")
-		}
-		for _, item := range list {
-			name, ok := item.(string)
-			if !ok {
-				return run.Doc.fieldError(e, "webhooks", "must be a list of webhook names, not %v", item)
-			}
-			switch hookID, known := run.Names["webhooks"][name]; {
-			case !known:
-				return run.Doc.fieldError(e, "webhooks", "there is no webhook named %q (in the file's webhooks, or on the server unless --prune removes it)", name)
-			case hookID < 0:
-				return run.Doc.fieldError(e, "webhooks", "several webhooks on the server are named %q; rename them (PATCH /webhooks/{id}) or declare it under webhooks", name)
-			}
-		}
-	}
-	if isNew {
-		for _, field := range []string{"bearer_token", "basic_auth", "headers"} {
-			if holdsMasked(e.Fields[field]) {
-				return run.Doc.fieldError(e, field, "a new site needs the secret itself; %s stands for one already stored", masked)
-			}
-		}
-	}
-	return nil
-}
-
-func holdsMasked(v any) bool {
-	switch v := v.(type) {
-	case string:
-		return v == masked
-	case map[string]any:
-		for _, item := range v {
-			if holdsMasked(item) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // request is what an entry asks the API for: its fields, but webhooks, which go by id.
 func request(e Entry) Object {
 	out := Object{}
@@ -168,114 +118,6 @@ func declaredWebhooks(e Entry) []any {
 		names = append(names, name)
 	}
 	return sortedAny(names)
-}
-
-// dryRun asks the server what every entry makes, in batches, by the rules of POST /sites: the
-// settings with their defaults, or the first entry it refuses, named by its line and field.
-func (s siteSection) dryRun(ctx context.Context, run *Run, entries []Entry, requests []Object) ([]Object, error) {
-	out := make([]Object, 0, len(requests))
-	for start := 0; start < len(requests); start += batchSize {
-		var answer struct {
-			Sites []Object `json:"sites"`
-		}
-		part := requests[start:min(start+batchSize, len(requests))]
-		err := run.Client.Call(ctx, http.MethodPost, "/sites/batch?dry_run=true", Object{"sites": part}, &answer)
-		if err != nil {
-			return nil, s.entryError(run, entries[start:], err)
-		}
-		if len(answer.Sites) != len(part) {
-			return nil, fmt.Errorf("the server's dry run answered %d sites for %d", len(answer.Sites), len(part))
-		}
-		out = append(out, answer.Sites...)
-	}
-	return out, nil
-}
-
-var batchField = regexp.MustCompile(`^sites\[(\d+)\](?:\.(\w+))?`)
-
-// entryError turns the API's error about sites[i].field of a batch into one about the entry's
-// line.
-func (s siteSection) entryError(run *Run, entries []Entry, err error) error {
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) {
-		return err
-	}
-	m := batchField.FindStringSubmatch(apiErr.Field)
-	if m == nil {
-		return err
-	}
-	i, _ := strconv.Atoi(m[1])
-	if i >= len(entries) {
-		return err
-	}
-	msg := strings.TrimPrefix(strings.TrimPrefix(apiErr.Message, m[0]), ":")
-	return run.Doc.fieldError(entries[i], m[2], "%s", strings.TrimSpace(msg))
-}
-
-// restoreSecrets puts the entry's secrets into the server's view of it, where the view shows
-// them masked; a secret the entry gives as **** is the one stored.
-func restoreSecrets(view, fields, current Object) {
-	secret := func(given any, stored func(Object) any) any {
-		if given == masked && current != nil {
-			return stored(current)
-		}
-		if s, ok := given.(string); ok {
-			return strings.TrimSpace(s)
-		}
-		return given
-	}
-	// The server reads a bearer token of **** as "keep the stored one", so its dry run of a
-	// new site shows none.
-	if view["bearer_token"] == masked || fields["bearer_token"] == masked {
-		view["bearer_token"] = secret(fields["bearer_token"], func(c Object) any { return c["bearer_token"] })
-	}
-	if auth, ok := view["basic_auth"].(map[string]any); ok && auth["password"] == masked {
-		given, _ := fields["basic_auth"].(map[string]any)
-		auth["password"] = secret(given["password"], func(c Object) any {
-			stored, _ := c["basic_auth"].(map[string]any)
-			return stored["password"]
-		})
-	}
-	if headers, ok := view["headers"].(map[string]any); ok {
-		given, _ := fields["headers"].(map[string]any)
-		for name, v := range headers {
-			if v == masked {
-				headers[name] = secret(given[name], func(c Object) any {
-					stored, _ := c["headers"].(map[string]any)
-					return stored[name]
-				})
-			}
-		}
-	}
-}
-
-// diffSite lists the writable fields in which the site the entry asks for differs from the
-// existing one, and the PATCH that makes them equal. A field the entry's site does not have
-// (the API leaves it out of its view) is cleared, unless the site changes kind: then what the
-// old kind had is left alone.
-func diffSite(want, current Object) ([]FieldChange, Object) {
-	var fields []FieldChange
-	patch := Object{}
-	sameKind := want["type"] == current["type"]
-	for _, f := range siteFields() {
-		to, inWant := want[f]
-		from, inCurrent := current[f]
-		switch {
-		case !inWant && (!inCurrent || !sameKind):
-			continue
-		case !inWant:
-			if isOff(from) {
-				continue
-			}
-			patch[f] = cleared(f, from)
-		case reflect.DeepEqual(to, from):
-			continue
-		default:
-			patch[f] = to
-		}
-		fields = append(fields, FieldChange{f, secretMask(f, from), secretMask(f, to)})
-	}
-	return fields, patch
 }
 
 func (s siteSection) Apply(ctx context.Context, run *Run, changes []Change) error {
