@@ -24,7 +24,7 @@ func TestBatchCreatesEverySiteWithoutCheckingThemFirst(t *testing.T) {
 			sites[i] = fmt.Sprintf(`{"url": "%s/s%d", "name": "site %d", "check_interval_seconds": 100}`, e.target.URL, i, i)
 		}
 		sites[7] = fmt.Sprintf(`{"type": "push", "name": "backup", "webhook_ids": [%s]}`, jsonNumber(hook["id"]))
-		before := time.Now()
+		before := time.Now().Add(-time.Second)
 		var got struct {
 			Sites []struct {
 				ID          int64     `json:"id"`
@@ -50,11 +50,13 @@ func TestBatchCreatesEverySiteWithoutCheckingThemFirst(t *testing.T) {
 				}
 				continue
 			}
-			// The i-th of 50 sites with a 100 s interval is first due i * 2 s from now.
-			offset := s.NextCheckAt.Sub(before)
-			if want := time.Duration(i) * 2 * time.Second; offset < want-time.Second || offset > want+5*time.Second {
-				t.Errorf("site %d first due %v from now, want about %v", i, offset, want)
+			// The i-th of 50 sites with a 100 s interval is first due i * 2 s after the first.
+			if offset, want := s.NextCheckAt.Sub(got.Sites[0].NextCheckAt), time.Duration(i)*2*time.Second; offset != want {
+				t.Errorf("site %d first due %v after the first, want %v", i, offset, want)
 			}
+		}
+		if got.Sites[0].NextCheckAt.Before(before) {
+			t.Errorf("the first site is due at %v, before the batch was sent", got.Sites[0].NextCheckAt)
 		}
 		if h, _ := e.store.History(context.Background(), 0, got.Sites[0].ID, store.HistoryQuery{Limit: 1}); len(h) != 0 {
 			t.Errorf("the batch checked a site before answering: %v", h)
