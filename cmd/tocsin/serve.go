@@ -156,9 +156,10 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
+	obs := newObservers(cfg, st, log)
 	discordClient := &discord.Client{HTTP: discord.NewHTTPClient(guard), UserAgent: userAgent()}
 	dispatcher := notify.New(st, discordClient, time.Now, log.With("component", "notify"), notify.Config{
-		Worker: worker, GiveUpAfter: cfg.AlertGiveUpAfter,
+		Worker: worker, GiveUpAfter: cfg.AlertGiveUpAfter, Observer: obs.notify,
 	})
 	checker := probe.NewChecker(userAgent(), guard)
 	sched := scheduler.New(st, checker.Check, time.Now, log.With("component", "scheduler"), scheduler.Config{
@@ -166,6 +167,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		MaxConcurrent: cfg.MaxConcurrentChecks,
 		DrainTimeout:  cfg.ShutdownTimeout,
 		OnAlert:       dispatcher.Wake,
+		Observer:      obs.scheduler,
 	})
 	proxies, err := cfg.Proxies()
 	if err != nil {
@@ -175,7 +177,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		Store: st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: discordClient, DiscordHosts: cfg.DiscordHosts(), Auth: authn, OnAlert: dispatcher.Wake,
-		TrustedProxies: proxies,
+		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
 	})
 	if proxies != nil {
 		log.Info("client addresses are read from X-Forwarded-For behind trusted proxies", "proxies", proxies)

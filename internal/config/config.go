@@ -41,6 +41,7 @@ type Config struct {
 	JWTTTL              time.Duration `env:"TOCSIN_JWT_TTL" envDefault:"24h" flag:"jwt-ttl" help:"how long a session token lasts"`
 	BlockPrivateTargets bool          `env:"TOCSIN_BLOCK_PRIVATE_TARGETS" envDefault:"false" flag:"block-private-targets" help:"also refuse checks and webhooks to loopback and private addresses (cloud metadata addresses are always refused)"`
 	TrustedProxies      string        `env:"TOCSIN_TRUSTED_PROXIES" flag:"trusted-proxies" help:"comma-separated CIDRs (or addresses) of the reverse proxies in front of Tocsin; only from them is X-Forwarded-For believed"`
+	Metrics             string        `env:"TOCSIN_METRICS" envDefault:"off" flag:"metrics" help:"Prometheus metrics at /metrics: off; on, for anyone who can reach Tocsin; or token, for an admin's session token or API key"`
 }
 
 // Proxies lists the trusted reverse proxies' networks; nil when there are none. A bare address
@@ -197,6 +198,11 @@ func (c Config) Validate() error {
 	}
 	if c.Auth != "on" && c.Auth != "off" {
 		bad("TOCSIN_AUTH", "must be on or off, got %q", c.Auth)
+	}
+	switch c.Metrics {
+	case "off", "on", "token":
+	default:
+		bad("TOCSIN_METRICS", "must be off, on or token, got %q", c.Metrics)
 	}
 	if c.Signup != "closed" && c.Signup != "open" {
 		bad("TOCSIN_SIGNUP", "must be closed or open, got %q", c.Signup)

@@ -15,7 +15,7 @@ func TestLoadDefaultsEnvironmentAndFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Addr: "127.0.0.1:8080", MaxConcurrentChecks: 500, MinIntervalSeconds: 10, LogFormat: "text", LogLevel: "info", ShutdownTimeout: 10 * time.Second, AlertGiveUpAfter: 24 * time.Hour,
-		Auth: "on", Signup: "closed", JWTTTL: 24 * time.Hour}
+		Auth: "on", Signup: "closed", JWTTTL: 24 * time.Hour, Metrics: "off"}
 	if c != want {
 		t.Errorf("defaults %+v, want %+v", c, want)
 	}
@@ -53,6 +53,7 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{map[string]string{"TOCSIN_ALERT_GIVE_UP_AFTER": "5s"}, nil, "TOCSIN_ALERT_GIVE_UP_AFTER"},
 		{map[string]string{"TOCSIN_AUTH": "maybe"}, nil, "TOCSIN_AUTH"},
 		{map[string]string{"TOCSIN_SIGNUP": "sometimes"}, nil, "TOCSIN_SIGNUP"},
+		{map[string]string{"TOCSIN_METRICS": "public"}, nil, "TOCSIN_METRICS"},
 		{map[string]string{"TOCSIN_JWT_SECRET": "hunter2"}, nil, "TOCSIN_JWT_SECRET"},
 		{map[string]string{"TOCSIN_JWT_TTL": "1s"}, nil, "TOCSIN_JWT_TTL"},
 		{map[string]string{"TOCSIN_BLOCK_PRIVATE_TARGETS": "perhaps"}, nil, "TOCSIN_BLOCK_PRIVATE_TARGETS"},

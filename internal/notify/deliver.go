@@ -93,7 +93,10 @@ func leaseHasRoom(now, leaseEnd time.Time, budget time.Duration) bool {
 func (d *Dispatcher) send(ctx context.Context, hook monitor.Webhook, msg discord.Message) discord.Response {
 	ctx, cancel := context.WithTimeout(ctx, d.cfg.SendTimeout)
 	defer cancel()
-	return d.sender.Execute(ctx, hook.URL, msg)
+	start := d.now()
+	resp := d.sender.Execute(ctx, hook.URL, msg)
+	d.cfg.Observer.DiscordAnswered(resp.Status, d.now().Sub(start))
+	return resp
 }
 
 // judge reads Discord's answer to the message of batch b.

@@ -40,6 +40,8 @@ type Config struct {
 	// plus room to record the outcome.
 	Lease time.Duration
 	Pace  Pace
+	// Observer, if set, is told of Discord's answers (for metrics).
+	Observer Observer
 }
 
 // Pace keeps requests well under Discord's limits (5 per 2 s per webhook, 30 per minute per
@@ -81,6 +83,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Worker == "" {
 		c.Worker = "tocsin"
+	}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
 	}
 	c.Lease = max(c.Lease, c.sendBudget()+storeTryTimeout)
 	return c

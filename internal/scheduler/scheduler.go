@@ -30,6 +30,8 @@ type Config struct {
 	// OnAlert, if set, is called after results that raised alerts are written, so the
 	// dispatcher sends them at once instead of at its next poll.
 	OnAlert func()
+	// Observer, if set, is told of checks, claims and writes (for metrics).
+	Observer Observer
 }
 
 func (c Config) withDefaults() Config {
@@ -52,6 +54,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Worker == "" {
 		c.Worker = "tocsin"
+	}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
 	}
 	return c
 }

@@ -24,9 +24,15 @@ var (
 	ErrLastAdmin     = errors.New("the last admin cannot be deleted")
 )
 
+// ErrWebhookURLTaken means another of the owner's webhooks has the URL.
+var ErrWebhookURLTaken = errors.New("another webhook has this URL")
+
 // Store is everything Tocsin keeps.
 type Store interface {
 	CreateSite(ctx context.Context, site monitor.Site) (monitor.Site, error)
+	// CreateSites adds the sites in one transaction, all or none, each linked to the live
+	// webhooks of its owner among its WebhookIDs, and returns them as stored, in their order.
+	CreateSites(ctx context.Context, sites []monitor.Site) ([]monitor.Site, error)
 	Site(ctx context.Context, owner, id int64) (monitor.Site, error)
 	ListSites(ctx context.Context, owner int64, filter SiteFilter) ([]monitor.Site, error)
 	// UpdateSite writes the user's settings of the site; it moves NextCheckAt only when
@@ -58,6 +64,10 @@ type Store interface {
 	// it is active again afterwards, so its held notifications go out. A default webhook
 	// replaces the owner's previous default (which stays, no longer default).
 	SaveWebhook(ctx context.Context, w monitor.Webhook) (monitor.Webhook, error)
+	// UpdateWebhook writes the webhook's name, URL (with its channel and guild) and whether it
+	// is the default, which replaces the owner's previous default. A changed URL makes it
+	// active again. ErrWebhookURLTaken when another of the owner's webhooks has that URL.
+	UpdateWebhook(ctx context.Context, w monitor.Webhook) (monitor.Webhook, error)
 	Webhook(ctx context.Context, owner, id int64) (monitor.Webhook, error)
 	DefaultWebhook(ctx context.Context, owner int64) (monitor.Webhook, error)
 	ListWebhooks(ctx context.Context, owner int64) ([]monitor.Webhook, error)
@@ -108,6 +118,9 @@ type Store interface {
 	// SharedSecret returns the secret stored under name, storing candidate first if there is
 	// none, so that every process (and every restart) agrees on one value.
 	SharedSecret(ctx context.Context, name string, candidate []byte, at time.Time) ([]byte, error)
+
+	// MetricsSnapshot reads what the metrics show of every owner's sites and alerts at now.
+	MetricsSnapshot(ctx context.Context, now time.Time) (MetricsSnapshot, error)
 
 	Ping(ctx context.Context) error
 	Close() error

@@ -68,6 +68,11 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"DeletingAWebhookKeepsItsHistory", testDeletingAWebhookKeepsItsHistory},
 		{"RecoveryGoesWhereTheDownWent", testRecoveryGoesWhereTheDownWent},
 		{"DownWithNowhereToGoIsReported", testDownWithNowhereToGoIsReported},
+		{"CreateSitesStoresEachAsCreateSiteWould", testCreateSitesStoresEachAsCreateSiteWould},
+		{"CreateSitesIsAllOrNothing", testCreateSitesIsAllOrNothing},
+		{"CreateSitesLargeBatch", testCreateSitesLargeBatch},
+		{"UpdateWebhookRenamesMovesAndSetsTheDefault", testUpdateWebhookRenamesMovesAndSetsTheDefault},
+		{"MetricsSnapshotReadsEveryOwner", testMetricsSnapshotReadsEveryOwner},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)
