@@ -87,6 +87,10 @@ const (
 	RouteAfterFlapping
 )
 
+// Follows says whether the alert follows an earlier one rather than going to the site's
+// webhooks; such an alert going nowhere is no news, since what it follows went nowhere too.
+func (r AlertRoute) Follows() bool { return r == RouteAfterDown || r == RouteAfterFlapping }
+
 // Route says where the alert goes.
 func (a Alert) Route() AlertRoute {
 	switch a.Kind {

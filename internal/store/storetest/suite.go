@@ -68,6 +68,12 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"DeletingAWebhookKeepsItsHistory", testDeletingAWebhookKeepsItsHistory},
 		{"RecoveryGoesWhereTheDownWent", testRecoveryGoesWhereTheDownWent},
 		{"DownWithNowhereToGoIsReported", testDownWithNowhereToGoIsReported},
+		{"RecoveryEarlyInABatchFindsItsDown", testRecoveryEarlyInABatchFindsItsDown},
+		{"FlappingIsKeptWithTheSite", testFlappingIsKeptWithTheSite},
+		{"SettleRecoversWhereTheDownWent", testSettleRecoversWhereTheDownWent},
+		{"SettleInDownOpensAnOutage", testSettleInDownOpensAnOutage},
+		{"HeldChecksChangeNothing", testHeldChecksChangeNothing},
+		{"AccountAlertsNeedNoSite", testAccountAlertsNeedNoSite},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)
