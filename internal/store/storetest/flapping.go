@@ -229,3 +229,25 @@ func testAccountAlertsNeedNoSite(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 }
+
+// testSettleInDownKeepsTheOutageWhereItWent: a flapping that begins while a down alert is
+// open and settles down leaves that outage open where it was announced: the settle, and the
+// recovery after it, go there, whatever the site alerts now.
+func testSettleInDownKeepsTheOutageWhereItWent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a := mustSaveWebhook(t, s, newWebhook(1, "a", false))
+	b := mustSaveWebhook(t, s, newWebhook(1, "b", false))
+	site := newSite(1, "x", 60, t0)
+	site.WebhookIDs = []int64{a.ID}
+	created := mustCreate(t, s, site)
+	at := recordSeries(t, s, created.ID, t0, "ududud", false) // five changes, down: its down alerted to a
+	created.WebhookIDs = []int64{b.ID}
+	if _, err := s.UpdateSite(ctx, created, false); err != nil {
+		t.Fatal(err)
+	}
+	recordSeries(t, s, created.ID, at, "ud"+strings.Repeat("d", 21)+"u", false) // flapping from down, settles down, recovers
+	want := fmt.Sprintf("[down@%[1]d recovered@%[1]d down@%[1]d recovered@%[1]d down@%[1]d flapping@%[1]d settled@%[1]d recovered@%[1]d]", a.ID)
+	if got := kinds(notifications(t, s, 1)); got != want {
+		t.Errorf("notifications %s, want %s", got, want)
+	}
+}

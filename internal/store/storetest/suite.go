@@ -72,6 +72,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"FlappingIsKeptWithTheSite", testFlappingIsKeptWithTheSite},
 		{"SettleRecoversWhereTheDownWent", testSettleRecoversWhereTheDownWent},
 		{"SettleInDownOpensAnOutage", testSettleInDownOpensAnOutage},
+		{"SettleInDownKeepsTheOutageWhereItWent", testSettleInDownKeepsTheOutageWhereItWent},
 		{"HeldChecksChangeNothing", testHeldChecksChangeNothing},
 		{"AccountAlertsNeedNoSite", testAccountAlertsNeedNoSite},
 		{"Ping", func(t *testing.T, s store.Store) {
