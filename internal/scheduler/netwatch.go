@@ -204,10 +204,13 @@ func (w *netWatch) followOutage(now time.Time) {
 // owners not yet told of this outage. Call with mu.
 func (w *netWatch) ready() []store.CheckResult {
 	var out []store.CheckResult
-	blocked := map[int64]bool{}
+	var blocked map[int64]bool // sites with a result still undecided, ahead of their later ones
 	kept := w.waiting[:0]
 	for _, e := range w.waiting {
 		if e.decision == undecided || blocked[e.result.SiteID] {
+			if blocked == nil {
+				blocked = map[int64]bool{}
+			}
 			blocked[e.result.SiteID] = true
 			kept = append(kept, e)
 			continue
