@@ -162,12 +162,17 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		Worker: worker, GiveUpAfter: cfg.AlertGiveUpAfter, Observer: obs.notify,
 	})
 	checker := probe.NewChecker(userAgent(), guard)
+	canaries, err := canaryTargets(cfg)
+	if err != nil {
+		return err
+	}
 	sched := scheduler.New(st, checker.Check, time.Now, log.With("component", "scheduler"), scheduler.Config{
 		Worker:        worker,
 		MaxConcurrent: cfg.MaxConcurrentChecks,
 		DrainTimeout:  cfg.ShutdownTimeout,
 		OnAlert:       dispatcher.Wake,
 		Observer:      obs.scheduler,
+		Canaries:      canaries,
 	})
 	proxies, err := cfg.Proxies()
 	if err != nil {
@@ -248,4 +253,17 @@ func instanceID(cfg config.Config, listening net.Addr) string {
 		return fmt.Sprintf("%s:%d", host, tcp.Port)
 	}
 	return host
+}
+
+// canaryTargets are the checks that tell whether Tocsin's own network is down.
+func canaryTargets(cfg config.Config) ([]monitor.Target, error) {
+	list, err := cfg.CanaryList()
+	if err != nil {
+		return nil, err
+	}
+	targets := make([]monitor.Target, len(list))
+	for i, c := range list {
+		targets[i] = scheduler.CanaryTarget(c.URL, c.TCP)
+	}
+	return targets, nil
 }

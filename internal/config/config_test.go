@@ -133,3 +133,27 @@ func TestReadmeListsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+func TestCanaries(t *testing.T) {
+	c := Config{Canaries: " https://www.google.com/generate_204, 1.1.1.1:53,http://127.0.0.1:8081/x ,[::1]:80,"}
+	got, err := c.CanaryList()
+	want := []Canary{{URL: "https://www.google.com/generate_204"}, {URL: "1.1.1.1:53", TCP: true},
+		{URL: "http://127.0.0.1:8081/x"}, {URL: "[::1]:80", TCP: true}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("canaries %+v (%v), want %+v", got, err, want)
+	}
+	if got, err := (Config{}).CanaryList(); got != nil || err != nil {
+		t.Errorf("none by default: %v %v", got, err)
+	}
+	_, err = Load(nil, map[string]string{"TOCSIN_CANARIES": "https://u:hunter2@example.com/"})
+	if err == nil || !strings.Contains(err.Error(), "TOCSIN_CANARIES") || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("credentials in a canary: %v, want an error that does not show them", err)
+	}
+	for _, bad := range []string{"1.1.1.1", "ftp://example.com", "https://", "example.com:0",
+		"example.com:99999", "https://example.com:70000/", ":53", "a b:53"} {
+		_, err := Load(nil, map[string]string{"TOCSIN_CANARIES": bad})
+		if err == nil || !strings.Contains(err.Error(), "TOCSIN_CANARIES") || !strings.Contains(err.Error(), fmt.Sprintf("%q", bad)) {
+			t.Errorf("%q: %v, want an error naming TOCSIN_CANARIES and the item", bad, err)
+		}
+	}
+}

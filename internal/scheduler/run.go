@@ -26,10 +26,12 @@ func (s *Scheduler) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			s.drain()
+			s.net.close()
 			close(s.results)
 			<-written
 			return
 		case <-ticker.C:
+			s.net.tick()
 		}
 	}
 }
@@ -83,7 +85,7 @@ func (s *Scheduler) runScheduled(site monitor.Site) {
 	if s.checkCtx.Err() != nil {
 		return
 	}
-	s.results <- store.CheckResult{SiteID: site.ID, Result: r, Claimed: true}
+	s.net.observe(site, store.CheckResult{SiteID: site.ID, Result: r, Claimed: true})
 }
 
 // runProbe checks the site and returns a result fit to store: its text is cleaned here too,

@@ -90,6 +90,11 @@ type Store interface {
 	// ReleaseClaims ends every lease worker holds on sites and webhooks. A process calls it at
 	// start: leases under its name are left from a run that died, not from work in progress.
 	ReleaseClaims(ctx context.Context, worker string) error
+	// QueueAccountAlert queues an alert about the owner's account as a whole rather than one
+	// site (Tocsin cannot reach the network, and then can again): to those of the given
+	// webhooks of the owner still in use, or, when webhooks is nil, to the owner's default
+	// webhook. Its notifications have no site. It returns the webhooks it was queued to.
+	QueueAccountAlert(ctx context.Context, owner int64, webhooks []int64, a monitor.Alert) ([]int64, error)
 	// ReleaseWebhook ends a dispatcher's lease on a webhook.
 	ReleaseWebhook(ctx context.Context, webhookID int64, worker string) error
 	// ListNotifications lists the owner's notifications, newest first, those of deleted
@@ -161,6 +166,10 @@ type CheckResult struct {
 	// Ping says the result is a push site's heartbeat: its deadline moves to interval + grace
 	// from now.
 	Ping bool
+	// Held says the check ran while Tocsin could not reach the network: it is stored as
+	// history (the site's last check moves, and its claim ends) but its site keeps its state,
+	// and it raises no event and no alert.
+	Held bool
 }
 
 // DeliveryOutcome is what became of one attempt to send notifications.
@@ -206,7 +215,9 @@ type Recorded struct {
 	State   monitor.State  // the site's state after this result
 	Event   *monitor.Event // set when the status changed
 	Latency *monitor.Event // set when the latency watch changed its mind
-	Alerts  []QueuedAlert  // the alerts the result raised
+	// Flapping is set when the site started flapping or settled.
+	Flapping *monitor.Event
+	Alerts   []QueuedAlert // the alerts the result raised
 	// Unrouted lists the alerts that found no webhook to go to: the site has none of its own
 	// and its owner no default. Recoveries and reminders follow their down alert, so a down
 	// that went nowhere is reported once, not again with its recovery.

@@ -22,12 +22,15 @@ const (
 
 // AlertEmbed is the card for one alert. Every text is cut to Discord's limits.
 func AlertEmbed(a monitor.Alert) Embed {
-	e := Embed{
-		Title:  truncate(kindIcon(a.Kind)+" "+truncate(siteName(a), maxNameInText)+headline(a), MaxTitleRunes),
-		Color:  kindColor(a.Kind),
-		Fields: alertFields(a),
-		Footer: &Footer{Text: footerText},
+	e, special := specialEmbed(a)
+	if !special {
+		e = Embed{
+			Title:  truncate(kindIcon(a.Kind)+" "+truncate(siteName(a), maxNameInText)+headline(a), MaxTitleRunes),
+			Color:  kindColor(a.Kind),
+			Fields: alertFields(a),
+		}
 	}
+	e.Footer = &Footer{Text: footerText}
 	if !a.At.IsZero() {
 		e.Timestamp = a.At.UTC().Format(time.RFC3339)
 	}
@@ -133,6 +136,10 @@ func kindIcon(k monitor.AlertKind) string {
 		return "🐢"
 	case monitor.AlertLatencyNormal:
 		return "⚡"
+	case monitor.AlertFlapping, monitor.AlertSettled:
+		return flapIcon
+	case monitor.AlertNetworkDown, monitor.AlertNetworkUp:
+		return networkIcon
 	}
 	return "⚪"
 }

@@ -23,8 +23,9 @@ const (
 
 // summaryKinds is the order kinds are counted in a summary's title: the bad news first.
 func summaryKinds() []monitor.AlertKind {
-	return []monitor.AlertKind{monitor.AlertDown, monitor.AlertStillDown, monitor.AlertCertExpiring,
-		monitor.AlertLatencyDegraded, monitor.AlertRecovered, monitor.AlertLatencyNormal}
+	return []monitor.AlertKind{monitor.AlertNetworkDown, monitor.AlertDown, monitor.AlertStillDown, monitor.AlertFlapping,
+		monitor.AlertCertExpiring, monitor.AlertLatencyDegraded, monitor.AlertSettled, monitor.AlertRecovered,
+		monitor.AlertLatencyNormal, monitor.AlertNetworkUp}
 }
 
 // kindCountLabel names a kind after its count in a summary's title: "2 slow", "1 recovered".
@@ -36,6 +37,10 @@ func kindCountLabel(k monitor.AlertKind) string {
 		return "slow"
 	case monitor.AlertLatencyNormal:
 		return "fast again"
+	case monitor.AlertNetworkDown:
+		return "network unreachable"
+	case monitor.AlertNetworkUp:
+		return "network back"
 	}
 	return strings.ReplaceAll(string(k), "_", " ")
 }
@@ -130,8 +135,10 @@ func (p *summaryPacker) finish() []summaryPart {
 func summaryMessage(alerts []monitor.Alert, p summaryPart, n, parts int) Batch {
 	var latest time.Time
 	counts := make(map[monitor.AlertKind]int)
+	bad := false
 	for _, i := range p.alerts {
 		counts[alerts[i].Kind]++
+		bad = bad || badNews(alerts[i])
 		if alerts[i].At.After(latest) {
 			latest = alerts[i].At
 		}
@@ -139,9 +146,9 @@ func summaryMessage(alerts []monitor.Alert, p summaryPart, n, parts int) Batch {
 	// The color is the worst news of the message: green would hide an expiring certificate.
 	color := colorRecovered
 	switch {
-	case counts[monitor.AlertDown]+counts[monitor.AlertStillDown] > 0:
+	case bad:
 		color = colorDown
-	case counts[monitor.AlertCertExpiring]+counts[monitor.AlertLatencyDegraded] > 0:
+	case counts[monitor.AlertCertExpiring]+counts[monitor.AlertLatencyDegraded]+counts[monitor.AlertFlapping] > 0:
 		color = colorWarning
 	}
 	embeds := make([]Embed, len(p.descriptions))

@@ -39,12 +39,18 @@ func summaryLine(a monitor.Alert) string {
 }
 
 func summaryName(a monitor.Alert) string {
+	if isAccountAlert(a) {
+		return "**Tocsin**"
+	}
 	return "**" + escapeMarkdown(truncate(siteName(a), maxNameInSummary)) + "**"
 }
 
 // happened says what happened to the site, after its name on a line; a reason why it is
 // down is cut to reasonRunes.
 func happened(a monitor.Alert, reasonRunes int) string {
+	if what, ok := specialHappened(a); ok {
+		return what
+	}
 	switch a.Kind {
 	case monitor.AlertDown:
 		return " — " + truncate(reason(a), reasonRunes)
