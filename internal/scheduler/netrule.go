@@ -56,7 +56,7 @@ func judgeCanaries(names []string, results []monitor.Result) (canaryVerdict, str
 	var silent []string
 	for i, r := range results {
 		switch {
-		case r.Status == monitor.StatusUp || r.StatusCode != 0:
+		case answered(r):
 			return canaryAnswered, ""
 		case r.NoAnswer:
 			silent = append(silent, names[i]+" ("+r.Error+")")
@@ -89,17 +89,21 @@ type failureFacts struct {
 	// knownSites is how many sites this process has checked: with fewer than MassFailures,
 	// the mass rule can never hold, and a wait for it would only delay the alert.
 	knownSites int
+	// answeredSince says a check of another site that began after the failure arrived got an
+	// answer: the network worked then, as a canary's answer would prove.
+	answeredSince bool
 }
 
 // decide judges a failure with no answer: held at once when the canaries, probed after it,
-// are silent; released at once when they answered and the mass rule does not hold, or when
-// there are no canaries and fewer sites than the mass rule needs; otherwise, after
-// VerdictWait, held if either rule takes the network to be down then, released if not.
+// are silent; released at once when they, or a site's check begun after it, answered and the
+// mass rule does not hold, or when there are no canaries and fewer sites than the mass rule
+// needs; otherwise, after VerdictWait, held if either rule takes the network to be down then,
+// released if not.
 func (f failureFacts) decide() decision {
 	switch {
 	case f.canary == canarySilent:
 		return hold
-	case f.canary == canaryAnswered && !f.mass.holds():
+	case (f.canary == canaryAnswered || f.answeredSince) && !f.mass.holds():
 		return release
 	case !f.haveCanaries && f.knownSites < MassFailures:
 		return release

@@ -95,6 +95,8 @@ func TestAFailureWithNoAnswerIsHeldOnlyWhenTheNetworkIsToBlame(t *testing.T) {
 		{"no canaries, mass rule holds: waits until then", failureFacts{waited: VerdictWait - time.Second, mass: mass, knownSites: 20}, undecided},
 		{"no canaries, a few sites failing: released after the wait", failureFacts{waited: VerdictWait, mass: few, knownSites: 20}, release},
 		{"no canaries and too few sites for the mass rule: released at once", failureFacts{mass: massCount{5, 5}, knownSites: 9}, release},
+		{"no canaries, a site checked after it answered: released at once", failureFacts{mass: few, knownSites: 20, answeredSince: true}, release},
+		{"a site answered after it, but most sites fail with no answer: waits", failureFacts{mass: mass, knownSites: 20, answeredSince: true}, undecided},
 		{"canaries and few sites: the canaries decide", failureFacts{haveCanaries: true, mass: massCount{5, 5}, knownSites: 9}, undecided},
 	}
 	for _, tt := range tests {

@@ -36,6 +36,9 @@ type netWatch struct {
 	lastProbeAt   time.Time
 	last          probeOutcome
 	warnedUnknown bool
+	// lastAnswerStart is when the latest check that got an answer began: a failure that
+	// arrived before it was not the network's doing.
+	lastAnswerStart time.Time
 	outage        *outage // nil while the network is taken to work
 	alerts        []accountAlert
 	closed        bool
@@ -95,6 +98,9 @@ func (w *netWatch) observe(site monitor.Site, r store.CheckResult) {
 	w.seq++
 	noAnswer := r.Result.NoAnswer && r.Result.Status == monitor.StatusDown
 	w.mass.add(r.SiteID, now, noAnswer)
+	if answered(r.Result) && r.Result.CheckedAt.After(w.lastAnswerStart) {
+		w.lastAnswerStart = r.Result.CheckedAt
+	}
 	e := &waitingResult{result: r, owner: site.OwnerID, arrived: now, seq: w.seq}
 	if !noAnswer {
 		e.decision = release
@@ -104,6 +110,9 @@ func (w *netWatch) observe(site monitor.Site, r store.CheckResult) {
 	w.mu.Unlock()
 	w.send(ready)
 }
+
+// answered says a check got an answer from its target: it worked, or some server replied.
+func answered(r monitor.Result) bool { return r.Status == monitor.StatusUp || r.StatusCode != 0 }
 
 // tick lets time decide: waits run out, and canaries are probed while the network is down.
 func (w *netWatch) tick() {
@@ -160,7 +169,8 @@ func (w *netWatch) evaluate(now time.Time) []store.CheckResult {
 			continue
 		}
 		facts := failureFacts{waited: now.Sub(e.arrived), haveCanaries: len(w.canaries) > 0,
-			canariesSilent: w.last.done && w.last.verdict == canarySilent, mass: w.mass.count, knownSites: len(w.mass.last)}
+			canariesSilent: w.last.done && w.last.verdict == canarySilent, mass: w.mass.count, knownSites: len(w.mass.last),
+			answeredSince: w.lastAnswerStart.After(e.arrived)}
 		if w.last.done && w.last.startSeq >= e.seq {
 			facts.canary = w.last.verdict
 		}

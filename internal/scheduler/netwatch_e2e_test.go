@@ -298,3 +298,40 @@ func (r *netRig) waitingFailures() int {
 	}
 	return n
 }
+
+// Without canaries, a site checked after a failure that gets an answer proves the network
+// works: the failure alerts at once instead of waiting VerdictWait for the mass rule.
+func TestAnAnswerAfterAFailureReleasesItAtOnce(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store.Store) {
+		r := newNetRig(t, st)
+		cdn := newStandIn(t)
+		ctx := context.Background()
+		for i := range r.sites { // one site due each second, so checks begin one after another
+			if i < 3 {
+				r.sites[i].URL = cdn.url(fmt.Sprintf("/s%d", i))
+			}
+			r.sites[i].NextCheckAt = r.clk.Now().Add(time.Duration(i) * time.Second)
+			if _, err := st.UpdateSite(ctx, r.sites[i], true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.start(fastConfig())
+		for i, site := range r.sites { // a second at a time, so no site is ever overdue
+			if i > 0 {
+				r.clk.Advance(time.Second)
+			}
+			waitCalmly(t, fmt.Sprintf("s%d's first check", i), func() bool {
+				s, err := st.Site(ctx, site.OwnerID, site.ID)
+				return err == nil && s.LastChecked != nil
+			})
+		}
+
+		cdn.off()
+		r.clk.Advance(time.Minute - time.Duration(netRigSites-1)*time.Second) // s0's second check
+		for i := 1; i <= 3; i++ {                                             // then s1 and s2 fail, s3 answers
+			waitCalmly(t, fmt.Sprintf("%d failures waiting", i), func() bool { return r.waitingFailures() == i })
+			r.clk.Advance(time.Second)
+		}
+		r.waitForAlerts([]string{"down s0@1", "down s1@2", "down s2@1"})
+	})
+}
