@@ -39,9 +39,9 @@ type netWatch struct {
 	// lastAnswerStart is when the latest check that got an answer began: a failure that
 	// arrived before it was not the network's doing.
 	lastAnswerStart time.Time
-	outage        *outage // nil while the network is taken to work
-	alerts        []accountAlert
-	closed        bool
+	outage          *outage // nil while the network is taken to work
+	alerts          []accountAlert
+	closed          bool
 
 	probes   sync.WaitGroup
 	ctx      context.Context // ends canary probes at shutdown
