@@ -60,7 +60,7 @@ func TestTheBuiltBinary(t *testing.T) {
 	})
 }
 
-func buildTocsin(t *testing.T, version string) string {
+func buildTocsin(t testing.TB, version string) string {
 	t.Helper()
 	gobin, err := exec.LookPath("go")
 	if err != nil {
@@ -96,7 +96,7 @@ func writeDotEnv(t *testing.T, dir, text string) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -198,7 +198,7 @@ type binaryProcess struct {
 
 // startBinary runs bin with args in dir and stops it with SIGTERM when the test ends, which it
 // must survive with exit status 0.
-func startBinary(t *testing.T, bin, dir string, env []string, args ...string) *binaryProcess {
+func startBinary(t testing.TB, bin, dir string, env []string, args ...string) *binaryProcess {
 	t.Helper()
 	p := &binaryProcess{log: &syncBuffer{}, done: make(chan struct{})}
 	cmd := exec.Command(bin, args...)
@@ -226,7 +226,7 @@ func startBinary(t *testing.T, bin, dir string, env []string, args ...string) *b
 }
 
 // waitForReady waits for a 200 from /readyz, and fails if the process exits first.
-func (p *binaryProcess) waitForReady(t *testing.T, base string) {
+func (p *binaryProcess) waitForReady(t testing.TB, base string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -157,17 +157,24 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
+	obs := newObservers(cfg, st, log)
 	drivers := channels.New(channels.Config{Policy: guard, UserAgent: userAgent(), DiscordHosts: cfg.DiscordHosts(),
 		SlackHosts: cfg.SlackHosts(), TelegramAPIURL: cfg.TelegramAPIURL})
 	dispatcher := notify.New(st, drivers, time.Now, log.With("component", "notify"), notify.Config{
-		Worker: worker, GiveUpAfter: cfg.AlertGiveUpAfter,
+		Worker: worker, GiveUpAfter: cfg.AlertGiveUpAfter, Observer: obs.notify,
 	})
 	checker := probe.NewChecker(userAgent(), guard)
+	canaries, err := canaryTargets(cfg)
+	if err != nil {
+		return err
+	}
 	sched := scheduler.New(st, checker.Check, time.Now, log.With("component", "scheduler"), scheduler.Config{
 		Worker:        worker,
 		MaxConcurrent: cfg.MaxConcurrentChecks,
 		DrainTimeout:  cfg.ShutdownTimeout,
 		OnAlert:       dispatcher.Wake,
+		Observer:      obs.scheduler,
+		Canaries:      canaries,
 	})
 	proxies, err := cfg.Proxies()
 	if err != nil {
@@ -177,7 +184,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		Store: st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: drivers.Discord(), DiscordHosts: cfg.DiscordHosts(), Channels: drivers, Auth: authn, OnAlert: dispatcher.Wake,
-		TrustedProxies: proxies,
+		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
 	})
 	if proxies != nil {
 		log.Info("client addresses are read from X-Forwarded-For behind trusted proxies", "proxies", proxies)
@@ -254,4 +261,17 @@ func instanceID(cfg config.Config, listening net.Addr) string {
 		return fmt.Sprintf("%s:%d", host, tcp.Port)
 	}
 	return host
+}
+
+// canaryTargets are the checks that tell whether Tocsin's own network is down.
+func canaryTargets(cfg config.Config) ([]monitor.Target, error) {
+	list, err := cfg.CanaryList()
+	if err != nil {
+		return nil, err
+	}
+	targets := make([]monitor.Target, len(list))
+	for i, c := range list {
+		targets[i] = scheduler.CanaryTarget(c.URL, c.TCP)
+	}
+	return targets, nil
 }

@@ -40,6 +40,7 @@ type Handler struct {
 	// hashing bounds the password hashes computed at once: each takes 19 MiB.
 	hashing chan struct{}
 	onAlert func()
+	observe Observer
 
 	firstCheckWait time.Duration
 }
@@ -83,15 +84,24 @@ type Deps struct {
 	// X-Forwarded-For believed, to find the client's address (for the login limit and the
 	// request log). Empty: the peer is the client.
 	TrustedProxies []netip.Prefix
+	// Observer, if set, is told of every request answered (for metrics).
+	Observer Observer
+	// Metrics, if set, is served at GET /metrics: to anyone when MetricsPublic, otherwise to
+	// admins (a session token or an API key).
+	Metrics       http.Handler
+	MetricsPublic bool
 }
 
 // New returns the API as one http.Handler.
 func New(d Deps) http.Handler {
 	h := &Handler{store: d.Store, checker: d.Checker, now: d.Now, log: d.Log, limits: d.Limits, version: d.Version,
 		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, hashing: make(chan struct{}, 2), onAlert: d.OnAlert,
-		firstCheckWait: d.FirstCheckWait, trustedProxies: d.TrustedProxies, channels: d.Channels}
+		firstCheckWait: d.FirstCheckWait, trustedProxies: d.TrustedProxies, channels: d.Channels, observe: d.Observer}
 	if h.channels == nil {
 		h.channels = discordOnly{&discord.Driver{Client: d.Discord, Hosts: d.DiscordHosts}}
+	}
+	if h.observe == nil {
+		h.observe = nopObserver{}
 	}
 	if h.firstCheckWait <= 0 {
 		h.firstCheckWait = 30 * time.Second
@@ -100,8 +110,15 @@ func New(d Deps) http.Handler {
 		h.auth.Attempts = auth.NewAttemptLimiter(10, 15*time.Minute, d.Now)
 	}
 	mux := http.NewServeMux()
-	for _, rt := range h.routes() {
+	routes := h.routes()
+	for _, rt := range routes {
 		mux.Handle(rt.Method+" "+rt.Path, h.serve(rt))
+	}
+	for pattern, allowed := range shadowedMethods(routes) {
+		mux.Handle(pattern, h.methodNotAllowed(allowed))
+	}
+	if d.Metrics != nil {
+		mux.Handle("GET /metrics", h.metricsRoute(d.Metrics, d.MetricsPublic))
 	}
 	return h.recoverPanics(h.logRequests(h.jsonMuxErrors(mux)))
 }

@@ -50,7 +50,7 @@ func (h *Handler) updateChannel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return channelError(err)
 	}
-	saved, err := h.store.UpdateChannel(r.Context(), changed.Channel)
+	saved, err := h.store.UpdateChannel(r.Context(), changed.Channel, store.KeepOtherDefaults)
 	if errors.Is(err, store.ErrChannelExists) {
 		return &Error{Status: http.StatusConflict, Code: "channel_exists", Field: "url", Message: "url: you already have a channel with this Discord webhook"}
 	}

@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tocsin/tocsin/internal/api"
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/channels"
 	"github.com/tocsin/tocsin/internal/notify/standin"
+	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/storetest"
 )
 
@@ -272,6 +274,28 @@ func TestChannelTypesListTheirFields(t *testing.T) {
 		e.do("GET", "/channel-types", "").json(t, &types)
 		if len(types) != 6 || types[2].Type != "telegram" || fmt.Sprint(types[2].Secrets) != "[bot_token]" || fmt.Sprint(types[5].Fields) != "[url secret]" {
 			t.Errorf("types %+v", types)
+		}
+	})
+}
+
+// PATCH /webhooks/{id} is PATCH /channels/{id} for a Discord channel: any change sets a
+// disabled webhook again, and making it the default webhook leaves the default channels of
+// other types default.
+func TestPatchWebhookIsAChannelUpdate(t *testing.T) {
+	forEachStoreWithChannels(t, func(t *testing.T, e channelEnv) {
+		slack := e.expect(e.do("POST", "/channels", e.services.ChannelJSON(monitor.ChannelSlack)), 201)
+		url := e.services.Channel(monitor.ChannelDiscord).URL
+		hook := e.expect(e.do("POST", "/webhooks", fmt.Sprintf(`{"webhook_url": %q}`, url)), 201)
+		id := int64(hook["id"].(float64))
+		if err := e.store.RecordDelivery(context.Background(), store.Delivery{WebhookID: id, Outcome: store.Disable, At: time.Now(), Error: "404 Unknown Webhook"}); err != nil {
+			t.Fatal(err)
+		}
+		got := e.expect(e.do("PATCH", fmt.Sprintf("/webhooks/%d", id), `{"name": "ops", "default": true}`), 200)
+		if got["state"] != "active" || got["last_error"] != nil || got["default"] != true {
+			t.Errorf("a disabled webhook renamed: %v", got)
+		}
+		if c := e.expect(e.do("GET", fmt.Sprintf("/channels/%v", slack["id"]), ""), 200); c["default"] != true {
+			t.Errorf("the default Slack channel after a webhook became the default one: %v", c)
 		}
 	})
 }

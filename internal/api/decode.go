@@ -22,17 +22,35 @@ const maxBodyBytes = 64 << 10
 // and hold any JSON: what null means for them is theirs to say. Any JSON media type is
 // accepted, and so is curl's default form type, since the body is JSON.
 func decode(w http.ResponseWriter, r *http.Request, dst any, open ...string) error {
+	body, err := readBody(w, r, maxBodyBytes)
+	if err != nil {
+		return err
+	}
+	return decodeBody(body, dst, open...)
+}
+
+// readBody reads a JSON request body of at most limit bytes.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/json" && !strings.HasSuffix(mt, "+json") && mt != "application/x-www-form-urlencoded" {
-			return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 				Message: fmt.Sprintf("Content-Type %q is not JSON; send application/json", ct)}
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err != nil {
-		return decodeError(err)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: fmt.Sprintf("the body must be at most %d KiB", limit>>10)}
 	}
+	if err != nil {
+		return nil, decodeError(err)
+	}
+	return body, nil
+}
+
+// decodeBody reads one JSON object from body into dst, by the rules decode gives.
+func decodeBody(body []byte, dst any, open ...string) error {
 	nulls, err := scanBody(body, open)
 	if err != nil {
 		return err
@@ -77,7 +95,6 @@ func withJSONPath(err error, dst any) error {
 
 func decodeError(err error) error {
 	var (
-		tooBig    *http.MaxBytesError
 		syntaxErr *json.SyntaxError
 		typeErr   *json.UnmarshalTypeError
 	)
@@ -85,8 +102,6 @@ func decodeError(err error) error {
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_json", Message: msg}
 	}
 	switch {
-	case errors.As(err, &tooBig):
-		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: fmt.Sprintf("the body must be at most %d KiB", maxBodyBytes>>10)}
 	case errors.Is(err, io.EOF):
 		return invalid("the body is empty; send a JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):

@@ -74,8 +74,9 @@ func (h *Handler) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
+		h.observe.Request(r.Pattern, sw.status, time.Since(start)) // the mux set the pattern it matched
 		level := h.log.Info
-		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
 			level = h.log.Debug
 		}
 		level("request", "method", r.Method, "path", loggedPath(r.URL.Path), "status", sw.status,

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -105,6 +106,9 @@ func responses(g *schemas, rt route) map[string]any {
 		ok["content"] = jsonContent(map[string]any{"type": "object"})
 	}
 	out[strconv.Itoa(rt.Status)] = ok
+	if slices.Contains(rt.Query, dryRunParam) {
+		out[strconv.Itoa(http.StatusOK)] = map[string]any{"description": "the dry run's answer: what would be made", "content": ok["content"]}
+	}
 	for _, status := range errorStatuses(rt) {
 		out[strconv.Itoa(status)] = map[string]any{"description": http.StatusText(status), "content": jsonContent(g.ref(errorBody{}))}
 	}
@@ -150,6 +154,10 @@ func errorStatuses(rt route) []int {
 		}
 		if rt.Method == "PATCH" {
 			statuses = append(statuses, http.StatusConflict)
+		}
+	case "/webhooks/{id}":
+		if rt.Method == "PATCH" {
+			statuses = append(statuses, http.StatusConflict, http.StatusTooManyRequests, http.StatusBadGateway)
 		}
 	case "/sites/{id}/anomaly-check", "/latencyAnomalyCheck":
 		statuses = append(statuses, http.StatusConflict)

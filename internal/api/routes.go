@@ -45,7 +45,11 @@ var (
 		{"from", "date-time", "only entries at or after this time"},
 		{"to", "date-time", "only entries at or before this time"},
 	}
-	notificationParams = []queryParam{
+	// dryRunParam asks a route to check the request and answer 200 with what it would do,
+	// changing nothing.
+	dryRunParam         = queryParam{"dry_run", "boolean", "true: check everything and answer 200 with what would be made, changing nothing"}
+	includeSecretsParam = queryParam{"include_secrets", "boolean", "true: show the secrets (webhook tokens, credentials) instead of ****, for exporting them"}
+	notificationParams  = []queryParam{
 		{"limit", "integer", "entries per page, 1 to 1000 (default 100)"},
 		{"before", "integer", "only notifications older than this id: the previous page's next_before"},
 		{"state", "string", "pending, delivered, failed or given_up"},
@@ -71,7 +75,9 @@ func (h *Handler) routes() []route {
 
 		{Method: "POST", Path: "/sites", Handle: h.createSite, Noun: "site", Summary: "Watch a site; it is checked at once", Body: siteRequest{}, Reply: siteView{}, Status: 201},
 		{Method: "GET", Path: "/sites", Handle: h.listSites, Summary: "List your sites", Reply: []siteView{}, Status: 200,
-			Query: []queryParam{{"status", "string", "only sites with this status: up, down or pending"}}},
+			Query: []queryParam{{"status", "string", "only sites with this status: up, down or pending"}, includeSecretsParam}},
+		{Method: "POST", Path: "/sites/batch", Handle: h.createSites, Summary: "Add up to 10,000 sites at once, all or none; their first checks are spread over their first interval",
+			Body: batchRequest{}, Reply: batchView{}, Status: 201, Query: []queryParam{dryRunParam}},
 		{Method: "GET", Path: "/sites/{id}", Handle: h.getSite, Noun: "site", Summary: "One site", Reply: siteView{}, Status: 200},
 		{Method: "PATCH", Path: "/sites/{id}", Handle: h.updateSite, Noun: "site", Summary: "Change a site's settings", Body: siteRequest{}, Reply: siteView{}, Status: 200},
 		{Method: "DELETE", Path: "/sites/{id}", Handle: h.deleteSite, Noun: "site", Summary: "Stop watching a site; its history goes too", Status: 204},
@@ -86,9 +92,12 @@ func (h *Handler) routes() []route {
 		{Method: "GET", Path: "/webhook", Handle: h.getDefaultWebhook, Noun: "webhook", Summary: "The default webhook, token masked", Reply: webhookView{}, Status: 200},
 		{Method: "DELETE", Path: "/webhook", Handle: h.deleteDefaultWebhook, Noun: "webhook", Summary: "Remove the default webhook", Status: 204},
 		{Method: "POST", Path: "/webhook/test", Handle: h.testDefaultWebhook, Noun: "webhook", Summary: "Post a test message to the default webhook", Reply: webhookTestView{}, Status: 200},
-		{Method: "POST", Path: "/webhooks", Handle: h.createWebhook, Noun: "webhook", Summary: "Add a Discord webhook", Body: webhookRequest{}, Reply: webhookView{}, Status: 201},
-		{Method: "GET", Path: "/webhooks", Handle: h.listWebhooks, Summary: "List your webhooks", Reply: []webhookView{}, Status: 200},
+		{Method: "POST", Path: "/webhooks", Handle: h.createWebhook, Noun: "webhook", Summary: "Add a Discord webhook", Body: webhookRequest{}, Reply: webhookView{}, Status: 201,
+			Query: []queryParam{dryRunParam}},
+		{Method: "GET", Path: "/webhooks", Handle: h.listWebhooks, Summary: "List your webhooks", Reply: []webhookView{}, Status: 200,
+			Query: []queryParam{includeSecretsParam}},
 		{Method: "GET", Path: "/webhooks/{id}", Handle: h.getWebhook, Noun: "webhook", Summary: "One webhook", Reply: webhookView{}, Status: 200},
+		{Method: "PATCH", Path: "/webhooks/{id}", Handle: h.updateWebhook, Noun: "webhook", Summary: "Rename a webhook, point it at another Discord webhook, or make it the default or not", Body: webhookPatch{}, Reply: webhookView{}, Status: 200},
 		{Method: "DELETE", Path: "/webhooks/{id}", Handle: h.deleteWebhook, Noun: "webhook", Summary: "Remove a webhook and its queued alerts", Status: 204},
 		{Method: "POST", Path: "/webhooks/{id}/test", Handle: h.testWebhook, Noun: "webhook", Summary: "Post a test message", Reply: webhookTestView{}, Status: 200},
 		{Method: "POST", Path: "/channels", Handle: h.createChannel, Noun: "channel", Summary: "Add a channel: discord, slack, telegram, ntfy, email or webhook", Body: channelRequest{}, Reply: channelView{}, Status: 201},

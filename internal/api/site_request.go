@@ -21,8 +21,17 @@ type siteRequest struct {
 
 // decodeSite reads a site request into the patch it asks for.
 func decodeSite(w http.ResponseWriter, r *http.Request) (monitor.SitePatch, error) {
+	body, err := readBody(w, r, maxBodyBytes)
+	if err != nil {
+		return monitor.SitePatch{}, err
+	}
+	return decodeSiteBody(body)
+}
+
+// decodeSiteBody reads one site request, a whole body or one site of a batch.
+func decodeSiteBody(body []byte) (monitor.SitePatch, error) {
 	var req siteRequest
-	if err := decode(w, r, &req, "json_schema"); err != nil {
+	if err := decodeBody(body, &req, "json_schema"); err != nil {
 		return monitor.SitePatch{}, err
 	}
 	p := req.SitePatch

@@ -103,6 +103,10 @@ func (h *Handler) firstCheck(r *http.Request, site monitor.Site) {
 }
 
 func (h *Handler) listSites(w http.ResponseWriter, r *http.Request) error {
+	withSecrets, err := boolParam(r, "include_secrets")
+	if err != nil {
+		return err
+	}
 	var filter store.SiteFilter
 	if raw := r.URL.Query().Get("status"); raw != "" {
 		st, err := monitor.ParseStatus(raw)
@@ -114,6 +118,13 @@ func (h *Handler) listSites(w http.ResponseWriter, r *http.Request) error {
 	sites, err := h.store.ListSites(r.Context(), owner(r), filter)
 	if err != nil {
 		return err
+	}
+	if withSecrets {
+		views := make([]siteView, len(sites))
+		for i, s := range sites {
+			views[i] = viewSiteWithSecrets(s)
+		}
+		return reply(w, http.StatusOK, views)
 	}
 	return reply(w, http.StatusOK, viewSites(sites))
 }

@@ -14,6 +14,7 @@ type siteView struct {
 	URL                  string     `json:"url"`
 	Name                 string     `json:"name"`
 	Status               string     `json:"status"`
+	Flapping             bool       `json:"flapping"` // its status keeps changing; see monitor.Flap
 	ResponseTimeMS       *int64     `json:"response_time_ms"`
 	LastChecked          *time.Time `json:"last_checked"`
 	LastStatusChange     *time.Time `json:"last_status_change"`
@@ -69,7 +70,7 @@ type latencyView struct {
 
 func viewSite(s monitor.Site) siteView {
 	v := siteView{
-		ID: s.ID, URL: s.URL, Name: s.Name, Status: string(s.Status), ResponseTimeMS: s.ResponseTimeMS,
+		ID: s.ID, URL: s.URL, Name: s.Name, Status: string(s.Status), Flapping: s.Flap.Flapping, ResponseTimeMS: s.ResponseTimeMS,
 		LastChecked: s.LastChecked, LastStatusChange: s.LastStatusChange,
 		LastStatusCode: nonZero(s.StatusCode), LastError: nonEmpty(s.LastError),
 		CheckIntervalSeconds: s.CheckIntervalSeconds, ExpectedStatusCode: s.ExpectedStatusCode,
@@ -115,6 +116,8 @@ type checkView struct {
 	ResponseTimeMS int64        `json:"response_time_ms"`
 	Error          *string      `json:"error"`
 	Timings        *timingsView `json:"timings,omitempty"`
+	// Held is set on a check held while Tocsin could not reach the network: history only.
+	Held bool `json:"held,omitempty"`
 }
 
 // timingsView is where an HTTP check's time went, in milliseconds.
@@ -130,7 +133,7 @@ func milliseconds(d time.Duration) float64 { return float64(d.Microseconds()) / 
 
 func viewCheck(c monitor.Check) checkView {
 	v := checkView{CheckedAt: c.CheckedAt, Status: string(c.Status), StatusCode: nonZero(c.StatusCode),
-		ResponseTimeMS: c.ResponseTimeMS(), Error: nonEmpty(c.Error)}
+		ResponseTimeMS: c.ResponseTimeMS(), Error: nonEmpty(c.Error), Held: c.Held}
 	if t := c.Timings; t != nil {
 		v.Timings = &timingsView{milliseconds(t.DNS), milliseconds(t.Connect), milliseconds(t.TLS),
 			milliseconds(t.ServerProcessing), milliseconds(t.Transfer)}
@@ -140,7 +143,7 @@ func viewCheck(c monitor.Check) checkView {
 
 // eventView is one status change.
 type eventView struct {
-	Kind   string    `json:"kind"` // status or latency
+	Kind   string    `json:"kind"` // status, latency or flapping
 	At     time.Time `json:"at"`
 	From   string    `json:"from"`
 	To     string    `json:"to"`

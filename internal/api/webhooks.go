@@ -39,9 +39,50 @@ func viewWebhook(w monitor.Webhook) webhookView {
 
 const noDefaultWebhook = "no webhook is configured; set one with POST /webhook {\"webhook_url\": \"https://discord.com/api/webhooks/ID/TOKEN\"}"
 
-// saveVerifiedWebhook checks the URL's shape, asks Discord whether the webhook exists (a GET:
-// nothing is posted), and saves it, normalised, with its name and channel.
-func (h *Handler) saveVerifiedWebhook(r *http.Request, raw *string, isDefault bool) (monitor.Webhook, error) {
+// saveVerifiedWebhook checks the request, asks Discord whether the webhook exists, and saves
+// it, normalised, with its channel and its name: the one asked for, else the one it has if its
+// URL is set again, else its name in Discord. A dry run saves nothing and answers with what
+// would be saved.
+func (h *Handler) saveVerifiedWebhook(r *http.Request, req webhookRequest, isDefault, dryRun bool) (monitor.Webhook, error) {
+	name, err := webhookName(req.Name)
+	if err != nil {
+		return monitor.Webhook{}, err
+	}
+	hook, err := h.verifyWebhook(r, req.WebhookURL)
+	if err != nil {
+		return monitor.Webhook{}, err
+	}
+	hook.Default = isDefault
+	if name == "" {
+		name = h.keptWebhookName(r, hook)
+	}
+	if name != "" {
+		hook.Name = name
+	}
+	if dryRun {
+		return hook, nil
+	}
+	return h.store.SaveWebhook(r.Context(), hook)
+}
+
+// keptWebhookName is the name of the owner's webhook with hook's URL, if there is one: a URL
+// set again without a name keeps the name it had.
+func (h *Handler) keptWebhookName(r *http.Request, hook monitor.Webhook) string {
+	hooks, err := h.store.ListWebhooks(r.Context(), hook.OwnerID)
+	if err != nil {
+		return ""
+	}
+	for _, existing := range hooks {
+		if existing.URL == hook.URL {
+			return existing.Name
+		}
+	}
+	return ""
+}
+
+// verifyWebhook checks a webhook URL's shape and asks Discord whether the webhook exists (a
+// GET: nothing is posted). It returns the webhook, unsaved, named as Discord names it.
+func (h *Handler) verifyWebhook(r *http.Request, raw *string) (monitor.Webhook, error) {
 	if raw == nil || strings.TrimSpace(*raw) == "" {
 		return monitor.Webhook{}, badField("webhook_url", "webhook_url is required")
 	}
@@ -72,8 +113,8 @@ func (h *Handler) saveVerifiedWebhook(r *http.Request, raw *string, isDefault bo
 		return monitor.Webhook{}, &Error{Status: http.StatusBadGateway, Code: "discord_unreachable",
 			Message: "could not verify the webhook with Discord: " + resp.Detail}
 	}
-	return h.store.SaveWebhook(r.Context(), monitor.Webhook{OwnerID: owner(r), URL: url, Name: info.Name,
-		ChannelID: info.ChannelID, GuildID: info.GuildID, Default: isDefault, CreatedAt: monitor.StoredTime(h.now())})
+	return monitor.Webhook{OwnerID: owner(r), URL: url, Name: info.Name, ChannelID: info.ChannelID, GuildID: info.GuildID,
+		State: monitor.WebhookActive, CreatedAt: monitor.StoredTime(h.now())}, nil
 }
 
 // sendTest posts a test message to the webhook and answers with what Discord said. A webhook
@@ -116,6 +157,7 @@ type webhookTestView struct {
 
 type defaultWebhookRequest struct {
 	WebhookURL *string `json:"webhook_url"`
+	Name       *string `json:"name"`
 }
 
 func (h *Handler) setDefaultWebhook(w http.ResponseWriter, r *http.Request) error {
@@ -123,7 +165,7 @@ func (h *Handler) setDefaultWebhook(w http.ResponseWriter, r *http.Request) erro
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	hook, err := h.saveVerifiedWebhook(r, req.WebhookURL, true)
+	hook, err := h.saveVerifiedWebhook(r, webhookRequest{WebhookURL: req.WebhookURL, Name: req.Name}, true, false)
 	if err != nil {
 		return err
 	}
@@ -166,23 +208,36 @@ func (h *Handler) testDefaultWebhook(w http.ResponseWriter, r *http.Request) err
 
 type webhookRequest struct {
 	WebhookURL *string `json:"webhook_url"`
-	Default    *bool   `json:"default"`
+	// Name is the user's name for the webhook; by default, its name in Discord.
+	Name    *string `json:"name"`
+	Default *bool   `json:"default"`
 }
 
 func (h *Handler) createWebhook(w http.ResponseWriter, r *http.Request) error {
+	dryRun, err := boolParam(r, "dry_run")
+	if err != nil {
+		return err
+	}
 	var req webhookRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	hook, err := h.saveVerifiedWebhook(r, req.WebhookURL, req.Default != nil && *req.Default)
+	hook, err := h.saveVerifiedWebhook(r, req, req.Default != nil && *req.Default, dryRun)
 	if err != nil {
 		return err
+	}
+	if dryRun {
+		return reply(w, http.StatusOK, viewWebhook(hook))
 	}
 	w.Header().Set("Location", fmt.Sprintf("/webhooks/%d", hook.ID))
 	return reply(w, http.StatusCreated, viewWebhook(hook))
 }
 
 func (h *Handler) listWebhooks(w http.ResponseWriter, r *http.Request) error {
+	withSecrets, err := boolParam(r, "include_secrets")
+	if err != nil {
+		return err
+	}
 	hooks, err := h.store.ListWebhooks(r.Context(), owner(r))
 	if err != nil {
 		return err
@@ -190,6 +245,9 @@ func (h *Handler) listWebhooks(w http.ResponseWriter, r *http.Request) error {
 	views := make([]webhookView, len(hooks))
 	for i, hook := range hooks {
 		views[i] = viewWebhook(hook)
+		if withSecrets {
+			views[i].WebhookURL = hook.URL
+		}
 	}
 	return reply(w, http.StatusOK, views)
 }

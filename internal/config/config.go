@@ -44,6 +44,8 @@ type Config struct {
 	JWTTTL              time.Duration `env:"TOCSIN_JWT_TTL" envDefault:"24h" flag:"jwt-ttl" help:"how long a session token lasts"`
 	BlockPrivateTargets bool          `env:"TOCSIN_BLOCK_PRIVATE_TARGETS" envDefault:"false" flag:"block-private-targets" help:"also refuse checks and webhooks to loopback and private addresses (cloud metadata addresses are always refused)"`
 	TrustedProxies      string        `env:"TOCSIN_TRUSTED_PROXIES" flag:"trusted-proxies" help:"comma-separated CIDRs (or addresses) of the reverse proxies in front of Tocsin; only from them is X-Forwarded-For believed"`
+	Metrics             string        `env:"TOCSIN_METRICS" envDefault:"off" flag:"metrics" help:"Prometheus metrics at /metrics: off; on, for anyone who can reach Tocsin; or token, for an admin's session token or API key"`
+	Canaries            string        `env:"TOCSIN_CANARIES" flag:"canaries" help:"comma-separated http(s) URLs or host:port that should always answer; when they fail along with the sites, Tocsin holds the sites' alerts as its own network is down (default: none)"`
 }
 
 // Proxies lists the trusted reverse proxies' networks; nil when there are none. A bare address
@@ -206,6 +208,11 @@ func (c Config) Validate() error {
 	if c.Auth != "on" && c.Auth != "off" {
 		bad("TOCSIN_AUTH", "must be on or off, got %q", c.Auth)
 	}
+	switch c.Metrics {
+	case "off", "on", "token":
+	default:
+		bad("TOCSIN_METRICS", "must be off, on or token, got %q", c.Metrics)
+	}
 	if c.Signup != "closed" && c.Signup != "open" {
 		bad("TOCSIN_SIGNUP", "must be closed or open, got %q", c.Signup)
 	}
@@ -220,6 +227,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.Proxies(); err != nil {
 		bad("TOCSIN_TRUSTED_PROXIES", "%v", err)
+	}
+	if _, err := c.CanaryList(); err != nil {
+		bad("TOCSIN_CANARIES", "%v", err)
 	}
 	for name, hosts := range map[string][]string{"TOCSIN_DISCORD_ALLOWED_HOSTS": c.DiscordHosts(), "TOCSIN_SLACK_ALLOWED_HOSTS": c.SlackHosts()} {
 		for _, h := range hosts {

@@ -15,7 +15,7 @@ func TestLoadDefaultsEnvironmentAndFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Addr: "127.0.0.1:8080", MaxConcurrentChecks: 500, MinIntervalSeconds: 10, LogFormat: "text", LogLevel: "info", ShutdownTimeout: 10 * time.Second, AlertGiveUpAfter: 24 * time.Hour,
-		Auth: "on", Signup: "closed", JWTTTL: 24 * time.Hour, TelegramAPIURL: "https://api.telegram.org"}
+		Auth: "on", Signup: "closed", JWTTTL: 24 * time.Hour, TelegramAPIURL: "https://api.telegram.org", Metrics: "off"}
 	if c != want {
 		t.Errorf("defaults %+v, want %+v", c, want)
 	}
@@ -53,6 +53,7 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{map[string]string{"TOCSIN_ALERT_GIVE_UP_AFTER": "5s"}, nil, "TOCSIN_ALERT_GIVE_UP_AFTER"},
 		{map[string]string{"TOCSIN_AUTH": "maybe"}, nil, "TOCSIN_AUTH"},
 		{map[string]string{"TOCSIN_SIGNUP": "sometimes"}, nil, "TOCSIN_SIGNUP"},
+		{map[string]string{"TOCSIN_METRICS": "public"}, nil, "TOCSIN_METRICS"},
 		{map[string]string{"TOCSIN_JWT_SECRET": "hunter2"}, nil, "TOCSIN_JWT_SECRET"},
 		{map[string]string{"TOCSIN_JWT_TTL": "1s"}, nil, "TOCSIN_JWT_TTL"},
 		{map[string]string{"TOCSIN_BLOCK_PRIVATE_TARGETS": "perhaps"}, nil, "TOCSIN_BLOCK_PRIVATE_TARGETS"},
@@ -133,6 +134,30 @@ func TestReadmeListsEverySetting(t *testing.T) {
 		row := "| `" + f.Tag.Get("env") + "` | " + flagCell + " |"
 		if !strings.Contains(string(readme), row) {
 			t.Errorf("README has no settings row starting %q", row)
+		}
+	}
+}
+
+func TestCanaries(t *testing.T) {
+	c := Config{Canaries: " https://www.google.com/generate_204, 1.1.1.1:53,http://127.0.0.1:8081/x ,[::1]:80,"}
+	got, err := c.CanaryList()
+	want := []Canary{{URL: "https://www.google.com/generate_204"}, {URL: "1.1.1.1:53", TCP: true},
+		{URL: "http://127.0.0.1:8081/x"}, {URL: "[::1]:80", TCP: true}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("canaries %+v (%v), want %+v", got, err, want)
+	}
+	if got, err := (Config{}).CanaryList(); got != nil || err != nil {
+		t.Errorf("none by default: %v %v", got, err)
+	}
+	_, err = Load(nil, map[string]string{"TOCSIN_CANARIES": "https://u:hunter2@example.com/"})
+	if err == nil || !strings.Contains(err.Error(), "TOCSIN_CANARIES") || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("credentials in a canary: %v, want an error that does not show them", err)
+	}
+	for _, bad := range []string{"1.1.1.1", "ftp://example.com", "https://", "example.com:0",
+		"example.com:99999", "https://example.com:70000/", ":53", "a b:53"} {
+		_, err := Load(nil, map[string]string{"TOCSIN_CANARIES": bad})
+		if err == nil || !strings.Contains(err.Error(), "TOCSIN_CANARIES") || !strings.Contains(err.Error(), fmt.Sprintf("%q", bad)) {
+			t.Errorf("%q: %v, want an error naming TOCSIN_CANARIES and the item", bad, err)
 		}
 	}
 }

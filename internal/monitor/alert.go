@@ -14,6 +14,14 @@ const (
 	// AlertLatencyDegraded and AlertLatencyNormal bracket a sustained slowdown.
 	AlertLatencyDegraded AlertKind = "latency_degraded"
 	AlertLatencyNormal   AlertKind = "latency_normal"
+	// AlertFlapping: the site's status keeps changing; it stands for the downs and recoveries
+	// until AlertSettled, which says the status the site settled in (see flap.go).
+	AlertFlapping AlertKind = "flapping"
+	AlertSettled  AlertKind = "settled"
+	// AlertNetworkDown and AlertNetworkUp are about Tocsin itself, not a site: it cannot reach
+	// the network, so failed checks are held rather than alerted; and it can again.
+	AlertNetworkDown AlertKind = "network_down"
+	AlertNetworkUp   AlertKind = "network_up"
 )
 
 // Alert is everything a message about a site needs, frozen when the alert was raised, so a
@@ -33,6 +41,10 @@ type Alert struct {
 	CertDaysLeft  int        `json:"cert_days_left,omitempty"`
 	// BaselineMS is the usual response time, for latency alerts.
 	BaselineMS int64 `json:"baseline_ms,omitempty"`
+	// SiteStatus is the site's status, for flapping alerts and the status a site settled in.
+	SiteStatus Status `json:"status,omitempty"`
+	// Changes counts the status changes within the flapping window, for flapping alerts.
+	Changes int `json:"changes,omitempty"`
 }
 
 // Downtime is how long the site was down, for recoveries and reminders.
@@ -55,4 +67,60 @@ func NewAlert(kind AlertKind, site Site, r Result, prev State) Alert {
 		a.DownSince = prev.LastStatusChange
 	}
 	return a
+}
+
+// AlertRoute says where an alert goes, among the webhooks.
+type AlertRoute int
+
+const (
+	// RouteToSite: to the webhooks the site alerts now (its own, or its owner's default).
+	RouteToSite AlertRoute = iota
+	// RouteOpensDown: like RouteToSite, and what answers it later follows it there: a down, or
+	// a settle in down when no down alert was open.
+	RouteOpensDown
+	// RouteAfterDown: only where the site's open down alert went, so every webhook that heard
+	// of the outage hears of its end once: recoveries, reminders, and a flapping alert that
+	// began while a down alert was open.
+	RouteAfterDown
+	// RouteAfterFlapping: only where the flapping alert went: a settle that answers the down
+	// alert open when the flapping began (its recovery, when it settles up).
+	RouteAfterFlapping
+)
+
+// Follows says whether the alert follows an earlier one rather than going to the site's
+// webhooks; such an alert going nowhere is no news, since what it follows went nowhere too.
+func (r AlertRoute) Follows() bool { return r == RouteAfterDown || r == RouteAfterFlapping }
+
+// Route says where the alert goes.
+func (a Alert) Route() AlertRoute {
+	switch a.Kind {
+	case AlertDown:
+		return RouteOpensDown
+	case AlertRecovered, AlertStillDown:
+		return RouteAfterDown
+	case AlertFlapping:
+		if a.DownSince != nil {
+			return RouteAfterDown
+		}
+	case AlertSettled:
+		switch {
+		case a.DownSince != nil:
+			return RouteAfterFlapping
+		case a.SiteStatus == StatusDown:
+			return RouteOpensDown
+		}
+	}
+	return RouteToSite
+}
+
+// LeavesDownOpen says whether, once the alert is sent, a down alert is open where it went: a
+// later recovery follows it there.
+func (a Alert) LeavesDownOpen() bool {
+	switch a.Route() {
+	case RouteOpensDown:
+		return true
+	case RouteAfterFlapping:
+		return a.SiteStatus == StatusDown
+	}
+	return false
 }

@@ -78,6 +78,11 @@ type Result struct {
 	// CertExpiresAt is when the server's certificate (the first of its chain) expires, for
 	// checks over TLS that completed the handshake.
 	CertExpiresAt *time.Time
+	// NoAnswer says the check failed before any answer came back: the name did not resolve,
+	// the connection or the TLS handshake failed, or the time ran out first. That is how every
+	// check fails when Tocsin's own network is down; an HTTP answer, even a 503, proves the
+	// network works. Set by the probe; not stored.
+	NoAnswer bool
 }
 
 // Timings split an HTTP check's time into its phases. A phase that did not happen (no DNS for
@@ -98,6 +103,9 @@ type Check struct {
 	ID     int64
 	SiteID int64
 	Result
+	// Held says the check ran while Tocsin could not reach the network: it is kept as history
+	// but changed nothing on its site and alerted no one.
+	Held bool
 }
 
 // EventKind says what changed in an event.

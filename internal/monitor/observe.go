@@ -10,6 +10,8 @@ type Observation struct {
 	Site Site
 	// LatencyEvent is set when the latency watch changed its mind (normal ⇄ degraded).
 	LatencyEvent *Event
+	// FlapEvent is set when the site started flapping or settled (see flap.go).
+	FlapEvent *Event
 	// Alerts to send: the status alert, a certificate alert, a latency alert, in that order.
 	Alerts []Alert
 	// RetryAt, when set, brings the next check forward: a failure is being confirmed.
@@ -20,8 +22,13 @@ type Observation struct {
 func (s Site) Observe(r Result) Observation {
 	prev := s.State()
 	o := Observation{Step: prev.Apply(r)}
+	o.watchFlapping(prev, r)
 	next := s.withState(o.State)
-	if o.Step.Alert != "" {
+	switch o.Step.Alert {
+	case "":
+	case AlertFlapping, AlertSettled:
+		o.Alerts = append(o.Alerts, flapAlert(o.Step.Alert, s, r, prev, o.State))
+	default:
 		o.Alerts = append(o.Alerts, NewAlert(o.Step.Alert, s, r, prev))
 	}
 	if r.CertExpiresAt != nil {
@@ -40,7 +47,7 @@ func (s Site) Observe(r Result) Observation {
 
 func (s Site) withState(st State) Site {
 	s.Status, s.ConsecutiveFailures, s.ConsecutiveSuccesses = st.Status, st.ConsecutiveFailures, st.ConsecutiveSuccesses
-	s.LastStatusChange, s.LastAlertAt = st.LastStatusChange, st.LastAlertAt
+	s.LastStatusChange, s.LastAlertAt, s.Flap = st.LastStatusChange, st.LastAlertAt, st.Flap
 	return s
 }
 

@@ -68,6 +68,7 @@ type Site struct {
 	// certificate; 0 when none.
 	CertAlertedDays      int
 	Latency              LatencyState
+	Flap                 Flap // the flapping watch; Flap.Flapping is the API's flapping
 	ConsecutiveFailures  int
 	ConsecutiveSuccesses int
 	NextCheckAt          time.Time
@@ -176,6 +177,7 @@ func (s Site) State() State {
 		LastAlertAt:          s.LastAlertAt,
 		FailureThreshold:     s.FailureThreshold,
 		ResendInterval:       time.Duration(s.ResendIntervalMinutes) * time.Minute,
+		Flap:                 s.Flap,
 	}
 }
 

@@ -18,6 +18,9 @@ type State struct {
 	FailureThreshold int
 	// ResendInterval, when positive, raises a still-down reminder that often while a site stays down.
 	ResendInterval time.Duration
+
+	// Flap is the flapping watch (flap.go); Apply carries it, Site.Observe moves it.
+	Flap Flap
 }
 
 // Step is what one check result did to a site.

@@ -112,7 +112,10 @@ func leaseHasRoom(now, leaseEnd time.Time, budget time.Duration) bool {
 func (d *Dispatcher) send(ctx context.Context, t turn, msg channel.Message) channel.Response {
 	ctx, cancel := context.WithTimeout(ctx, d.cfg.SendTimeout)
 	defer cancel()
-	return t.driver.Send(ctx, t.hook, msg)
+	start := d.now()
+	resp := t.driver.Send(ctx, t.hook, msg)
+	d.cfg.Observer.ChannelAnswered(t.hook.Kind(), resp.Status, d.now().Sub(start))
+	return resp
 }
 
 // judge reads the destination's answer to the message of batch b.

@@ -38,6 +38,8 @@ type Config struct {
 	Lease time.Duration
 	// Pace, when set, replaces every type's own pace (channel.Driver.Pace): for tests.
 	Pace channel.Pace
+	// Observer, if set, is told of every destination's answers (for metrics).
+	Observer Observer
 }
 
 func (c Config) withDefaults() Config {
@@ -62,6 +64,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Worker == "" {
 		c.Worker = "tocsin"
+	}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
 	}
 	c.Lease = max(c.Lease, c.sendBudget()+storeTryTimeout)
 	return c

@@ -159,7 +159,7 @@ func TestEveryTypeDisablesADeadDestinationWithTheReason(t *testing.T) {
 		if r.typ == monitor.ChannelDiscord {
 			return // a deleted Discord webhook stays deleted: the user makes a new one
 		}
-		if _, err := r.store.UpdateChannel(context.Background(), r.channel); err != nil {
+		if _, err := r.store.UpdateChannel(context.Background(), r.channel, store.KeepOtherDefaults); err != nil {
 			t.Fatal(err)
 		}
 		waitFor(t, "the held alerts", func() bool { return r.countState(monitor.NotificationDelivered) == 3 })
@@ -268,7 +268,7 @@ func TestEveryTypeKeepsItsSecretsOutOfErrorsAndLogs(t *testing.T) {
 			case monitor.ChannelEmail:
 				c.Settings.Port = bad.Addr().(*net.TCPAddr).Port
 			}
-			if _, err := r.store.UpdateChannel(context.Background(), c); err != nil {
+			if _, err := r.store.UpdateChannel(context.Background(), c, store.KeepOtherDefaults); err != nil {
 				t.Fatal(err)
 			}
 			r.start(fastConfig())

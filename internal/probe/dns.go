@@ -54,7 +54,7 @@ func DNS(ctx context.Context, dialer *net.Dialer, target monitor.Target) monitor
 	}
 	switch {
 	case err != nil:
-		r.Error = describe(err, target.Timeout)
+		r.Error, r.NoAnswer = describe(err, target.Timeout), noAnswer(err)
 	case target.DNS.ExpectedAddress != "" && !resolvedTo(addrs, target.DNS.ExpectedAddress):
 		r.Error = "resolved to " + joinAddrs(addrs) + ", not " + target.DNS.ExpectedAddress
 	}

@@ -103,3 +103,38 @@ type bodyError struct{ err error }
 
 func (e bodyError) Error() string { return "reading the body: " + e.err.Error() }
 func (e bodyError) Unwrap() error { return e.err }
+
+// noAnswer says whether a check that failed with err got no answer at all: the name did not
+// resolve, the connection or the TLS handshake failed, the connection closed before an
+// answer, or the time ran out. That is how every check fails when Tocsin's own network is
+// down. A refusal by the policy, a refused redirect (its answer came), a cancelled check and
+// headers too large (they came) are not.
+func noAnswer(err error) bool {
+	var (
+		blocked    *netguard.BlockedError
+		loop       *redirectLoopError
+		tooMany    *tooManyRedirectsError
+		netErr     net.Error
+		dnsErr     *net.DNSError
+		opErr      *net.OpError
+		recordErr  tls.RecordHeaderError
+		alertErr   tls.AlertError
+		verifyErr  *tls.CertificateVerificationError
+		hostErr    x509.HostnameError
+		authErr    x509.UnknownAuthorityError
+		invalidErr x509.CertificateInvalidError
+	)
+	switch {
+	case err == nil, errors.As(err, &blocked), errors.As(err, &loop), errors.As(err, &tooMany),
+		errors.Is(err, context.Canceled), headersTooLarge(err):
+		return false
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout(),
+		errors.As(err, &dnsErr), errors.As(err, &opErr),
+		errors.As(err, &recordErr), errors.As(err, &alertErr), errors.As(err, &verifyErr),
+		errors.As(err, &hostErr), errors.As(err, &authErr), errors.As(err, &invalidErr),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET),
+		strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		return true
+	}
+	return false
+}

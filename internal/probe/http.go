@@ -81,6 +81,7 @@ func (c *HTTPChecker) Check(ctx context.Context, target monitor.Target) monitor.
 	resp, err := perCheck.Do(req)
 	if err != nil {
 		r := down(err)
+		r.NoAnswer = resp == nil && noAnswer(err)
 		r.CertExpiresAt = certExpiry(resp, err)
 		if resp != nil { // a redirect refused: this is the answer that asked for it
 			r.StatusCode = resp.StatusCode

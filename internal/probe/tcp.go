@@ -18,7 +18,7 @@ func TCP(ctx context.Context, dialer *net.Dialer, target monitor.Target) monitor
 	conn, err := dialer.DialContext(ctx, "tcp", target.URL)
 	took := time.Since(start)
 	if err != nil {
-		return monitor.Result{Status: monitor.StatusDown, ResponseTime: took, Error: describe(err, target.Timeout)}
+		return monitor.Result{Status: monitor.StatusDown, ResponseTime: took, Error: describe(err, target.Timeout), NoAnswer: noAnswer(err)}
 	}
 	conn.Close()
 	return monitor.Result{Status: monitor.StatusUp, ResponseTime: took}

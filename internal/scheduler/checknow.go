@@ -27,7 +27,10 @@ func (s *Scheduler) CheckNow(ctx context.Context, site monitor.Site) (store.Reco
 	}
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	recs, err := s.store.RecordChecks(wctx, []store.CheckResult{{SiteID: site.ID, Result: r}})
+	// Outside the schedule nothing waits for a verdict: a failure with no answer is held only
+	// while the network is already taken to be down.
+	held := r.NoAnswer && r.Status == monitor.StatusDown && s.net.down()
+	recs, err := s.store.RecordChecks(wctx, []store.CheckResult{{SiteID: site.ID, Result: r, Held: held}})
 	if err != nil {
 		return store.Recorded{}, err
 	}

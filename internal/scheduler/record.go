@@ -85,7 +85,9 @@ func (w *batchWriter) isolate(row store.CheckResult, refusal error) int {
 
 // try writes rows in one transaction.
 func (w *batchWriter) try(rows []store.CheckResult) error {
+	start := w.s.now()
 	recs, err := w.s.store.RecordChecks(w.ctx, rows)
+	w.s.cfg.Observer.Wrote(len(rows), w.s.now().Sub(start), err)
 	if err != nil {
 		w.err = err
 		return err

@@ -26,10 +26,12 @@ func (s *Scheduler) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			s.drain()
+			s.net.close()
 			close(s.results)
 			<-written
 			return
 		case <-ticker.C:
+			s.net.tick()
 		}
 	}
 }
@@ -55,7 +57,9 @@ func (s *Scheduler) claimAndStart(ctx context.Context) {
 		if free == 0 {
 			return
 		}
-		sites, err := s.store.ClaimDueSites(ctx, store.Claim{Worker: s.cfg.Worker, Now: s.now(), Limit: free, LeaseMargin: s.cfg.LeaseMargin})
+		start := s.now()
+		sites, err := s.store.ClaimDueSites(ctx, store.Claim{Worker: s.cfg.Worker, Now: start, Limit: free, LeaseMargin: s.cfg.LeaseMargin})
+		s.cfg.Observer.Claimed(len(sites), s.now().Sub(start))
 		if err != nil {
 			if ctx.Err() == nil {
 				s.log.Error("claim due sites", "err", err)
@@ -76,11 +80,12 @@ func (s *Scheduler) claimAndStart(ctx context.Context) {
 func (s *Scheduler) runScheduled(site monitor.Site) {
 	defer s.running.Done()
 	defer func() { <-s.slots }()
+	s.cfg.Observer.Lateness(s.now().Sub(dueSlot(site)))
 	r := s.runProbe(site)
 	if s.checkCtx.Err() != nil {
 		return
 	}
-	s.results <- store.CheckResult{SiteID: site.ID, Result: r, Claimed: true}
+	s.net.observe(site, store.CheckResult{SiteID: site.ID, Result: r, Claimed: true})
 }
 
 // runProbe checks the site and returns a result fit to store: its text is cleaned here too,
@@ -94,6 +99,7 @@ func (s *Scheduler) runProbe(site monitor.Site) monitor.Result {
 		r = s.probe(s.checkCtx, site.Target())
 	}
 	r.CheckedAt = start
+	s.cfg.Observer.CheckDone(site.Kind, r.Status, s.now().Sub(start))
 	return r.Clean()
 }
 

@@ -30,6 +30,11 @@ type Config struct {
 	// OnAlert, if set, is called after results that raised alerts are written, so the
 	// dispatcher sends them at once instead of at its next poll.
 	OnAlert func()
+	// Observer, if set, is told of checks, claims and writes (for metrics).
+	Observer Observer
+	// Canaries are probed, with the probe function, to tell whether Tocsin's own network is
+	// down when checks fail with no answer (see netrule.go); none leaves the mass rule alone.
+	Canaries []monitor.Target
 }
 
 func (c Config) withDefaults() Config {
@@ -53,6 +58,9 @@ func (c Config) withDefaults() Config {
 	if c.Worker == "" {
 		c.Worker = "tocsin"
 	}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
+	}
 	return c
 }
 
@@ -70,6 +78,7 @@ type Scheduler struct {
 
 	slots   chan struct{} // one token per running scheduled check
 	results chan store.CheckResult
+	net     *netWatch // between the checks and results: holds what our own network failed
 
 	// checkCtx is cancelled only when shutdown gives up waiting; a cancelled check is not
 	// recorded, so Tocsin never writes a false "down" caused by its own shutdown.
@@ -85,10 +94,12 @@ type Scheduler struct {
 func New(st Store, probe ProbeFunc, now func() time.Time, log *slog.Logger, cfg Config) *Scheduler {
 	cfg = cfg.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
+	results := make(chan store.CheckResult, cfg.MaxConcurrent)
 	return &Scheduler{
 		store: st, probe: probe, now: now, log: log, cfg: cfg,
 		slots:    make(chan struct{}, cfg.MaxConcurrent),
-		results:  make(chan store.CheckResult, cfg.MaxConcurrent),
+		results:  results,
+		net:      newNetWatch(st, probe, cfg.Canaries, now, log, results),
 		checkCtx: ctx, cancelChecks: cancel,
 	}
 }

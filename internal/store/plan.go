@@ -46,12 +46,17 @@ func PlanWrites(sites map[int64]monitor.Site, results []CheckResult) Writes {
 			index[r.SiteID] = i
 			w.Sites = append(w.Sites, SiteUpdate{})
 		}
+		u := &w.Sites[i]
+		u.ReleaseClaim = u.ReleaseClaim || r.Claimed
+		if r.Held {
+			// History only: the site keeps its state, and only its last check moves.
+			u.Site, u.Last = site, r.Result
+			w.Recorded = append(w.Recorded, Recorded{Check: monitor.Check{SiteID: r.SiteID, Result: r.Result, Held: true}, State: site.State()})
+			continue
+		}
 		o := site.Observe(r.Result)
 		w.Recorded = append(w.Recorded, recorded(r, o))
-
-		u := &w.Sites[i]
 		u.Site, u.Last = o.Site, r.Result
-		u.ReleaseClaim = u.ReleaseClaim || r.Claimed
 		switch {
 		case r.Ping:
 			next := site.PingDeadline(r.Result.CheckedAt)
@@ -65,8 +70,9 @@ func PlanWrites(sites map[int64]monitor.Site, results []CheckResult) Writes {
 }
 
 func recorded(r CheckResult, o monitor.Observation) Recorded {
-	rec := Recorded{Check: monitor.Check{SiteID: r.SiteID, Result: r.Result}, State: o.State, Event: o.Event, Latency: o.LatencyEvent}
-	for _, ev := range []*monitor.Event{rec.Event, rec.Latency} {
+	rec := Recorded{Check: monitor.Check{SiteID: r.SiteID, Result: r.Result}, State: o.State, Event: o.Event,
+		Latency: o.LatencyEvent, Flapping: o.FlapEvent}
+	for _, ev := range rec.events() {
 		if ev != nil {
 			ev.SiteID = r.SiteID
 		}
@@ -76,6 +82,8 @@ func recorded(r CheckResult, o monitor.Observation) Recorded {
 		switch a.Kind {
 		case monitor.AlertLatencyDegraded, monitor.AlertLatencyNormal:
 			q.Event = rec.Latency
+		case monitor.AlertFlapping, monitor.AlertSettled:
+			q.Event = rec.Flapping
 		case monitor.AlertCertExpiring:
 		default:
 			q.Event = rec.Event
@@ -85,14 +93,22 @@ func recorded(r CheckResult, o monitor.Observation) Recorded {
 	return rec
 }
 
-// Events lists the batch's events, status and latency, in order.
+// Events lists the batch's events, status, latency and flapping, in order.
 func (w Writes) Events() []*monitor.Event {
 	var out []*monitor.Event
 	for _, r := range w.Recorded {
-		for _, ev := range []*monitor.Event{r.Event, r.Latency} {
-			if ev != nil {
-				out = append(out, ev)
-			}
+		out = append(out, r.events()...)
+	}
+	return out
+}
+
+// events lists the result's events in the order they happened: a status change before the
+// flapping it starts.
+func (r Recorded) events() []*monitor.Event {
+	var out []*monitor.Event
+	for _, ev := range []*monitor.Event{r.Event, r.Latency, r.Flapping} {
+		if ev != nil {
+			out = append(out, ev)
 		}
 	}
 	return out
@@ -113,7 +129,7 @@ func (w Writes) AlertSites() []int64 {
 // NewNotification is an outbox row to insert.
 type NewNotification struct {
 	WebhookID int64
-	SiteID    int64
+	SiteID    int64 // 0 for an alert about the account, not a site
 	EventID   *int64
 	Kind      monitor.AlertKind
 	Payload   []byte // the alert, as JSON
@@ -121,30 +137,33 @@ type NewNotification struct {
 }
 
 // Route makes the outbox rows for the batch's alerts, in order, and notes on each result the
-// alerts that had nowhere to go. An alert goes to the webhooks routes names for its site (its
-// own, or its owner's default); a recovery or a still-down reminder goes only where the down
-// alert it answers went, which downWebhooks looks up for an outage that began before the batch.
-// Call it after the events are inserted, so the rows carry their event ids.
-func (w *Writes) Route(routes map[int64][]int64, downWebhooks func(siteID int64) ([]int64, error)) ([]NewNotification, error) {
+// alerts that had nowhere to go. An alert goes where its monitor.AlertRoute says: to the
+// webhooks routes names for its site (its own, or its owner's default), or only where the
+// down alert it answers went, or where the flapping alert went. The lookups find those for an
+// outage or a flapping that began before the batch. Call it after the events are inserted, so
+// the rows carry their event ids.
+func (w *Writes) Route(routes map[int64][]int64, lookups OutageLookups) ([]NewNotification, error) {
 	var rows []NewNotification
-	outages := outageRoutes{lookup: downWebhooks, known: map[int64][]int64{}}
+	downs := outageRoutes{lookup: lookups.Down, known: map[int64][]int64{}}
+	flaps := outageRoutes{lookup: lookups.Flapping, known: map[int64][]int64{}}
 	for i := range w.Recorded {
 		r := &w.Recorded[i]
+		site := r.Check.SiteID
 		for _, q := range r.Alerts {
-			to := routes[r.Check.SiteID]
-			switch {
-			case answersDown(q.Alert.Kind):
-				var err error
-				if to, err = outages.of(r.Check.SiteID); err != nil {
-					return nil, err
-				}
-			case len(to) == 0:
+			to, err := routeOf(q.Alert, routes[site], downs, flaps, site)
+			if err != nil {
+				return nil, err
+			}
+			if !q.Alert.Route().Follows() && len(to) == 0 {
 				r.Unrouted = append(r.Unrouted, q.Alert.Kind)
 			}
-			if q.Alert.Kind == monitor.AlertDown {
-				outages.known[r.Check.SiteID] = to
+			if q.Alert.LeavesDownOpen() {
+				downs.known[site] = to
 			}
-			news, err := notificationsOf(r.Check.SiteID, q, to)
+			if q.Alert.Kind == monitor.AlertFlapping {
+				flaps.known[site] = to
+			}
+			news, err := notificationsOf(site, q, to)
 			if err != nil {
 				return nil, err
 			}
@@ -154,13 +173,26 @@ func (w *Writes) Route(routes map[int64][]int64, downWebhooks func(siteID int64)
 	return rows, nil
 }
 
-// answersDown says whether an alert follows a down alert, and so goes where it went.
-func answersDown(kind monitor.AlertKind) bool {
-	return kind == monitor.AlertRecovered || kind == monitor.AlertStillDown
+// OutageLookups find, in the outbox, where alerts that began before a batch went.
+type OutageLookups struct {
+	// Down: the webhooks, still in use, that were sent the site's open down alert.
+	Down func(siteID int64) ([]int64, error)
+	// Flapping: the webhooks, still in use, that were sent the site's last flapping alert.
+	Flapping func(siteID int64) ([]int64, error)
 }
 
-// outageRoutes remembers where each site's current outage was announced: in this batch, or
-// as looked up in the outbox.
+func routeOf(a monitor.Alert, siteRoutes []int64, downs, flaps outageRoutes, site int64) ([]int64, error) {
+	switch a.Route() {
+	case monitor.RouteAfterDown:
+		return downs.of(site)
+	case monitor.RouteAfterFlapping:
+		return flaps.of(site)
+	}
+	return siteRoutes, nil
+}
+
+// outageRoutes remembers where each site's open down (or flapping) alert went: in this batch,
+// or as looked up in the outbox.
 type outageRoutes struct {
 	lookup func(siteID int64) ([]int64, error)
 	known  map[int64][]int64

@@ -27,9 +27,23 @@ var (
 	ErrLastAdmin     = errors.New("the last admin cannot be deleted")
 )
 
+// DefaultRule says what a channel being default does to the owner's other default channels.
+type DefaultRule int
+
+const (
+	// KeepOtherDefaults: an owner may have several default channels (/channels).
+	KeepOtherDefaults DefaultRule = iota
+	// ReplaceDefaultOfItsType: the owner's other default channels of the channel's type stop
+	// being default, as /webhook and /webhooks keep one default Discord webhook.
+	ReplaceDefaultOfItsType
+)
+
 // Store is everything Tocsin keeps.
 type Store interface {
 	CreateSite(ctx context.Context, site monitor.Site) (monitor.Site, error)
+	// CreateSites adds the sites in one transaction, all or none, each linked to the live
+	// webhooks of its owner among its WebhookIDs, and returns them as stored, in their order.
+	CreateSites(ctx context.Context, sites []monitor.Site) ([]monitor.Site, error)
 	Site(ctx context.Context, owner, id int64) (monitor.Site, error)
 	ListSites(ctx context.Context, owner int64, filter SiteFilter) ([]monitor.Site, error)
 	// UpdateSite writes the user's settings of the site; it moves NextCheckAt only when
@@ -66,9 +80,11 @@ type Store interface {
 	// names none alerts every one of them.
 	CreateChannel(ctx context.Context, c monitor.Channel) (monitor.Channel, error)
 	// UpdateChannel writes the channel's name, URL, settings and default flag, and makes it
-	// active again, so that its held notifications go out. ErrChannelExists when it would
-	// take the URL of another of the owner's Discord webhooks.
-	UpdateChannel(ctx context.Context, c monitor.Channel) (monitor.Channel, error)
+	// active again, so that its held notifications go out. The rule says what its being
+	// default does to the owner's other default channels. ErrChannelExists when it would take
+	// the URL of another of the owner's Discord webhooks. PATCH /channels/{id} and
+	// PATCH /webhooks/{id} both write through it.
+	UpdateChannel(ctx context.Context, c monitor.Channel, rule DefaultRule) (monitor.Channel, error)
 	Channel(ctx context.Context, owner, id int64) (monitor.Channel, error)
 	ListChannels(ctx context.Context, owner int64) ([]monitor.Channel, error)
 	// DeleteChannel removes the channel from use at the time given: it is no longer found,
@@ -105,6 +121,12 @@ type Store interface {
 	// ReleaseClaims ends every lease worker holds on sites and webhooks. A process calls it at
 	// start: leases under its name are left from a run that died, not from work in progress.
 	ReleaseClaims(ctx context.Context, worker string) error
+	// QueueAccountAlert queues an alert about the owner's account as a whole rather than one
+	// site (Tocsin cannot reach the network, and then can again): to those of the given
+	// channels of the owner still in use, or, when webhooks is nil, to every default channel
+	// of the owner, of every type. Its notifications have no site. It returns the channels it
+	// was queued to, in id order.
+	QueueAccountAlert(ctx context.Context, owner int64, webhooks []int64, a monitor.Alert) ([]int64, error)
 	// ReleaseWebhook ends a dispatcher's lease on a webhook.
 	ReleaseWebhook(ctx context.Context, webhookID int64, worker string) error
 	// ListNotifications lists the owner's notifications, newest first, those of deleted
@@ -133,6 +155,9 @@ type Store interface {
 	// SharedSecret returns the secret stored under name, storing candidate first if there is
 	// none, so that every process (and every restart) agrees on one value.
 	SharedSecret(ctx context.Context, name string, candidate []byte, at time.Time) ([]byte, error)
+
+	// MetricsSnapshot reads what the metrics show of every owner's sites and alerts at now.
+	MetricsSnapshot(ctx context.Context, now time.Time) (MetricsSnapshot, error)
 
 	Ping(ctx context.Context) error
 	Close() error
@@ -173,6 +198,10 @@ type CheckResult struct {
 	// Ping says the result is a push site's heartbeat: its deadline moves to interval + grace
 	// from now.
 	Ping bool
+	// Held says the check ran while Tocsin could not reach the network: it is stored as
+	// history (the site's last check moves, and its claim ends) but its site keeps its state,
+	// and it raises no event and no alert.
+	Held bool
 }
 
 // DeliveryOutcome is what became of one attempt to send notifications.
@@ -218,7 +247,9 @@ type Recorded struct {
 	State   monitor.State  // the site's state after this result
 	Event   *monitor.Event // set when the status changed
 	Latency *monitor.Event // set when the latency watch changed its mind
-	Alerts  []QueuedAlert  // the alerts the result raised
+	// Flapping is set when the site started flapping or settled.
+	Flapping *monitor.Event
+	Alerts   []QueuedAlert // the alerts the result raised
 	// Unrouted lists the alerts that found no webhook to go to: the site has none of its own
 	// and its owner no default. Recoveries and reminders follow their down alert, so a down
 	// that went nowhere is reported once, not again with its recovery.

@@ -37,6 +37,14 @@ func latencyBadge(level monitor.LatencyLevel) badge {
 	return badge{"up", "Normal"}
 }
 
+// flapBadge shows a flapping event's side: "flapping" or "stable".
+func flapBadge(state monitor.EventState) badge {
+	if state == monitor.FlapFlapping {
+		return badge{"pending", "Flapping"}
+	}
+	return badge{"up", "Stable"}
+}
+
 func webhookBadge(s monitor.WebhookState) badge {
 	if s == monitor.WebhookDisabled {
 		return badge{"down", "Disabled"}
@@ -71,6 +79,14 @@ func alertKindLabel(k monitor.AlertKind) string {
 		return "Slow"
 	case monitor.AlertLatencyNormal:
 		return "Fast again"
+	case monitor.AlertFlapping:
+		return "Flapping"
+	case monitor.AlertSettled:
+		return "Settled"
+	case monitor.AlertNetworkDown:
+		return "Network unreachable"
+	case monitor.AlertNetworkUp:
+		return "Network back"
 	}
 	return string(k)
 }

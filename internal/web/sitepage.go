@@ -155,6 +155,10 @@ func (h *Handler) eventRow(e monitor.Event) eventRow {
 		row.Latency, row.From, row.To = true, latencyBadge(monitor.LatencyLevel(e.From)), latencyBadge(monitor.LatencyLevel(e.To))
 		return row
 	}
+	if e.Kind == monitor.EventFlapping {
+		row.From, row.To = flapBadge(e.From), flapBadge(e.To)
+		return row
+	}
 	row.From, row.To = statusBadge(monitor.Status(e.From)), statusBadge(monitor.Status(e.To))
 	return row
 }

@@ -37,12 +37,31 @@ func Facts(a monitor.Alert) []Fact {
 	if a.DownSince != nil {
 		since := *a.DownSince
 		facts = append(facts, Fact{Name: "Down since", Time: &since, Inline: true})
-		if a.Kind == monitor.AlertRecovered || a.Kind == monitor.AlertStillDown {
-			// Without DownSince the downtime is unknown; "0s" would be a lie.
-			facts = append(facts, Fact{Name: "Downtime", Text: HumanDuration(a.Downtime()), Inline: true})
-		}
 	}
-	return facts
+	return append(facts, downtimeFact(a)...)
+}
+
+// Downtime is how long the outage the alert ends or recalls has lasted (a recovery, a
+// reminder, a settle in up, Tocsin's network back), when its start is known: without
+// DownSince it is unknown, and "0s" would be a lie.
+func Downtime(a monitor.Alert) (time.Duration, bool) {
+	if a.DownSince == nil {
+		return 0, false
+	}
+	switch a.Kind {
+	case monitor.AlertRecovered, monitor.AlertStillDown, monitor.AlertNetworkUp:
+		return a.Downtime(), true
+	case monitor.AlertSettled:
+		return a.Downtime(), a.SiteStatus == monitor.StatusUp
+	}
+	return 0, false
+}
+
+func downtimeFact(a monitor.Alert) []Fact {
+	if d, ok := Downtime(a); ok {
+		return []Fact{{Name: "Downtime", Text: HumanDuration(d), Inline: true}}
+	}
+	return nil
 }
 
 // urlFact is the site's URL; an alert about no site has none.
@@ -61,6 +80,38 @@ func certFacts(a monitor.Alert) []Fact {
 		expires.Time = &at
 	}
 	return append(urlFact(a), expires, Fact{Name: "Days left", Text: strconv.Itoa(a.CertDaysLeft), Inline: true})
+}
+
+// flapFacts are a flapping site's: where it stands and how often it changed, why it is down
+// when it is, and the down alert this answers (since then the site has been down, then up
+// and down), with the downtime once it settled up.
+func flapFacts(a monitor.Alert) []Fact {
+	facts := append(urlFact(a),
+		Fact{Name: "Status", Text: string(a.SiteStatus), Inline: true},
+		Fact{Name: "Changes", Text: strconv.Itoa(a.Changes) + " in the last " + strconv.Itoa(monitor.FlapWindow) + " checks", Inline: true})
+	if a.SiteStatus == monitor.StatusDown {
+		if a.StatusCode != 0 {
+			facts = append(facts, Fact{Name: "HTTP status", Text: StatusText(a.StatusCode), Inline: true})
+		}
+		if a.Error != "" {
+			facts = append(facts, Fact{Name: "Error", Text: OneLine(a.Error)})
+		}
+	}
+	if a.DownSince != nil {
+		since := *a.DownSince
+		facts = append(facts, Fact{Name: "Down since", Time: &since, Inline: true})
+	}
+	return append(facts, downtimeFact(a)...)
+}
+
+// networkUpFacts say how long Tocsin could not reach the network, when that is known.
+func networkUpFacts(a monitor.Alert) []Fact {
+	if a.DownSince == nil {
+		return nil
+	}
+	since := *a.DownSince
+	d, _ := Downtime(a)
+	return []Fact{{Name: "Unreachable since", Time: &since, Inline: true}, {Name: "For", Text: HumanDuration(d), Inline: true}}
 }
 
 func latencyFacts(a monitor.Alert) []Fact {

@@ -26,6 +26,12 @@ type Kind struct {
 	Verb     string // after the site's name: "is down"
 	Label    string // after a count in a summary: "3 down"
 	Severity Severity
+	// SeverityOf, when set, replaces Severity for an alert whose news depends on more than
+	// its kind (a site that settled up is good news, one that settled down bad).
+	SeverityOf func(a monitor.Alert) Severity
+	// Note, when set, is a sentence under the title that says what the alert means for the
+	// alerts that follow it ("sites are not reported down meanwhile").
+	Note string
 	// Headline, when set, replaces " " + Verb after the site's name in a title.
 	Headline func(a monitor.Alert) string
 	// Happened, when set, replaces " " + Verb after the site's name on a summary line; reason
@@ -38,12 +44,22 @@ type Kind struct {
 // kinds are the kinds Tocsin raises, in the order a summary counts them: the bad news first.
 func kinds() []Kind {
 	return []Kind{
+		{Kind: monitor.AlertNetworkDown, Icon: "📡", Verb: "cannot reach the network", Label: "network unreachable", Severity: Bad,
+			Note:     "Checks that get no answer are held until it is back: sites are not reported down meanwhile.",
+			Happened: func(a monitor.Alert, reason string) string { return " cannot reach the network — " + reason },
+			Facts:    func(a monitor.Alert) []Fact { return []Fact{{Name: "Why", Text: OneLine(a.Error)}} }},
 		{Kind: monitor.AlertDown, Icon: "🔴", Verb: "is down", Label: "down", Severity: Bad,
 			Happened: func(a monitor.Alert, reason string) string { return " — " + reason }},
 		{Kind: monitor.AlertStillDown, Icon: "🟠", Verb: "is still down", Label: "still down", Severity: Bad,
 			Happened: func(a monitor.Alert, reason string) string {
 				return " still down" + downtimeText(a, " for ") + " — " + reason
 			}},
+		{Kind: monitor.AlertFlapping, Icon: "🔀", Verb: "is flapping", Label: "flapping", Severity: Warning,
+			Note: "Its status keeps changing: one alert when it settles, instead of a down and a recovery each time.",
+			Happened: func(a monitor.Alert, _ string) string {
+				return " is flapping: " + strconv.Itoa(a.Changes) + " changes in " + strconv.Itoa(monitor.FlapWindow) + " checks"
+			},
+			Facts: flapFacts},
 		{Kind: monitor.AlertCertExpiring, Icon: "🔒", Verb: "certificate expiring", Label: "certificate expiring", Severity: Warning,
 			Headline: func(a monitor.Alert) string { return ": certificate " + CertExpiresIn(a.CertDaysLeft) },
 			Happened: func(a monitor.Alert, _ string) string { return " certificate " + CertExpiresIn(a.CertDaysLeft) },
@@ -51,12 +67,38 @@ func kinds() []Kind {
 		{Kind: monitor.AlertLatencyDegraded, Icon: "🐢", Verb: "is slow", Label: "slow", Severity: Warning,
 			Happened: func(a monitor.Alert, _ string) string { return " slow: " + latencyText(a) },
 			Facts:    latencyFacts},
+		{Kind: monitor.AlertSettled, Icon: "🔀", Verb: "settled", Label: "settled", Severity: Good, SeverityOf: settledSeverity,
+			Headline: func(a monitor.Alert) string { return " settled: " + statusWord(a.SiteStatus) },
+			Happened: func(a monitor.Alert, _ string) string { return " settled: " + statusWord(a.SiteStatus) },
+			Facts:    flapFacts},
 		{Kind: monitor.AlertRecovered, Icon: "🟢", Verb: "recovered", Label: "recovered", Severity: Good,
 			Happened: func(a monitor.Alert, _ string) string { return " recovered" + downtimeText(a, " after ") }},
 		{Kind: monitor.AlertLatencyNormal, Icon: "⚡", Verb: "is fast again", Label: "fast again", Severity: Good,
 			Happened: func(a monitor.Alert, _ string) string { return " fast again: " + latencyText(a) },
 			Facts:    latencyFacts},
+		{Kind: monitor.AlertNetworkUp, Icon: "📡", Verb: "reaches the network again", Label: "network back", Severity: Good,
+			Note: "Sites that are still down alert at their next check.",
+			Happened: func(a monitor.Alert, _ string) string {
+				return " reaches the network again" + downtimeText(a, " after ")
+			},
+			Facts: networkUpFacts},
 	}
+}
+
+// statusWord is a site's status in a text; an alert from before statuses were kept has none.
+func statusWord(s monitor.Status) string {
+	if s == "" {
+		return "—"
+	}
+	return string(s)
+}
+
+// settledSeverity is the news of the status a flapping site settled in.
+func settledSeverity(a monitor.Alert) Severity {
+	if a.SiteStatus == monitor.StatusDown {
+		return Bad
+	}
+	return Good
 }
 
 // Describe is the description of a kind; a kind this version does not know gets a neutral
@@ -123,14 +165,25 @@ func Reason(a monitor.Alert) string {
 	return "down"
 }
 
-// Worst is the most severe news among the kinds.
-func Worst(ks ...monitor.AlertKind) Severity {
+// SeverityOf is how bad the alert's news is.
+func SeverityOf(a monitor.Alert) Severity {
+	if d := Describe(a.Kind); d.SeverityOf != nil {
+		return d.SeverityOf(a)
+	}
+	return Describe(a.Kind).Severity
+}
+
+// Worst is the most severe news among the alerts at the indexes.
+func Worst(alerts []monitor.Alert, indexes []int) Severity {
 	worst := Info
-	for _, k := range ks {
-		worst = max(worst, Describe(k).Severity)
+	for _, i := range indexes {
+		worst = max(worst, SeverityOf(alerts[i]))
 	}
 	return worst
 }
+
+// Note is the sentence under an alert's title that says what it means, or "".
+func Note(a monitor.Alert) string { return Describe(a.Kind).Note }
 
 // CertExpiresIn reads "expires in 7 days", "expires in 1 day"; under a day is not "0 days".
 func CertExpiresIn(days int) string {

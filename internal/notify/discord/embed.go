@@ -24,10 +24,11 @@ const (
 // channel type writes them (see channel.Describe). Every text is cut to Discord's limits.
 func AlertEmbed(a monitor.Alert) Embed {
 	e := Embed{
-		Title:  truncate(channel.Title(a, func(s string) string { return s }, maxNameInText), MaxTitleRunes),
-		Color:  kindColor(a.Kind),
-		Fields: alertFields(a),
-		Footer: &Footer{Text: footerText},
+		Title:       truncate(channel.Title(a, func(s string) string { return s }, maxNameInText), MaxTitleRunes),
+		Description: channel.Note(a),
+		Color:       alertColor(a),
+		Fields:      alertFields(a),
+		Footer:      &Footer{Text: footerText},
 	}
 	if !a.At.IsZero() {
 		e.Timestamp = a.At.UTC().Format(time.RFC3339)
@@ -69,13 +70,13 @@ func discordTime(t time.Time) string {
 
 func kindIcon(k monitor.AlertKind) string { return channel.Describe(k).Icon }
 
-// kindColor is the colour of the kind's news; a reminder that a site is still down is orange,
-// so that it does not read as a new outage.
-func kindColor(k monitor.AlertKind) int {
-	if k == monitor.AlertStillDown {
+// alertColor is the colour of the alert's news; a reminder that a site is still down is
+// orange, so that it does not read as a new outage.
+func alertColor(a monitor.Alert) int {
+	if a.Kind == monitor.AlertStillDown {
 		return colorStillDown
 	}
-	return severityColor(channel.Describe(k).Severity)
+	return severityColor(channel.SeverityOf(a))
 }
 
 func severityColor(s channel.Severity) int {

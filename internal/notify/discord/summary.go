@@ -1,8 +1,6 @@
 package discord
 
 import (
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -121,7 +119,7 @@ func summaryMessage(alerts []monitor.Alert, p summaryPart, n, parts int) Batch {
 		}
 	}
 	// The color is the worst news of the message: green would hide an expiring certificate.
-	color := severityColor(max(channel.Good, channel.Worst(slices.Collect(maps.Keys(counts))...)))
+	color := severityColor(max(channel.Good, channel.Worst(alerts, p.alerts)))
 	embeds := make([]Embed, len(p.descriptions))
 	for i, d := range p.descriptions {
 		embeds[i] = Embed{Description: d, Color: color}

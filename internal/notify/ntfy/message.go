@@ -91,7 +91,7 @@ func Pack(alerts []monitor.Alert) []channel.Batch {
 	n := 0
 	for i, p := range parts {
 		kinds := channel.KindsOf(alerts, p.Alerts)
-		worst := channel.Worst(kinds...)
+		worst := channel.Worst(alerts, p.Alerts)
 		m := Message{Priority: priority(worst), Tags: tags(worst), Message: strings.Join(p.Texts, "\n\n")}
 		switch {
 		case p.Summary:

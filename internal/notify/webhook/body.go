@@ -63,7 +63,7 @@ func severityName(s channel.Severity) string {
 
 // NewBody is the body of one notification.
 func NewBody(id int64, a monitor.Alert) Body {
-	b := Body{ID: id, Kind: string(a.Kind), Severity: severityName(channel.Describe(a.Kind).Severity),
+	b := Body{ID: id, Kind: string(a.Kind), Severity: severityName(channel.SeverityOf(a)),
 		Title: channel.Title(a, func(s string) string { return s }, 100), At: a.At.UTC(), ResponseTimeMS: a.ResponseTimeMS,
 		DownSince: a.DownSince, CertExpiresAt: a.CertExpiresAt}
 	if a.SiteID != 0 || a.SiteName != "" {

@@ -112,6 +112,8 @@ func arrayType(v any) (string, error) {
 		return "jsonb[]", nil
 	case *int64:
 		return "bigint[]", nil
+	case *string:
+		return "text[]", nil
 	}
 	switch reflect.ValueOf(v).Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:

@@ -71,16 +71,27 @@ func (s *Store) CreateChannel(ctx context.Context, c monitor.Channel) (monitor.C
 // UpdateChannel writes the channel's name, URL, settings and default flag. Whatever changed,
 // the channel is active again afterwards: a channel is disabled until the user sets it again,
 // and this is setting it.
-func (s *Store) UpdateChannel(ctx context.Context, c monitor.Channel) (monitor.Channel, error) {
+func (s *Store) UpdateChannel(ctx context.Context, c monitor.Channel, rule store.DefaultRule) (monitor.Channel, error) {
 	config, err := settingsJSON(c.Settings)
 	if err != nil {
 		return monitor.Channel{}, err
 	}
-	q := `UPDATE webhooks SET name = $3, url = $4, config = $5, channel_id = $6, guild_id = $7, is_default = $8,
+	const q = `UPDATE webhooks SET name = $3, url = $4, config = $5, channel_id = $6, guild_id = $7, is_default = $8,
 			state = 'active', last_error = ''
 		WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL
 		RETURNING ` + channelColumns
-	saved, err := scanChannel(s.write.row(ctx, q, c.ID, c.OwnerID, c.Name, c.URL, config, c.ChannelID, c.GuildID, c.Default))
+	var saved monitor.Channel
+	err = s.inTx(ctx, func(tx conn, _ *sql.Tx) error {
+		if c.Default && rule == store.ReplaceDefaultOfItsType {
+			const unset = `UPDATE webhooks SET is_default = FALSE WHERE owner_id = $1 AND is_default AND kind = $2 AND id <> $3`
+			if _, err := tx.exec(ctx, unset, c.OwnerID, string(c.Kind()), c.ID); err != nil {
+				return err
+			}
+		}
+		var err error
+		saved, err = scanChannel(tx.row(ctx, q, c.ID, c.OwnerID, c.Name, c.URL, config, c.ChannelID, c.GuildID, c.Default))
+		return err
+	})
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return monitor.Channel{}, store.ErrNotFound

@@ -67,6 +67,7 @@ var checkColumns = []column[store.Recorded]{
 	{"response_time_ms", func(r store.Recorded) any { return r.Check.ResponseTimeMS() }},
 	{"error", func(r store.Recorded) any { return r.Check.Error }},
 	{"timings", func(r store.Recorded) any { return JSON(store.EncodeTimings(r.Check.Timings)) }},
+	{"held", func(r store.Recorded) any { return r.Check.Held }},
 }
 
 // siteUpdateColumns are siteState and what says how the claim and the schedule move.
@@ -135,7 +136,7 @@ func (s *Store) History(ctx context.Context, owner, siteID int64, hq store.Histo
 		return nil, err
 	}
 	from, to, before := hq.Bounds()
-	const q = `SELECT id, site_id, checked_at, status, status_code, response_time_ms, error, timings FROM checks
+	const q = `SELECT id, site_id, checked_at, status, status_code, response_time_ms, error, timings, held FROM checks
 		WHERE site_id = $1 AND checked_at < $2 AND checked_at >= $3 AND checked_at <= $4
 		ORDER BY checked_at DESC, id DESC LIMIT $5`
 	rows, err := s.read.query(ctx, q, siteID, before, from, to, hq.Limit)
@@ -155,7 +156,7 @@ func scanCheck(row scanner) (monitor.Check, error) {
 		respMS  int64
 		timings []byte
 	)
-	err := row.Scan(&c.ID, &c.SiteID, timeAt(&c.CheckedAt), &c.Status, &c.StatusCode, &respMS, &c.Error, &timings)
+	err := row.Scan(&c.ID, &c.SiteID, timeAt(&c.CheckedAt), &c.Status, &c.StatusCode, &respMS, &c.Error, &timings, &c.Held)
 	if err != nil {
 		return c, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 
 	"github.com/tocsin/tocsin/internal/store"
 )
@@ -19,7 +20,17 @@ func (s *Store) enqueueAlerts(ctx context.Context, tx conn, raw *sql.Tx, w *stor
 	if err != nil {
 		return fmt.Errorf("find webhooks to alert: %w", err)
 	}
-	news, err := w.Route(routes, func(siteID int64) ([]int64, error) { return downWebhooks(ctx, tx, siteID) })
+	// The lookups read what came before the batch; the batch's own events, already inserted,
+	// are known to Route, and a later down of the batch must not pass for the one a recovery
+	// early in the batch answers.
+	before := int64(math.MaxInt64)
+	for _, ev := range w.Events() {
+		before = min(before, ev.ID)
+	}
+	news, err := w.Route(routes, store.OutageLookups{
+		Down:     func(siteID int64) ([]int64, error) { return downWebhooks(ctx, tx, siteID, before) },
+		Flapping: func(siteID int64) ([]int64, error) { return flappingWebhooks(ctx, tx, siteID, before) },
+	})
 	if err != nil {
 		return fmt.Errorf("route alerts: %w", err)
 	}
@@ -35,7 +46,12 @@ func (s *Store) enqueueAlerts(ctx context.Context, tx conn, raw *sql.Tx, w *stor
 // outboxColumns are written for each new notification; it is due at once.
 var outboxColumns = []column[store.NewNotification]{
 	{"webhook_id", func(n store.NewNotification) any { return n.WebhookID }},
-	{"site_id", func(n store.NewNotification) any { return n.SiteID }},
+	{"site_id", func(n store.NewNotification) any {
+		if n.SiteID == 0 {
+			return (*int64)(nil)
+		}
+		return &n.SiteID
+	}},
 	{"event_id", func(n store.NewNotification) any { return n.EventID }},
 	{"kind", func(n store.NewNotification) any { return string(n.Kind) }},
 	{"payload", func(n store.NewNotification) any { return JSON(n.Payload) }},
@@ -56,21 +72,40 @@ func (s *Store) routes(ctx context.Context, tx conn, siteIDs []int64) (map[int64
 	return idPairs(rows)
 }
 
-// downWebhooks finds where the site's last down alert went: the webhooks, still in use, that
-// were sent the down alert of its last change to down.
-func downWebhooks(ctx context.Context, tx conn, siteID int64) ([]int64, error) {
-	const q = `SELECT DISTINCT n.webhook_id FROM notifications n JOIN webhooks w ON w.id = n.webhook_id
-		WHERE n.kind = 'down' AND w.deleted_at IS NULL AND n.event_id = (
-			SELECT id FROM events WHERE site_id = $1 AND kind = 'status' AND to_status = 'down'
-			ORDER BY at DESC, id DESC LIMIT 1)
-		ORDER BY n.webhook_id`
-	rows, err := tx.query(ctx, q, siteID)
-	if err != nil {
-		return nil, fmt.Errorf("find where site %d's down alert went: %w", siteID, err)
-	}
-	ids, err := collect(rows, func(row scanner) (id int64, err error) { return id, row.Scan(&id) }, "webhook ids")
+// downWebhooks finds where the site's open down alert went: the webhooks, still in use, that
+// were sent the alert of the last event that opened or carried an outage. That is its last
+// change to down (its down alert), or the last settle of its flapping (a settled alert: one
+// in down keeps the outage open, or opens it). A change to down while the site flapped raised
+// no alert, and a settle always comes after it. "Last" is the last recorded: a down event
+// dated back to the first failure of its run may be dated before a settle recorded earlier.
+func downWebhooks(ctx context.Context, tx conn, siteID, before int64) ([]int64, error) {
+	ids, err := webhooksOfLastEvent(ctx, tx, siteID, before,
+		`(kind = 'status' AND to_status = 'down' OR kind = 'flapping' AND to_status = 'stable')`, `'down', 'settled'`)
 	if err != nil {
 		return nil, fmt.Errorf("find where site %d's down alert went: %w", siteID, err)
 	}
 	return ids, nil
+}
+
+// flappingWebhooks finds where the site's last flapping alert went, which its settle follows.
+func flappingWebhooks(ctx context.Context, tx conn, siteID, before int64) ([]int64, error) {
+	ids, err := webhooksOfLastEvent(ctx, tx, siteID, before, `kind = 'flapping' AND to_status = 'flapping'`, `'flapping'`)
+	if err != nil {
+		return nil, fmt.Errorf("find where site %d's flapping alert went: %w", siteID, err)
+	}
+	return ids, nil
+}
+
+// webhooksOfLastEvent lists the webhooks, still in use, that were sent alerts of the given
+// kinds for the site's last event recorded before the event id before that matches which.
+func webhooksOfLastEvent(ctx context.Context, tx conn, siteID, before int64, which, kinds string) ([]int64, error) {
+	q := `SELECT DISTINCT n.webhook_id FROM notifications n JOIN webhooks w ON w.id = n.webhook_id
+		WHERE n.kind IN (` + kinds + `) AND w.deleted_at IS NULL AND n.event_id = (
+			SELECT id FROM events WHERE site_id = $1 AND id < $2 AND ` + which + ` ORDER BY id DESC LIMIT 1)
+		ORDER BY n.webhook_id`
+	rows, err := tx.query(ctx, q, siteID, before)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(row scanner) (id int64, err error) { return id, row.Scan(&id) }, "webhook ids")
 }

@@ -93,7 +93,7 @@ func testUpdateChannelSetsItAgain(t *testing.T, s store.Store) {
 		t.Fatalf("a disabled channel was claimed: %v", got)
 	}
 	tg.Settings.ChatID, tg.Name = "-100777", "renamed"
-	saved, err := s.UpdateChannel(ctx, tg)
+	saved, err := s.UpdateChannel(ctx, tg, store.KeepOtherDefaults)
 	if err != nil || saved.State != monitor.ChannelActive || saved.LastError != "" || saved.Settings.ChatID != "-100777" || saved.Name != "renamed" {
 		t.Errorf("updated %+v %v", saved, err)
 	}
@@ -102,10 +102,10 @@ func testUpdateChannelSetsItAgain(t *testing.T, s store.Store) {
 	}
 	a, b := mustSaveWebhook(t, s, newWebhook(0, "a", false)), mustSaveWebhook(t, s, newWebhook(0, "b", false))
 	b.URL = a.URL
-	if _, err := s.UpdateChannel(ctx, b); !errors.Is(err, store.ErrChannelExists) {
+	if _, err := s.UpdateChannel(ctx, b, store.KeepOtherDefaults); !errors.Is(err, store.ErrChannelExists) {
 		t.Errorf("taking another webhook's URL: %v, want ErrChannelExists", err)
 	}
-	if _, err := s.UpdateChannel(ctx, monitor.Channel{ID: tg.ID, OwnerID: 9}); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.UpdateChannel(ctx, monitor.Channel{ID: tg.ID, OwnerID: 9}, store.KeepOtherDefaults); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another owner's update: %v", err)
 	}
 }
@@ -142,4 +142,26 @@ func pending(t *testing.T, s store.Store, id int64) []monitor.Notification {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// testAccountAlertsGoToEveryDefaultChannel: an alert about the account (Tocsin lost its
+// network) goes to each of the owner's default channels, whatever its type, as a site that
+// names no channel alerts them.
+func testAccountAlertsGoToEveryDefaultChannel(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	slack := mustCreateChannel(t, s, monitor.Channel{OwnerID: 1, Type: monitor.ChannelSlack, URL: "https://hooks.slack.com/services/T/B/x", Default: true})
+	mustCreateChannel(t, s, monitor.Channel{OwnerID: 1, Type: monitor.ChannelEmail, Name: "not default",
+		Settings: monitor.ChannelSettings{Host: "smtp.example.com", From: "a@example.com", To: []string{"b@example.com"}}})
+	tg := mustCreateChannel(t, s, telegramChannel(1, true))
+	hook := mustSaveWebhook(t, s, newWebhook(1, "d", true))
+	down := monitor.Alert{Kind: monitor.AlertNetworkDown, At: t0, Error: "no canary answered"}
+	to, err := s.QueueAccountAlert(ctx, 1, nil, down)
+	if want := []int64{slack.ID, tg.ID, hook.ID}; err != nil || fmt.Sprint(to) != fmt.Sprint(want) {
+		t.Fatalf("queued to %v (%v), want every default channel %v", to, err, want)
+	}
+	for _, id := range to {
+		if rows := pending(t, s, id); len(rows) != 1 || rows[0].SiteID != 0 || rows[0].Alert.Kind != monitor.AlertNetworkDown {
+			t.Errorf("channel %d: pending %+v", id, rows)
+		}
+	}
 }

@@ -72,6 +72,19 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"EveryDefaultChannelAlerts", testEveryDefaultChannelAlerts},
 		{"UpdateChannelSetsItAgain", testUpdateChannelSetsItAgain},
 		{"DeletedChannelsAlertsStayListed", testDeletedChannelsAlertsStayListed},
+		{"AccountAlertsGoToEveryDefaultChannel", testAccountAlertsGoToEveryDefaultChannel},
+		{"CreateSitesStoresEachAsCreateSiteWould", testCreateSitesStoresEachAsCreateSiteWould},
+		{"CreateSitesIsAllOrNothing", testCreateSitesIsAllOrNothing},
+		{"CreateSitesLargeBatch", testCreateSitesLargeBatch},
+		{"UpdateWebhookRenamesMovesAndSetsTheDefault", testUpdateWebhookRenamesMovesAndSetsTheDefault},
+		{"MetricsSnapshotReadsEveryOwner", testMetricsSnapshotReadsEveryOwner},
+		{"RecoveryEarlyInABatchFindsItsDown", testRecoveryEarlyInABatchFindsItsDown},
+		{"FlappingIsKeptWithTheSite", testFlappingIsKeptWithTheSite},
+		{"SettleRecoversWhereTheDownWent", testSettleRecoversWhereTheDownWent},
+		{"SettleInDownOpensAnOutage", testSettleInDownOpensAnOutage},
+		{"SettleInDownKeepsTheOutageWhereItWent", testSettleInDownKeepsTheOutageWhereItWent},
+		{"HeldChecksChangeNothing", testHeldChecksChangeNothing},
+		{"AccountAlertsNeedNoSite", testAccountAlertsNeedNoSite},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)
