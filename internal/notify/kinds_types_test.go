@@ -40,7 +40,7 @@ func TestEveryTypeTellsOfFlappingAndTheNetwork(t *testing.T) {
 		text := r.texts()
 		want := []string{"📡 Tocsin cannot reach the network", "🔀 site-00 is flapping", "🔀 site-00 settled: up", "📡 Tocsin reaches the network again"}
 		if r.typ != monitor.ChannelWebhook { // a webhook's body has the facts as fields of its own
-			want = append(want, "6 in the last 21 checks", "no canary answered")
+			want = append(want, "sites are not reported down meanwhile", "6 in the last 21 checks", "no canary answered")
 		}
 		for _, w := range want {
 			if !strings.Contains(text, w) {

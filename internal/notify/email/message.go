@@ -78,7 +78,12 @@ func allOf(alerts []monitor.Alert) []int {
 func writeAlert(text, page *strings.Builder, a monitor.Alert) {
 	title := channel.Title(a, func(s string) string { return s }, 100)
 	text.WriteString(title + "\n")
-	page.WriteString("<h3>" + html.EscapeString(title) + "</h3><table>")
+	page.WriteString("<h3>" + html.EscapeString(title) + "</h3>")
+	if note := channel.Note(a); note != "" {
+		text.WriteString(note + "\n")
+		page.WriteString("<p>" + html.EscapeString(note) + "</p>")
+	}
+	page.WriteString("<table>")
 	for _, f := range channel.Facts(a) {
 		value := channel.Truncate(f.Text, maxFactRunes)
 		switch {

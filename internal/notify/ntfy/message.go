@@ -54,6 +54,9 @@ func tags(s channel.Severity) []string {
 // card is one alert in plain text: ntfy shows the message as it is.
 func card(a monitor.Alert) string {
 	lines := []string{channel.Title(a, func(s string) string { return s }, 100)}
+	if note := channel.Note(a); note != "" {
+		lines = append(lines, note)
+	}
 	for _, f := range channel.Facts(a) {
 		value := channel.Truncate(f.Text, maxFactRunes)
 		switch {

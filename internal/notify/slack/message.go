@@ -79,6 +79,9 @@ func slackTime(t time.Time) string {
 // facts in mrkdwn.
 func card(a monitor.Alert) string {
 	var lines []string
+	if note := channel.Note(a); note != "" {
+		lines = append(lines, "_"+Escape(note)+"_")
+	}
 	for _, f := range channel.Facts(a) {
 		value := Escape(channel.Truncate(f.Text, maxFactRunes))
 		switch {

@@ -31,6 +31,9 @@ func Escape(s string) string {
 
 func card(a monitor.Alert) string {
 	lines := []string{"<b>" + channel.Title(a, Escape, 100) + "</b>"}
+	if note := channel.Note(a); note != "" {
+		lines = append(lines, Escape(note)) // no tag: a cut closes only <b> again
+	}
 	for _, f := range channel.Facts(a) {
 		value := Escape(channel.Truncate(f.Text, maxFactRunes))
 		switch {

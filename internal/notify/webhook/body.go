@@ -33,6 +33,10 @@ type Body struct {
 	CertExpiresAt   *time.Time `json:"cert_expires_at,omitempty"`
 	CertDaysLeft    *int       `json:"cert_days_left,omitempty"`
 	BaselineMS      *int64     `json:"baseline_ms,omitempty"`
+	// Status and Changes tell of a flapping site: its status (the one it settled in, for
+	// settled) and its status changes within the last 21 checks.
+	Status  string `json:"status,omitempty"`
+	Changes int    `json:"changes,omitempty"`
 }
 
 // BodySite is the site an alert is about.
@@ -77,9 +81,12 @@ func NewBody(id int64, a monitor.Alert) Body {
 		e := channel.Truncate(a.Error, maxErrorRunes)
 		b.Error = &e
 	}
-	if a.DownSince != nil && (a.Kind == monitor.AlertRecovered || a.Kind == monitor.AlertStillDown) {
-		s := int64(a.Downtime().Seconds())
+	if d, ok := channel.Downtime(a); ok {
+		s := int64(d.Seconds())
 		b.DowntimeSeconds = &s
+	}
+	if a.Kind == monitor.AlertFlapping || a.Kind == monitor.AlertSettled {
+		b.Status, b.Changes = string(a.SiteStatus), a.Changes
 	}
 	if a.Kind == monitor.AlertCertExpiring {
 		days := a.CertDaysLeft

@@ -99,3 +99,40 @@ func TestTheReceiversAnswersAreJudged(t *testing.T) {
 		}
 	}
 }
+
+// Flapping and Tocsin's own network reach a receiver as fields it can read: the status a site
+// settled in, how often it changed, the downtime a settle in up ends, and no site for an alert
+// about Tocsin itself.
+func TestFlappingAndNetworkBodies(t *testing.T) {
+	at := time.Unix(1_800_000_000, 0).UTC()
+	since := at.Add(-10 * time.Minute)
+	shop := func(kind monitor.AlertKind, status monitor.Status, downSince *time.Time) monitor.Alert {
+		return monitor.Alert{Kind: kind, SiteID: 7, SiteName: "shop", URL: "https://shop.example", At: at, SiteStatus: status, Changes: 6, DownSince: downSince}
+	}
+	tests := []struct {
+		alert monitor.Alert
+		want  string
+	}{
+		{shop(monitor.AlertFlapping, monitor.StatusDown, nil), `"kind":"flapping","severity":"warning","title":"🔀 shop is flapping",` +
+			`"site":{"id":7,"name":"shop","url":"https://shop.example"}|"downtime_seconds":null|"status":"down","changes":6`},
+		{shop(monitor.AlertSettled, monitor.StatusUp, &since), `"severity":"good","title":"🔀 shop settled: up"|"downtime_seconds":600|"status":"up"`},
+		{shop(monitor.AlertSettled, monitor.StatusDown, nil), `"severity":"bad","title":"🔀 shop settled: down"|"status":"down"`},
+		{monitor.Alert{Kind: monitor.AlertNetworkDown, At: at, Error: "no canary answered"},
+			`"severity":"bad","title":"📡 Tocsin cannot reach the network","site":null|"error":"no canary answered"`},
+		{monitor.Alert{Kind: monitor.AlertNetworkUp, At: at, DownSince: &since}, `"title":"📡 Tocsin reaches the network again","site":null|"downtime_seconds":600`},
+	}
+	for _, tt := range tests {
+		body, err := json.Marshal(webhook.NewBody(1, tt.alert))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, part := range strings.Split(tt.want, "|") {
+			if !strings.Contains(string(body), part) {
+				t.Errorf("%s: no %s in %s", tt.alert.Kind, part, body)
+			}
+		}
+		if tt.alert.SiteID == 0 && strings.Contains(string(body), `"status"`) {
+			t.Errorf("%s: a status of no site: %s", tt.alert.Kind, body)
+		}
+	}
+}
