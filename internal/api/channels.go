@@ -29,6 +29,12 @@ func (h *Handler) createChannel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return channelError(err)
 	}
+	if req.Name == nil && made.Channel.Kind() == monitor.ChannelDiscord {
+		// A Discord channel is a webhook: set again without a name, it keeps the one it has.
+		if name := h.keptWebhookName(r, made.Channel); name != "" {
+			made.Channel.Name = name
+		}
+	}
 	saved, err := h.store.CreateChannel(r.Context(), made.Channel)
 	if err != nil {
 		return err

@@ -278,6 +278,34 @@ func TestChannelTypesListTheirFields(t *testing.T) {
 	})
 }
 
+// A Discord channel is a webhook, and names it as /webhooks does: a new one takes its name
+// in Discord, and a name the user chose stays when its URL is set again without one, through
+// /channels or /webhooks.
+func TestADiscordChannelKeepsTheNameItWasGiven(t *testing.T) {
+	forEachStoreWithChannels(t, func(t *testing.T, e channelEnv) {
+		url := e.services.Channel(monitor.ChannelDiscord).URL
+		made := e.expect(e.do("POST", "/channels", fmt.Sprintf(`{"type": "discord", "url": %q}`, url)), 201)
+		discordName := made["name"]
+		if discordName == "" || discordName == nil {
+			t.Fatalf("a new Discord channel without a name: %v", made)
+		}
+		path := fmt.Sprintf("/channels/%v", made["id"])
+		e.expect(e.do("PATCH", path, `{"name": "ops"}`), 200)
+		again := e.expect(e.do("POST", "/channels", fmt.Sprintf(`{"type": "discord", "url": %q}`, url)), 201)
+		if again["id"] != made["id"] || again["name"] != "ops" {
+			t.Errorf("set again through /channels without a name: %v", again)
+		}
+		hook := e.expect(e.do("POST", "/webhooks", fmt.Sprintf(`{"webhook_url": %q}`, url)), 201)
+		if hook["id"] != made["id"] || hook["name"] != "ops" {
+			t.Errorf("set again through /webhooks without a name: %v", hook)
+		}
+		renamed := e.expect(e.do("POST", "/channels", fmt.Sprintf(`{"type": "discord", "url": %q, "name": "pager"}`, url)), 201)
+		if renamed["name"] != "pager" {
+			t.Errorf("set again with a name: %v", renamed)
+		}
+	})
+}
+
 // PATCH /webhooks/{id} is PATCH /channels/{id} for a Discord channel: any change sets a
 // disabled webhook again, and making it the default webhook leaves the default channels of
 // other types default.
