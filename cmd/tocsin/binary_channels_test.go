@@ -55,6 +55,11 @@ func testSlackAndSignedWebhookFromOutside(t *testing.T, bin string) {
 	site := fmt.Sprintf(`{"url": %q, "name": "shop", "check_interval_seconds": 60, "channel_ids": [%v, %v]}`, target.URL, slackChannel["id"], hook["id"])
 	var created map[string]any
 	u.must("POST", "/sites", site, 201, &created)
+	// The down is taken before the recovery is raised: queued together, they would go to Slack
+	// as one message.
+	waitUntil(t, "Slack and the receiver to take the down", func() bool {
+		return len(slack.Messages()) == 1 && len(receiver.Deliveries()) == 1
+	})
 	code.Store(200)
 	u.must("POST", fmt.Sprintf("/sites/%v/check", created["id"]), "", 200, nil)
 	waitUntil(t, "Slack and the receiver to take the down and the recovery", func() bool {
