@@ -55,6 +55,9 @@ func TestTheBuiltBinary(t *testing.T) {
 	t.Run("the Dockerfile's HEALTHCHECK passes against the Dockerfile's service", func(t *testing.T) {
 		testDockerHealthcheck(t, bin)
 	})
+	t.Run("a site alerts a Slack channel and a signed webhook, whose receiver checks the signature as the README says", func(t *testing.T) {
+		testSlackAndSignedWebhookFromOutside(t, bin)
+	})
 }
 
 func buildTocsin(t testing.TB, version string) string {

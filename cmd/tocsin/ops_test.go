@@ -140,7 +140,7 @@ func testMetricsMove(t *testing.T, bin, dbURL string) {
 	last := scrapeMetrics(t, base, "")
 	for name, labels := range map[string]map[string]string{
 		"tocsin_sites":                            {"status": "down"},
-		"tocsin_discord_responses_total":          {"code": "200"},
+		"tocsin_channel_responses_total":          {"type": "discord", "code": "200"},
 		"tocsin_scheduler_claim_duration_seconds": nil,
 		"tocsin_check_duration_seconds":           {"type": "http"},
 		"tocsin_build_info":                       {"version": "v0.0.0-ops-test"},

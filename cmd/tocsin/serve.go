@@ -20,7 +20,8 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/netguard"
 	"github.com/tocsin/tocsin/internal/notify"
-	"github.com/tocsin/tocsin/internal/notify/discord"
+	"github.com/tocsin/tocsin/internal/notify/channels"
+	"github.com/tocsin/tocsin/internal/notify/telegram"
 	"github.com/tocsin/tocsin/internal/probe"
 	"github.com/tocsin/tocsin/internal/scheduler"
 	"github.com/tocsin/tocsin/internal/store"
@@ -157,8 +158,9 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		return err
 	}
 	obs := newObservers(cfg, st, log)
-	discordClient := &discord.Client{HTTP: discord.NewHTTPClient(guard), UserAgent: userAgent()}
-	dispatcher := notify.New(st, discordClient, time.Now, log.With("component", "notify"), notify.Config{
+	drivers := channels.New(channels.Config{Policy: guard, UserAgent: userAgent(), DiscordHosts: cfg.DiscordHosts(),
+		SlackHosts: cfg.SlackHosts(), TelegramAPIURL: cfg.TelegramAPIURL})
+	dispatcher := notify.New(st, drivers, time.Now, log.With("component", "notify"), notify.Config{
 		Worker: worker, GiveUpAfter: cfg.AlertGiveUpAfter, Observer: obs.notify,
 	})
 	checker := probe.NewChecker(userAgent(), guard)
@@ -181,7 +183,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	handler := api.New(api.Deps{
 		Store: st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
-		Discord: discordClient, DiscordHosts: cfg.DiscordHosts(), Auth: authn, OnAlert: dispatcher.Wake,
+		Discord: drivers.Discord(), DiscordHosts: cfg.DiscordHosts(), Channels: drivers, Auth: authn, OnAlert: dispatcher.Wake,
 		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
 	})
 	if proxies != nil {
@@ -192,6 +194,12 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		AuthOff: authn.Off, Version: buildVersion()})
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
+	}
+	if hosts := cfg.SlackHosts(); hosts != nil {
+		log.Warn("Slack webhook URLs may point at hosts other than Slack's", "hosts", hosts)
+	}
+	if cfg.TelegramAPIURL != telegram.DefaultAPIURL {
+		log.Warn("Telegram's Bot API is reached somewhere else than Telegram", "url", cfg.TelegramAPIURL)
 	}
 
 	srv := &http.Server{

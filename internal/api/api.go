@@ -10,6 +10,8 @@ import (
 
 	"github.com/tocsin/tocsin/internal/auth"
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/notify/channel"
+	"github.com/tocsin/tocsin/internal/notify/discord"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
@@ -30,7 +32,9 @@ type Handler struct {
 	discord DiscordClient
 	// discordHosts are the hosts webhook URLs may point at; empty means Discord's own.
 	discordHosts []string
-	auth         Auth
+	// channels are the drivers of the channel types /channels takes.
+	channels channel.Registry
+	auth     Auth
 	// trustedProxies are the peers whose X-Forwarded-For is believed.
 	trustedProxies []netip.Prefix
 	// hashing bounds the password hashes computed at once: each takes 19 MiB.
@@ -67,7 +71,10 @@ type Deps struct {
 	Discord DiscordClient
 	// DiscordHosts replaces Discord's hosts for webhook URLs (tests point it at a stand-in).
 	DiscordHosts []string
-	Auth         Auth
+	// Channels are the drivers of every channel type (notify/channels); nil serves the
+	// discord type only, through Discord and DiscordHosts.
+	Channels channel.Registry
+	Auth     Auth
 	// OnAlert, if set, is called when a request queued an alert (a push site's recovery), so the
 	// dispatcher sends it at once.
 	OnAlert func()
@@ -89,7 +96,10 @@ type Deps struct {
 func New(d Deps) http.Handler {
 	h := &Handler{store: d.Store, checker: d.Checker, now: d.Now, log: d.Log, limits: d.Limits, version: d.Version,
 		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, hashing: make(chan struct{}, 2), onAlert: d.OnAlert,
-		firstCheckWait: d.FirstCheckWait, trustedProxies: d.TrustedProxies, observe: d.Observer}
+		firstCheckWait: d.FirstCheckWait, trustedProxies: d.TrustedProxies, channels: d.Channels, observe: d.Observer}
+	if h.channels == nil {
+		h.channels = discordOnly{&discord.Driver{Client: d.Discord, Hosts: d.DiscordHosts}}
+	}
 	if h.observe == nil {
 		h.observe = nopObserver{}
 	}
@@ -141,4 +151,14 @@ func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) error {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "database_unavailable", Message: "the database is not reachable"}
 	}
 	return reply(w, http.StatusOK, healthView{Status: "ok", Database: "ok"})
+}
+
+// discordOnly is the registry of an API built without one: Discord webhooks only.
+type discordOnly struct{ driver *discord.Driver }
+
+func (d discordOnly) Driver(t monitor.ChannelType) (channel.Driver, bool) {
+	if t != monitor.ChannelDiscord {
+		return nil, false
+	}
+	return d.driver, true
 }

@@ -1,16 +1,16 @@
 package api
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
-	"github.com/tocsin/tocsin/internal/notify/discord"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
-// notificationView is one alert's delivery to one webhook.
+// notificationView is one alert's delivery to one channel.
 type notificationView struct {
 	ID    int64 `json:"id"`
 	Event struct {
@@ -27,12 +27,22 @@ type notificationView struct {
 		Name string `json:"name"`
 		URL  string `json:"url"`
 	} `json:"site"`
+	// Webhook is the channel under the name every channel had before channels had types; its
+	// url is the channel's destination, masked.
 	Webhook struct {
 		ID  int64  `json:"id"`
 		URL string `json:"url"`
 		// DeletedAt is set once the webhook is deleted; its alerts stay listed.
 		DeletedAt *time.Time `json:"deleted_at"`
 	} `json:"webhook"`
+	Channel struct {
+		ID   int64  `json:"id"`
+		Type string `json:"type"`
+		Name string `json:"name"`
+		// Destination is where it was sent, masked; null once the channel is deleted.
+		Destination *string    `json:"destination"`
+		DeletedAt   *time.Time `json:"deleted_at"`
+	} `json:"channel"`
 	State         string     `json:"state"`
 	Attempts      int        `json:"attempts"`
 	LastError     *string    `json:"last_error"`
@@ -41,7 +51,8 @@ type notificationView struct {
 	DeliveredAt   *time.Time `json:"delivered_at"`
 }
 
-func viewNotification(n monitor.Notification, webhookURL string) notificationView {
+// viewNotification shows n; destination is its channel's, masked ("" once deleted).
+func viewNotification(n monitor.Notification, destination string) notificationView {
 	var v notificationView
 	v.ID, v.State, v.Attempts, v.LastError, v.CreatedAt, v.DeliveredAt =
 		n.ID, string(n.State), n.Attempts, nonEmpty(n.LastError), n.CreatedAt, n.DeliveredAt
@@ -57,7 +68,11 @@ func viewNotification(n monitor.Notification, webhookURL string) notificationVie
 		v.Site.ID = &id
 	}
 	v.Site.Name, v.Site.URL = a.SiteName, a.URL
-	v.Webhook.ID, v.Webhook.URL, v.Webhook.DeletedAt = n.WebhookID, discord.Mask(webhookURL), n.WebhookDeletedAt
+	v.Webhook.ID, v.Webhook.URL, v.Webhook.DeletedAt = n.WebhookID, cmp.Or(destination, monitor.Masked), n.WebhookDeletedAt
+	v.Channel.ID, v.Channel.Type, v.Channel.Name, v.Channel.DeletedAt = n.WebhookID, string(n.ChannelType), n.ChannelName, n.WebhookDeletedAt
+	if destination != "" {
+		v.Channel.Destination = &destination
+	}
 	return v
 }
 
@@ -75,17 +90,19 @@ func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	hooks, err := h.store.ListWebhooks(r.Context(), owner(r))
+	list, err := h.store.ListChannels(r.Context(), owner(r))
 	if err != nil {
 		return err
 	}
-	urls := make(map[int64]string, len(hooks))
-	for _, hook := range hooks {
-		urls[hook.ID] = hook.URL
+	destinations := make(map[int64]string, len(list))
+	for _, c := range list {
+		if d, ok := h.channels.Driver(c.Kind()); ok {
+			destinations[c.ID] = d.Destination(c)
+		}
 	}
 	page := notificationsPage{Notifications: make([]notificationView, len(rows))}
 	for i, n := range rows {
-		page.Notifications[i] = viewNotification(n, urls[n.WebhookID])
+		page.Notifications[i] = viewNotification(n, destinations[n.WebhookID])
 	}
 	if len(rows) == q.Limit {
 		page.NextBefore = &rows[len(rows)-1].ID

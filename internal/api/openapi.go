@@ -46,7 +46,7 @@ func (h *Handler) document() map[string]any {
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "Tocsin", "version": h.version,
-			"description": "Self-hosted uptime monitor with Discord alerts. Every error is {\"error\": {\"code\", \"message\", \"field\"}}."},
+			"description": "Self-hosted uptime monitor with alerts to Discord, Slack, Telegram, ntfy, email and signed webhooks. Every error is {\"error\": {\"code\", \"message\", \"field\"}}."},
 		"paths":    paths,
 		"security": []any{map[string]any{"bearer": []any{}}},
 		"components": map[string]any{
@@ -144,9 +144,16 @@ func errorStatuses(rt route) []int {
 		}
 	case "/users/{id}", "/api-keys":
 		statuses = append(statuses, http.StatusConflict)
-	case "/webhook", "/webhooks", "/webhook/test", "/webhooks/{id}/test":
+	case "/webhook", "/webhooks", "/webhook/test", "/webhooks/{id}/test", "/channels/{id}/test":
 		if rt.Method == "POST" {
 			statuses = append(statuses, http.StatusTooManyRequests, http.StatusBadGateway)
+		}
+	case "/channels", "/channels/{id}":
+		if rt.Method == "POST" || rt.Method == "PATCH" {
+			statuses = append(statuses, http.StatusTooManyRequests, http.StatusBadGateway)
+		}
+		if rt.Method == "PATCH" {
+			statuses = append(statuses, http.StatusConflict)
 		}
 	case "/webhooks/{id}":
 		if rt.Method == "PATCH" {

@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/tocsin/tocsin/internal/notify/channels"
+)
 
 // access says who may call a route.
 type access int
@@ -96,6 +100,13 @@ func (h *Handler) routes() []route {
 		{Method: "PATCH", Path: "/webhooks/{id}", Handle: h.updateWebhook, Noun: "webhook", Summary: "Rename a webhook, point it at another Discord webhook, or make it the default or not", Body: webhookPatch{}, Reply: webhookView{}, Status: 200},
 		{Method: "DELETE", Path: "/webhooks/{id}", Handle: h.deleteWebhook, Noun: "webhook", Summary: "Remove a webhook and its queued alerts", Status: 204},
 		{Method: "POST", Path: "/webhooks/{id}/test", Handle: h.testWebhook, Noun: "webhook", Summary: "Post a test message", Reply: webhookTestView{}, Status: 200},
+		{Method: "POST", Path: "/channels", Handle: h.createChannel, Noun: "channel", Summary: "Add a channel: discord, slack, telegram, ntfy, email or webhook", Body: channelRequest{}, Reply: channelView{}, Status: 201},
+		{Method: "GET", Path: "/channels", Handle: h.listChannels, Summary: "List your channels, secrets masked", Reply: []channelView{}, Status: 200},
+		{Method: "GET", Path: "/channel-types", Handle: h.listChannelTypes, Summary: "The channel types and the settings each takes", Reply: []channels.TypeInfo{}, Status: 200},
+		{Method: "GET", Path: "/channels/{id}", Handle: h.getChannel, Noun: "channel", Summary: "One channel", Reply: channelView{}, Status: 200},
+		{Method: "PATCH", Path: "/channels/{id}", Handle: h.updateChannel, Noun: "channel", Summary: "Change a channel; a disabled channel is active again", Body: channelRequest{}, Reply: channelView{}, Status: 200},
+		{Method: "DELETE", Path: "/channels/{id}", Handle: h.deleteChannel, Noun: "channel", Summary: "Remove a channel and its queued alerts", Status: 204},
+		{Method: "POST", Path: "/channels/{id}/test", Handle: h.testChannel, Noun: "channel", Summary: "Send a test message and show the destination's answer", Reply: channelTestView{}, Status: 200},
 		{Method: "GET", Path: "/notifications", Handle: h.listNotifications, Summary: "Alert deliveries, newest first", Reply: notificationsPage{}, Status: 200, Query: notificationParams},
 
 		// Compatibility routes, for the clients of an earlier API.

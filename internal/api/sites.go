@@ -13,8 +13,10 @@ import (
 )
 
 // checkSiteRefs checks what monitor's rules cannot: that an http site's URL may be checked at
-// all, that its JSON Schema compiles, and that every webhook it names is the owner's.
-func (h *Handler) checkSiteRefs(r *http.Request, site monitor.Site) error {
+// all, that its JSON Schema compiles, and that every channel it names is the owner's (any
+// type: webhook_ids and channel_ids name the same rows). idsField is the name the request
+// gave the list under.
+func (h *Handler) checkSiteRefs(r *http.Request, site monitor.Site, idsField string) error {
 	if h.auth.TargetCheck != nil && site.Kind == monitor.KindHTTP {
 		if err := h.auth.TargetCheck(site.URL); err != nil {
 			return badField("url", "url is not allowed: "+err.Error())
@@ -26,13 +28,21 @@ func (h *Handler) checkSiteRefs(r *http.Request, site monitor.Site) error {
 		}
 	}
 	for _, id := range site.WebhookIDs {
-		if _, err := h.store.Webhook(r.Context(), site.OwnerID, id); errors.Is(err, store.ErrNotFound) {
-			return badField("webhook_ids", fmt.Sprintf("webhook_ids: there is no webhook %d", id))
+		if _, err := h.store.Channel(r.Context(), site.OwnerID, id); errors.Is(err, store.ErrNotFound) {
+			return badField(idsField, fmt.Sprintf("%s: there is no channel %d", idsField, id))
 		} else if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// idsField is the name a patch gave its list of channels under.
+func idsField(p monitor.SitePatch) string {
+	if p.ChannelIDs != nil {
+		return "channel_ids"
+	}
+	return "webhook_ids"
 }
 
 func (h *Handler) createSite(w http.ResponseWriter, r *http.Request) error {
@@ -58,7 +68,7 @@ func (h *Handler) addSite(r *http.Request, patch monitor.SitePatch) (monitor.Sit
 	if err != nil {
 		return monitor.Site{}, err
 	}
-	if err := h.checkSiteRefs(r, site); err != nil {
+	if err := h.checkSiteRefs(r, site, idsField(patch)); err != nil {
 		return monitor.Site{}, err
 	}
 	created, err := h.store.CreateSite(r.Context(), site)
@@ -140,7 +150,7 @@ func (h *Handler) updateSite(w http.ResponseWriter, r *http.Request) error {
 	if err := patch.ApplyTo(&after, h.limits); err != nil {
 		return err
 	}
-	if err := h.checkSiteRefs(r, after); err != nil {
+	if err := h.checkSiteRefs(r, after, idsField(patch)); err != nil {
 		return err
 	}
 	next, reschedule := monitor.NextCheckAfterEdit(before, after, monitor.StoredTime(h.now()))

@@ -85,13 +85,13 @@ func decodeBatch(body []byte) ([]monitor.SitePatch, error) {
 // newSites makes the batch's sites as POST /sites would, checked against the same rules, with
 // their first checks spread over their first interval instead of run now.
 func (h *Handler) newSites(r *http.Request, patches []monitor.SitePatch) ([]monitor.Site, error) {
-	hooks, err := h.store.ListWebhooks(r.Context(), owner(r))
+	channels, err := h.store.ListChannels(r.Context(), owner(r))
 	if err != nil {
 		return nil, err
 	}
 	known := map[int64]bool{}
-	for _, hook := range hooks {
-		known[hook.ID] = true
+	for _, c := range channels {
+		known[c.ID] = true
 	}
 	now := h.now()
 	sites := make([]monitor.Site, len(patches))
@@ -100,7 +100,7 @@ func (h *Handler) newSites(r *http.Request, patches []monitor.SitePatch) ([]moni
 		if err != nil {
 			return nil, inBatch(i, err)
 		}
-		if err := h.checkBatchSiteRefs(r, site, known); err != nil {
+		if err := h.checkBatchSiteRefs(r, site, idsField(p), known); err != nil {
 			return nil, inBatch(i, err)
 		}
 		sites[i] = site
@@ -109,15 +109,16 @@ func (h *Handler) newSites(r *http.Request, patches []monitor.SitePatch) ([]moni
 	return sites, nil
 }
 
-// checkBatchSiteRefs is checkSiteRefs with the owner's webhooks read once for the whole batch.
-func (h *Handler) checkBatchSiteRefs(r *http.Request, site monitor.Site, webhooks map[int64]bool) error {
+// checkBatchSiteRefs is checkSiteRefs with the owner's channels (of every type: webhook_ids
+// and channel_ids name the same rows) read once for the whole batch.
+func (h *Handler) checkBatchSiteRefs(r *http.Request, site monitor.Site, idsField string, channels map[int64]bool) error {
 	for _, id := range site.WebhookIDs {
-		if !webhooks[id] {
-			return badField("webhook_ids", fmt.Sprintf("webhook_ids: there is no webhook %d", id))
+		if !channels[id] {
+			return badField(idsField, fmt.Sprintf("%s: there is no channel %d", idsField, id))
 		}
 	}
 	site.WebhookIDs = nil
-	return h.checkSiteRefs(r, site)
+	return h.checkSiteRefs(r, site, idsField)
 }
 
 // spreadFirstChecks schedules the i-th of n new sites i/n of its interval from now: a large

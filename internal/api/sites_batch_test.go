@@ -78,7 +78,7 @@ func TestBatchIsAllOrNothingAndNamesTheSiteAndField(t *testing.T) {
 			{"a null", batchJSON(good, `{"url": "http://x", "name": null}`), 400, "sites[1].name", "must not be null"},
 			{"a key twice", batchJSON(`{"url": "http://x", "url": "http://y"}`), 400, "sites[0].url", "given twice"},
 			{"a bound that depends on another", batchJSON(`{"url": "http://x", "check_interval_seconds": 20, "timeout_seconds": 30}`), 400, "sites[0].timeout_seconds", "check_interval_seconds"},
-			{"an unknown webhook", batchJSON(good, `{"url": "http://x", "webhook_ids": [999]}`), 400, "sites[1].webhook_ids", "no webhook 999"},
+			{"an unknown webhook", batchJSON(good, `{"url": "http://x", "webhook_ids": [999]}`), 400, "sites[1].webhook_ids", "no channel 999"},
 			{"a bad schema", batchJSON(`{"url": "http://x", "json_schema": {"type": 5}}`), 400, "sites[0].json_schema", "JSON Schema"},
 			{"a metadata address", batchJSON(`{"url": "http://169.254.169.254/"}`), 400, "sites[0].url", "not allowed"},
 			{"no sites", `{"sites": []}`, 400, "sites", "1 to 10000"},

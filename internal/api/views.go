@@ -27,10 +27,12 @@ type siteView struct {
 	FailureThreshold     int        `json:"failure_threshold"`
 	ResendInterval       int        `json:"resend_interval_minutes"`
 	WebhookIDs           []int64    `json:"webhook_ids"`
+	ChannelIDs           []int64    `json:"channel_ids"` // the same list as webhook_ids
 	RetryIntervalSeconds int        `json:"retry_interval_seconds"`
 	NextCheckAt          *time.Time `json:"next_check_at"`
 	CreatedAt            time.Time  `json:"created_at"`
-	// Alerting is "no webhook" when the site's alerts would go nowhere; absent otherwise.
+	// Alerting is "no webhook" when the site's alerts would go nowhere (no channel of its own,
+	// no default channel); absent otherwise.
 	Alerting string `json:"alerting,omitempty"`
 
 	// http
@@ -78,6 +80,7 @@ func viewSite(s monitor.Site) siteView {
 	if v.WebhookIDs == nil {
 		v.WebhookIDs = []int64{}
 	}
+	v.ChannelIDs = v.WebhookIDs
 	v.RetryIntervalSeconds, v.Alerting = s.RetryIntervalSeconds, s.Alerting
 	v.Type = string(s.Kind)
 	switch s.Kind {

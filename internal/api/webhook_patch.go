@@ -3,14 +3,14 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/notify/channels"
 	"github.com/tocsin/tocsin/internal/store"
 )
-
-const maxWebhookNameLength = 200
 
 // webhookName reads a requested name: "" when none was asked for.
 func webhookName(raw *string) (string, error) {
@@ -21,8 +21,8 @@ func webhookName(raw *string) (string, error) {
 	switch {
 	case name == "":
 		return "", badField("name", "name must not be empty; leave it out for the webhook's name in Discord")
-	case utf8.RuneCountInString(name) > maxWebhookNameLength:
-		return "", badField("name", "name must be at most 200 characters")
+	case utf8.RuneCountInString(name) > channels.MaxNameRunes:
+		return "", badField("name", "name must be at most "+strconv.Itoa(channels.MaxNameRunes)+" characters")
 	}
 	return name, monitor.ValidateLine("name", name)
 }
@@ -62,8 +62,9 @@ func (h *Handler) updateWebhook(w http.ResponseWriter, r *http.Request) error {
 	if req.Default != nil {
 		hook.Default = *req.Default
 	}
-	updated, err := h.store.UpdateWebhook(r.Context(), hook)
-	if errors.Is(err, store.ErrWebhookURLTaken) {
+	// A webhook is a channel: /webhooks keeps one default Discord webhook, as SaveWebhook does.
+	updated, err := h.store.UpdateChannel(r.Context(), hook, store.ReplaceDefaultOfItsType)
+	if errors.Is(err, store.ErrChannelExists) {
 		return &Error{Status: http.StatusConflict, Code: "webhook_url_taken", Field: "webhook_url",
 			Message: "webhook_url: another of your webhooks has this URL"}
 	}

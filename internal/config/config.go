@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"net/netip"
+	"net/url"
 	"reflect"
 	"strings"
 	"time"
@@ -33,6 +34,8 @@ type Config struct {
 	ShutdownTimeout     time.Duration `env:"TOCSIN_SHUTDOWN_TIMEOUT" envDefault:"10s" flag:"shutdown-timeout" help:"how long shutdown waits for requests and running checks"`
 	InstanceID          string        `env:"TOCSIN_INSTANCE_ID" flag:"instance-id" help:"names this process in leases (default: host name and listening port)"`
 	DiscordAllowedHosts string        `env:"TOCSIN_DISCORD_ALLOWED_HOSTS" flag:"discord-allowed-hosts" help:"comma-separated host[:port] list that replaces Discord's hosts for webhook URLs; http:// only for loopback hosts named here"`
+	SlackAllowedHosts   string        `env:"TOCSIN_SLACK_ALLOWED_HOSTS" flag:"slack-allowed-hosts" help:"comma-separated host[:port] list that replaces Slack's hosts for incoming webhook URLs; http:// only for loopback hosts named here"`
+	TelegramAPIURL      string        `env:"TOCSIN_TELEGRAM_API_URL" envDefault:"https://api.telegram.org" flag:"telegram-api-url" help:"where Telegram's Bot API is reached; http:// only on loopback"`
 	AlertGiveUpAfter    time.Duration `env:"TOCSIN_ALERT_GIVE_UP_AFTER" envDefault:"24h" flag:"alert-give-up-after" help:"an alert Discord has not taken after this long is given up"`
 	Auth                string        `env:"TOCSIN_AUTH" envDefault:"on" flag:"auth" help:"on: every route but health, auth and the API document needs a token; off: single user, no tokens, for a trusted machine"`
 	Signup              string        `env:"TOCSIN_SIGNUP" envDefault:"closed" flag:"signup" help:"closed: only the first account signs up, admins create the rest; open: anyone may sign up"`
@@ -68,9 +71,14 @@ func (c Config) Proxies() ([]netip.Prefix, error) {
 }
 
 // DiscordHosts lists the hosts webhook URLs may point at; nil means Discord's own.
-func (c Config) DiscordHosts() []string {
+func (c Config) DiscordHosts() []string { return hostList(c.DiscordAllowedHosts) }
+
+// SlackHosts lists the hosts Slack webhook URLs may point at; nil means Slack's own.
+func (c Config) SlackHosts() []string { return hostList(c.SlackAllowedHosts) }
+
+func hostList(setting string) []string {
 	var hosts []string
-	for _, h := range strings.Split(c.DiscordAllowedHosts, ",") {
+	for _, h := range strings.Split(setting, ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			hosts = append(hosts, strings.ToLower(h))
 		}
@@ -223,10 +231,15 @@ func (c Config) Validate() error {
 	if _, err := c.CanaryList(); err != nil {
 		bad("TOCSIN_CANARIES", "%v", err)
 	}
-	for _, h := range c.DiscordHosts() {
-		if strings.ContainsAny(h, "/ @") {
-			bad("TOCSIN_DISCORD_ALLOWED_HOSTS", "%q is not a host or host:port", h)
+	for name, hosts := range map[string][]string{"TOCSIN_DISCORD_ALLOWED_HOSTS": c.DiscordHosts(), "TOCSIN_SLACK_ALLOWED_HOSTS": c.SlackHosts()} {
+		for _, h := range hosts {
+			if strings.ContainsAny(h, "/ @") {
+				bad(name, "%q is not a host or host:port", h)
+			}
 		}
+	}
+	if err := checkServiceURL(c.TelegramAPIURL); err != nil {
+		bad("TOCSIN_TELEGRAM_API_URL", "%v", err)
 	}
 	return errors.Join(errs...)
 }
@@ -254,4 +267,27 @@ func ParseDatabase(raw string) (Database, error) {
 		return Database{Kind: "postgres", URL: raw}, nil
 	}
 	return Database{}, errors.New("must be empty, sqlite:PATH, or a postgres:// URL")
+}
+
+// checkServiceURL accepts the address of a service's API: https, or http on loopback (a
+// stand-in), with no path beyond the root.
+func checkServiceURL(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "" || u.User != nil || u.RawQuery != "":
+		return errors.New("must be a URL like https://api.telegram.org")
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+		return nil
+	}
+	return errors.New("must be https (http only on loopback)")
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }

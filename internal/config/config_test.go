@@ -15,7 +15,7 @@ func TestLoadDefaultsEnvironmentAndFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Addr: "127.0.0.1:8080", MaxConcurrentChecks: 500, MinIntervalSeconds: 10, LogFormat: "text", LogLevel: "info", ShutdownTimeout: 10 * time.Second, AlertGiveUpAfter: 24 * time.Hour,
-		Auth: "on", Signup: "closed", JWTTTL: 24 * time.Hour, Metrics: "off"}
+		Auth: "on", Signup: "closed", JWTTTL: 24 * time.Hour, TelegramAPIURL: "https://api.telegram.org", Metrics: "off"}
 	if c != want {
 		t.Errorf("defaults %+v, want %+v", c, want)
 	}
@@ -58,6 +58,10 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{map[string]string{"TOCSIN_JWT_TTL": "1s"}, nil, "TOCSIN_JWT_TTL"},
 		{map[string]string{"TOCSIN_BLOCK_PRIVATE_TARGETS": "perhaps"}, nil, "TOCSIN_BLOCK_PRIVATE_TARGETS"},
 		{map[string]string{"TOCSIN_DISCORD_ALLOWED_HOSTS": "https://x/"}, nil, "TOCSIN_DISCORD_ALLOWED_HOSTS"},
+		{map[string]string{"TOCSIN_SLACK_ALLOWED_HOSTS": "hooks.example, user@x"}, nil, "TOCSIN_SLACK_ALLOWED_HOSTS"},
+		{map[string]string{"TOCSIN_TELEGRAM_API_URL": "http://api.telegram.org"}, nil, "TOCSIN_TELEGRAM_API_URL"},
+		{map[string]string{"TOCSIN_TELEGRAM_API_URL": "api.telegram.org"}, nil, "TOCSIN_TELEGRAM_API_URL"},
+		{map[string]string{"TOCSIN_TELEGRAM_API_URL": "https://bot:hunter2@api.telegram.org"}, nil, "TOCSIN_TELEGRAM_API_URL"},
 		{map[string]string{"TOCSIN_TRUSTED_PROXIES": "10.0.0.0/8, proxy.internal"}, nil, "TOCSIN_TRUSTED_PROXIES"},
 		{nil, []string{"--trusted-proxies", "10.0.0.0/33"}, "TOCSIN_TRUSTED_PROXIES"},
 		{nil, []string{"--no-such-flag"}, "no-such-flag"},

@@ -269,3 +269,36 @@ func (s *server) gone() string {
 	s.discord.Gone("66")
 	return s.discord.WebhookURL("66")
 }
+
+// A file names webhooks only, for now: a site's channels of other types (made through
+// /channels) are neither exported as webhooks nor unlinked when the file changes its webhooks.
+func TestApplyKeepsChannelsTheFileCannotNameYet(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *server) {
+		ctx := context.Background()
+		s.apply(t, s.firstFile(), false)
+		slack, err := s.store.CreateChannel(ctx, monitor.Channel{Type: monitor.ChannelSlack, Name: "team", URL: "https://hooks.slack.com/services/T/B/x", CreatedAt: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		shop := s.sites(t)["Shop"]
+		shop.WebhookIDs = append(shop.WebhookIDs, slack.ID)
+		if _, err := s.store.UpdateSite(ctx, shop, false); err != nil {
+			t.Fatal(err)
+		}
+		if diff := s.apply(t, s.firstFile(), false); diff != "no changes\n" {
+			t.Errorf("a Slack channel beside the file's webhooks:\n%s", diff)
+		}
+		out, err := declare.Export(ctx, s.client, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(out), "team") || strings.Contains(string(out), `""`) {
+			t.Errorf("the Slack channel exported as a webhook:\n%s", out)
+		}
+		s.apply(t, strings.Replace(s.firstFile(), "webhooks: [pager, ops]", "webhooks: [ops]", 1), false)
+		hooks := s.webhooks(t)
+		if got := s.sites(t)["Shop"].WebhookIDs; fmt.Sprint(got) != fmt.Sprint([]int64{hooks["ops"].ID, slack.ID}) {
+			t.Errorf("Shop alerts %v, want ops (%d) and still the Slack channel (%d)", got, hooks["ops"].ID, slack.ID)
+		}
+	})
+}

@@ -37,15 +37,40 @@ func (s siteSection) Load(ctx context.Context, run *Run, withSecrets bool) error
 	return nil
 }
 
-// webhookNames are the names of the webhooks a site alerts, sorted.
+// webhookNames are the names of the webhooks a site alerts, sorted. Its channels of other
+// types, which a file cannot name yet, are not among them (see otherChannelIDs).
 func webhookNames(site Object, names map[int64]string) []any {
 	ids, _ := site["webhook_ids"].([]any)
 	out := make([]string, 0, len(ids))
 	for _, raw := range ids {
 		n, _ := raw.(float64)
-		out = append(out, names[int64(n)])
+		if name, ok := names[int64(n)]; ok {
+			out = append(out, name)
+		}
 	}
 	return sortedAny(out)
+}
+
+// otherChannelIDs are the site's channels that are not webhooks (Slack, email…): an update
+// of its webhooks keeps them, since the file cannot name them yet.
+func otherChannelIDs(run *Run, siteID int64) []int64 {
+	hooks := map[int64]bool{}
+	for _, h := range run.Current["webhooks"] {
+		hooks[id(h)] = true
+	}
+	var out []int64
+	for _, site := range run.Current["sites"] {
+		if id(site) != siteID {
+			continue
+		}
+		ids, _ := site["webhook_ids"].([]any)
+		for _, raw := range ids {
+			if n, _ := raw.(float64); !hooks[int64(n)] {
+				out = append(out, int64(n))
+			}
+		}
+	}
+	return out
 }
 
 func sortedAny(names []string) []any {
@@ -174,7 +199,7 @@ func withWebhookIDs(run *Run, c Change) (Object, error) {
 		}
 		ids = append(ids, hookID)
 	}
-	body["webhook_ids"] = ids
+	body["webhook_ids"] = append(ids, otherChannelIDs(run, c.ID)...)
 	return body, nil
 }
 

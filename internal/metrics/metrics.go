@@ -31,8 +31,8 @@ type Metrics struct {
 	claimDuration   prometheus.Histogram
 	claimedSites    prometheus.Counter
 	writeDuration   *prometheus.HistogramVec
-	discord         *prometheus.CounterVec
-	discordDuration prometheus.Histogram
+	channel         *prometheus.CounterVec
+	channelDuration *prometheus.HistogramVec
 	requests        *prometheus.CounterVec
 	requestDuration *prometheus.HistogramVec
 }
@@ -51,9 +51,10 @@ func New(st Store, now func() time.Time, version string, log *slog.Logger) *Metr
 	m.claimedSites = f.counter("tocsin_scheduler_claimed_sites_total", "Sites claimed for a scheduled check.")
 	m.writeDuration = f.histogramVec("tocsin_scheduler_write_duration_seconds",
 		"How long one transaction recording check results took, by result (ok or error).", dbBuckets, "result")
-	m.discord = f.counterVec("tocsin_discord_responses_total", "Discord's answers to alert messages, by HTTP status (none: no answer).", "code")
-	m.discordDuration = f.histogram("tocsin_discord_request_duration_seconds", "How long Discord took to answer an alert message.",
-		[]float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30})
+	m.channel = f.counterVec("tocsin_channel_responses_total",
+		"The answers of alert channels to alert messages, by channel type and HTTP status or SMTP reply code (none: no answer).", "type", "code")
+	m.channelDuration = f.histogramVec("tocsin_channel_request_duration_seconds", "How long alert channels took to answer an alert message, by channel type.",
+		[]float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30}, "type")
 	m.requests = f.counterVec("tocsin_http_requests_total", "API requests answered, by route and HTTP status.", "route", "code")
 	m.requestDuration = f.histogramVec("tocsin_http_request_duration_seconds", "How long API requests took, by route.",
 		prometheus.DefBuckets, "route")
@@ -104,14 +105,14 @@ func (m *Metrics) Wrote(_ int, d time.Duration, err error) {
 	m.writeDuration.WithLabelValues(result).Observe(d.Seconds())
 }
 
-// DiscordAnswered implements notify.Observer.
-func (m *Metrics) DiscordAnswered(status int, d time.Duration) {
+// ChannelAnswered implements notify.Observer.
+func (m *Metrics) ChannelAnswered(t monitor.ChannelType, status int, d time.Duration) {
 	code := "none"
 	if status != 0 {
 		code = strconv.Itoa(status)
 	}
-	m.discord.WithLabelValues(code).Inc()
-	m.discordDuration.Observe(d.Seconds())
+	m.channel.WithLabelValues(string(t), code).Inc()
+	m.channelDuration.WithLabelValues(string(t)).Observe(d.Seconds())
 }
 
 // Request implements api.Observer.

@@ -140,8 +140,9 @@ func TestProcessFiguresMoveWithWhatTheyObserve(t *testing.T) {
 	m.Claimed(7, 2*time.Millisecond)
 	m.Wrote(7, 5*time.Millisecond, nil)
 	m.Wrote(7, time.Second, errors.New("database is gone"))
-	m.DiscordAnswered(204, 100*time.Millisecond)
-	m.DiscordAnswered(0, 30*time.Second)
+	m.ChannelAnswered(monitor.ChannelDiscord, 204, 100*time.Millisecond)
+	m.ChannelAnswered(monitor.ChannelDiscord, 0, 30*time.Second)
+	m.ChannelAnswered(monitor.ChannelEmail, 250, time.Second)
 	m.Request("GET /sites/{id}", 200, time.Millisecond)
 	m.Request("", 404, time.Millisecond)
 
@@ -159,8 +160,11 @@ func TestProcessFiguresMoveWithWhatTheyObserve(t *testing.T) {
 		{"tocsin_scheduler_claimed_sites_total", nil, 7},
 		{"tocsin_scheduler_write_duration_seconds", map[string]string{"result": "ok"}, 1},
 		{"tocsin_scheduler_write_duration_seconds", map[string]string{"result": "error"}, 1},
-		{"tocsin_discord_responses_total", map[string]string{"code": "204"}, 1},
-		{"tocsin_discord_responses_total", map[string]string{"code": "none"}, 1},
+		{"tocsin_channel_responses_total", map[string]string{"type": "discord", "code": "204"}, 1},
+		{"tocsin_channel_responses_total", map[string]string{"type": "discord", "code": "none"}, 1},
+		{"tocsin_channel_responses_total", map[string]string{"type": "email", "code": "250"}, 1},
+		{"tocsin_channel_request_duration_seconds", map[string]string{"type": "discord"}, 2},
+		{"tocsin_channel_request_duration_seconds", map[string]string{"type": "email"}, 1},
 		{"tocsin_http_requests_total", map[string]string{"route": "GET /sites/{id}", "code": "200"}, 1},
 		{"tocsin_http_requests_total", map[string]string{"route": "unmatched", "code": "404"}, 1},
 	}

@@ -30,6 +30,9 @@ type SitePatch struct {
 	RetryIntervalSeconds  *int     `json:"retry_interval_seconds"`
 	GraceSeconds          *int     `json:"grace_seconds"`
 	WebhookIDs            *[]int64 `json:"webhook_ids"`
+	// ChannelIDs is WebhookIDs under the name it has since channels have types; a patch may
+	// give either, or both when they name the same channels.
+	ChannelIDs *[]int64 `json:"channel_ids"`
 
 	// HTTP request and assertions.
 	Method  *string            `json:"method"`
@@ -105,8 +108,10 @@ func (p SitePatch) write(s *Site) error {
 	set(&s.ResendIntervalMinutes, p.ResendIntervalMinutes)
 	set(&s.RetryIntervalSeconds, p.RetryIntervalSeconds)
 	set(&s.GraceSeconds, p.GraceSeconds)
-	if p.WebhookIDs != nil {
-		s.WebhookIDs = slices.Compact(slices.Sorted(slices.Values(*p.WebhookIDs)))
+	if ids, err := p.channelIDs(); err != nil {
+		return err
+	} else if ids != nil {
+		s.WebhookIDs = ids
 	}
 	set(&s.DNS.ExpectedAddress, p.ExpectedAddress)
 	set(&s.DNS.Server, p.DNSServer)
@@ -232,4 +237,23 @@ func unmaskHeaders(sent, stored map[string]string) map[string]string {
 		return nil
 	}
 	return out
+}
+
+// channelIDs is the list of channels the patch names, sorted and without repeats, from
+// channel_ids or its alias webhook_ids; nil when it names none.
+func (p SitePatch) channelIDs() ([]int64, error) {
+	norm := func(ids *[]int64) []int64 {
+		if ids == nil {
+			return nil
+		}
+		return append([]int64{}, slices.Compact(slices.Sorted(slices.Values(*ids)))...)
+	}
+	webhooks, channels := norm(p.WebhookIDs), norm(p.ChannelIDs)
+	switch {
+	case p.ChannelIDs == nil:
+		return webhooks, nil
+	case p.WebhookIDs != nil && !slices.Equal(webhooks, channels):
+		return nil, fieldErr("channel_ids", "names other channels than webhook_ids, its alias; give one of them")
+	}
+	return channels, nil
 }

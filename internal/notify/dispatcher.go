@@ -1,6 +1,8 @@
-// Package notify delivers alerts from the outbox to Discord: it leases webhooks that have
-// notifications due, packs their alerts into as few messages as Discord allows, sends them at a
-// pace Discord accepts, and records each outcome before the next send, retrying what failed.
+// Package notify delivers alerts from the outbox to their channels: it leases channels that
+// have notifications due, has the channel's type (channel.Driver) pack their alerts into as few
+// messages as the destination allows, sends them at a pace it accepts, and records each
+// outcome before the next send, retrying what failed. Leases, ordering, pacing, backoff,
+// giving up and disabling a dead destination are the same for every type.
 package notify
 
 import (
@@ -9,48 +11,35 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tocsin/tocsin/internal/notify/discord"
+	"github.com/tocsin/tocsin/internal/notify/channel"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
-// Sender posts a message to a webhook; discord.Client is one.
-type Sender interface {
-	Execute(ctx context.Context, webhookURL string, msg discord.Message) discord.Response
-}
-
 // Config tunes the dispatcher; zero fields take the defaults in withDefaults.
 type Config struct {
-	Worker        string        // names this process in webhook leases
+	Worker        string        // names this process in channel leases
 	PollInterval  time.Duration // how often retries that fell due are looked for
-	MaxRows       int           // notifications sent to one webhook per round
-	Parallel      int           // webhooks served at once
+	MaxRows       int           // notifications sent to one channel per round
+	Parallel      int           // channels served at once
 	BackoffBase   time.Duration // first retry after a failure, before jitter
 	BackoffMax    time.Duration // longest wait between retries
 	GiveUpAfter   time.Duration // a notification older than this is given up at its next failure
 	MaxInlineWait time.Duration // rate-limit waits up to this are slept; longer ones are rescheduled
-	// SendTimeout bounds one send, Discord's answer included. Long, because a message Discord
-	// answers late has usually been posted, and resending it posts it twice.
+	// SendTimeout bounds one send, the destination's answer included. Long, because a message
+	// answered late has usually been taken, and resending it sends it twice.
 	SendTimeout time.Duration
 	// UnansweredWait is added to the backoff after a message was sent but not answered (a
-	// timeout, a connection cut after the request): long enough for a slow Discord to have
-	// finished with it, so the resend is not one more copy sent while it is still slow.
+	// timeout, a connection cut after the request): long enough for a slow destination to
+	// have finished with it, so the resend is not one more copy sent while it is still slow.
 	UnansweredWait time.Duration
-	// Lease is how long a webhook is held by one dispatcher at most. A turn starts a send only
+	// Lease is how long a channel is held by one dispatcher at most. A turn starts a send only
 	// while its lease has room for all of it (sendBudget), so the lease is at least that long,
 	// plus room to record the outcome.
 	Lease time.Duration
-	Pace  Pace
-	// Observer, if set, is told of Discord's answers (for metrics).
+	// Pace, when set, replaces every type's own pace (channel.Driver.Pace): for tests.
+	Pace channel.Pace
+	// Observer, if set, is told of every destination's answers (for metrics).
 	Observer Observer
-}
-
-// Pace keeps requests well under Discord's limits (5 per 2 s per webhook, 30 per minute per
-// channel): a token bucket per webhook and one per channel.
-type Pace struct {
-	WebhookEvery time.Duration
-	WebhookBurst int
-	ChannelEvery time.Duration
-	ChannelBurst int
 }
 
 func (c Config) withDefaults() Config {
@@ -65,16 +54,8 @@ func (c Config) withDefaults() Config {
 	def(&c.BackoffMax, 2*time.Minute)
 	def(&c.GiveUpAfter, 24*time.Hour)
 	def(&c.MaxInlineWait, 5*time.Second)
-	def(&c.SendTimeout, discord.SendTimeout)
+	def(&c.SendTimeout, channel.SendTimeout)
 	def(&c.UnansweredWait, time.Minute)
-	def(&c.Pace.WebhookEvery, time.Second)
-	def(&c.Pace.ChannelEvery, 3*time.Second)
-	if c.Pace.WebhookBurst <= 0 {
-		c.Pace.WebhookBurst = 2
-	}
-	if c.Pace.ChannelBurst <= 0 {
-		c.Pace.ChannelBurst = 5
-	}
 	if c.MaxRows <= 0 {
 		c.MaxRows = 200
 	}
@@ -91,24 +72,25 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// sendBudget is the longest one send holds a webhook: the wait for its turn, then the send.
+// sendBudget is the longest one send holds a channel: the wait for its turn, then the send.
 func (c Config) sendBudget() time.Duration { return c.MaxInlineWait + c.SendTimeout }
 
 // Dispatcher delivers the outbox. Build it with New, start it with Run.
 type Dispatcher struct {
-	store  Store
-	sender Sender
-	now    func() time.Time
-	log    *slog.Logger
-	cfg    Config
-	pace   *pacer
-	wake   chan struct{}
+	store   Store
+	drivers channel.Registry
+	now     func() time.Time
+	log     *slog.Logger
+	cfg     Config
+	pace    *pacer
+	wake    chan struct{}
 }
 
-// New builds a dispatcher; now is the clock written into the outbox.
-func New(st Store, sender Sender, now func() time.Time, log *slog.Logger, cfg Config) *Dispatcher {
+// New builds a dispatcher that sends through the drivers of each channel type; now is the
+// clock written into the outbox.
+func New(st Store, drivers channel.Registry, now func() time.Time, log *slog.Logger, cfg Config) *Dispatcher {
 	cfg = cfg.withDefaults()
-	return &Dispatcher{store: st, sender: sender, now: now, log: log, cfg: cfg, pace: newPacer(cfg.Pace), wake: make(chan struct{}, 1)}
+	return &Dispatcher{store: st, drivers: drivers, now: now, log: log, cfg: cfg, pace: newPacer(cfg.Pace), wake: make(chan struct{}, 1)}
 }
 
 // Wake asks for a round at once: new alerts go out within moments of being recorded.
@@ -120,7 +102,7 @@ func (d *Dispatcher) Wake() {
 }
 
 // Run delivers until ctx is cancelled. Rows it has not finished stay in the outbox, and their
-// webhook's lease runs out, so another dispatcher (or this one, restarted) sends them.
+// channel's lease runs out, so another dispatcher (or this one, restarted) sends them.
 func (d *Dispatcher) Run(ctx context.Context) {
 	ticker := time.NewTicker(d.cfg.PollInterval)
 	defer ticker.Stop()
@@ -135,7 +117,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	}
 }
 
-// round gives a turn to every webhook that has notifications due, a few at a time.
+// round gives a turn to every channel that has notifications due, a few at a time.
 func (d *Dispatcher) round(ctx context.Context) {
 	for ctx.Err() == nil {
 		now := d.now()
@@ -143,7 +125,7 @@ func (d *Dispatcher) round(ctx context.Context) {
 		hooks, err := d.store.ClaimAlertWebhooks(ctx, store.Claim{Worker: d.cfg.Worker, Now: now, Limit: d.cfg.Parallel, LeaseMargin: d.cfg.Lease})
 		if err != nil {
 			if ctx.Err() == nil {
-				d.log.Error("claim webhooks with alerts due", "err", err)
+				d.log.Error("claim channels with alerts due", "err", err)
 			}
 			return
 		}

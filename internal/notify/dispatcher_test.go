@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
-	"github.com/tocsin/tocsin/internal/netguard"
+	"github.com/tocsin/tocsin/internal/notify/channel"
+	"github.com/tocsin/tocsin/internal/notify/channels"
 	"github.com/tocsin/tocsin/internal/notify/discord"
 	"github.com/tocsin/tocsin/internal/notify/discordtest"
 	"github.com/tocsin/tocsin/internal/store"
@@ -61,13 +62,13 @@ func newRig(t *testing.T, st store.Store) *rig {
 
 func fastConfig() Config {
 	return Config{PollInterval: 5 * time.Millisecond, BackoffBase: 10 * time.Millisecond, BackoffMax: 40 * time.Millisecond,
-		Pace: Pace{WebhookEvery: time.Millisecond, WebhookBurst: 100, ChannelEvery: time.Millisecond, ChannelBurst: 100}}
+		Pace: channel.Pace{Every: time.Millisecond, Burst: 100, GroupEvery: time.Millisecond, GroupBurst: 100}}
 }
 
 // start runs a dispatcher until the test ends or stop is called.
 func (r *rig) start(cfg Config) (stop func()) {
-	client := &discord.Client{HTTP: discord.NewHTTPClient(netguard.Policy{}), UserAgent: "Tocsin/test"}
-	d := New(r.store, client, time.Now, slog.New(slog.NewTextHandler(r.logs, nil)), cfg)
+	drivers := channels.New(channels.Config{UserAgent: "Tocsin/test", DiscordHosts: []string{r.discord.Host()}})
+	d := New(r.store, drivers, time.Now, slog.New(slog.NewTextHandler(r.logs, nil)), cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

@@ -4,13 +4,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/discord"
 )
 
 func TestPacerStaysWellUnderDiscordsLimits(t *testing.T) {
 	p := newPacer(Config{}.withDefaults().Pace)
-	hook := monitor.Webhook{ID: 1, ChannelID: "c"}
+	discordPace := (&discord.Driver{}).Pace()
+	hook := slot{id: 1, group: "c", pace: discordPace}
 	var waits []time.Duration
 	for range 5 {
 		w, ok := p.reserve(hook, time.Hour)
@@ -23,7 +23,7 @@ func TestPacerStaysWellUnderDiscordsLimits(t *testing.T) {
 	if waits[4] < 2*time.Second {
 		t.Errorf("waits %v: five requests within 2 s", waits)
 	}
-	other := monitor.Webhook{ID: 2, ChannelID: "c"}
+	other := slot{id: 2, group: "c", pace: discordPace}
 	for range 30 {
 		p.reserve(other, time.Hour)
 	}
@@ -35,13 +35,13 @@ func TestPacerStaysWellUnderDiscordsLimits(t *testing.T) {
 
 func TestPacerHonoursDiscordsWaits(t *testing.T) {
 	p := newPacer(fastConfig().Pace)
-	hook := monitor.Webhook{ID: 1}
+	hook := slot{id: 1}
 	p.observe(hook, discord.Response{Status: 200, RateLimit: discord.RateLimit{Known: true, Remaining: 0, ResetAfter: 3 * time.Second}})
 	if w, ok := p.reserve(hook, time.Second); ok || w < 2900*time.Millisecond {
 		t.Errorf("after Remaining 0: wait %v ok %v, want about 3s and refused", w, ok)
 	}
 	p.observe(hook, discord.Response{Status: 429, RetryAfter: 10 * time.Second, Global: true})
-	if w, _ := p.reserve(monitor.Webhook{ID: 9}, time.Hour); w < 9*time.Second {
+	if w, _ := p.reserve(slot{id: 9}, time.Hour); w < 9*time.Second {
 		t.Errorf("a global 429 did not hold other webhooks: %v", w)
 	}
 }

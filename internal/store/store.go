@@ -17,6 +17,9 @@ import (
 // which, on purpose.
 var ErrNotFound = errors.New("not found")
 
+// ErrChannelExists refuses a Discord webhook URL the owner already has as another channel.
+var ErrChannelExists = errors.New("the owner already has a channel with this webhook URL")
+
 // Errors of accounts.
 var (
 	ErrUsernameTaken = errors.New("username taken")
@@ -24,8 +27,16 @@ var (
 	ErrLastAdmin     = errors.New("the last admin cannot be deleted")
 )
 
-// ErrWebhookURLTaken means another of the owner's webhooks has the URL.
-var ErrWebhookURLTaken = errors.New("another webhook has this URL")
+// DefaultRule says what a channel being default does to the owner's other default channels.
+type DefaultRule int
+
+const (
+	// KeepOtherDefaults: an owner may have several default channels (/channels).
+	KeepOtherDefaults DefaultRule = iota
+	// ReplaceDefaultOfItsType: the owner's other default channels of the channel's type stop
+	// being default, as /webhook and /webhooks keep one default Discord webhook.
+	ReplaceDefaultOfItsType
+)
 
 // Store is everything Tocsin keeps.
 type Store interface {
@@ -60,26 +71,46 @@ type Store interface {
 	History(ctx context.Context, owner, siteID int64, q HistoryQuery) ([]monitor.Check, error)
 	Events(ctx context.Context, owner, siteID int64, q HistoryQuery) ([]monitor.Event, error)
 
-	// SaveWebhook adds the webhook, or updates the owner's webhook with the same URL; either way
-	// it is active again afterwards, so its held notifications go out. A default webhook
-	// replaces the owner's previous default (which stays, no longer default).
-	SaveWebhook(ctx context.Context, w monitor.Webhook) (monitor.Webhook, error)
-	// UpdateWebhook writes the webhook's name, URL (with its channel and guild) and whether it
-	// is the default, which replaces the owner's previous default. A changed URL makes it
-	// active again. ErrWebhookURLTaken when another of the owner's webhooks has that URL.
-	UpdateWebhook(ctx context.Context, w monitor.Webhook) (monitor.Webhook, error)
-	Webhook(ctx context.Context, owner, id int64) (monitor.Webhook, error)
-	DefaultWebhook(ctx context.Context, owner int64) (monitor.Webhook, error)
-	ListWebhooks(ctx context.Context, owner int64) ([]monitor.Webhook, error)
-	// DeleteWebhook removes the webhook from use at the time given: it is no longer found,
+	// Channels are where alerts go: Discord webhooks, Slack webhooks, Telegram chats, ntfy
+	// topics, email addresses, signed webhooks. They share one id space, so a site's
+	// WebhookIDs and a notification's WebhookID name a channel of any type.
+	//
+	// CreateChannel adds one; a Discord webhook whose URL the owner already has is updated
+	// instead (as SaveWebhook does). An owner may have several default channels: a site that
+	// names none alerts every one of them.
+	CreateChannel(ctx context.Context, c monitor.Channel) (monitor.Channel, error)
+	// UpdateChannel writes the channel's name, URL, settings and default flag, and makes it
+	// active again, so that its held notifications go out. The rule says what its being
+	// default does to the owner's other default channels. ErrChannelExists when it would take
+	// the URL of another of the owner's Discord webhooks. PATCH /channels/{id} and
+	// PATCH /webhooks/{id} both write through it.
+	UpdateChannel(ctx context.Context, c monitor.Channel, rule DefaultRule) (monitor.Channel, error)
+	Channel(ctx context.Context, owner, id int64) (monitor.Channel, error)
+	ListChannels(ctx context.Context, owner int64) ([]monitor.Channel, error)
+	// DeleteChannel removes the channel from use at the time given: it is no longer found,
 	// listed, linked to sites or sent to, and its pending notifications are dropped. The
 	// notifications it was sent, or failed to be sent, stay listed, marked as sent to a deleted
-	// webhook; its row stays for them, with the token erased from its URL.
+	// channel; its row stays for them, with its secrets erased (ChannelSettings.WithoutSecrets,
+	// and the token or the path of its URL).
+	DeleteChannel(ctx context.Context, owner, id int64, at time.Time) error
+
+	// The webhook methods are the channels of type discord, as /webhook and /webhooks show
+	// them: none of them finds a channel of another type.
+	//
+	// SaveWebhook adds the webhook, or updates the owner's webhook with the same URL; either way
+	// it is active again afterwards, so its held notifications go out. A default webhook
+	// replaces the owner's previous default Discord webhook (which stays, no longer default).
+	SaveWebhook(ctx context.Context, w monitor.Webhook) (monitor.Webhook, error)
+	Webhook(ctx context.Context, owner, id int64) (monitor.Webhook, error)
+	// DefaultWebhook is the owner's default Discord webhook (the oldest, if several).
+	DefaultWebhook(ctx context.Context, owner int64) (monitor.Webhook, error)
+	ListWebhooks(ctx context.Context, owner int64) ([]monitor.Webhook, error)
+	// DeleteWebhook deletes a Discord webhook as DeleteChannel does.
 	DeleteWebhook(ctx context.Context, owner, id int64, at time.Time) error
 
-	// ClaimAlertWebhooks leases active webhooks whose oldest pending notification is due, each to one
-	// dispatcher at a time, so every notification is sent by one process and Discord's
-	// per-webhook limits hold across processes.
+	// ClaimAlertWebhooks leases active channels (of every type) whose oldest pending
+	// notification is due, each to one dispatcher at a time, so every notification is sent by
+	// one process and each destination's rate limits hold across processes.
 	ClaimAlertWebhooks(ctx context.Context, claim Claim) ([]monitor.Webhook, error)
 	// PendingNotifications lists a webhook's pending notifications, oldest first. A webhook's
 	// alerts go out in order: it is due when its oldest pending notification is, and then all
@@ -92,13 +123,14 @@ type Store interface {
 	ReleaseClaims(ctx context.Context, worker string) error
 	// QueueAccountAlert queues an alert about the owner's account as a whole rather than one
 	// site (Tocsin cannot reach the network, and then can again): to those of the given
-	// webhooks of the owner still in use, or, when webhooks is nil, to the owner's default
-	// webhook. Its notifications have no site. It returns the webhooks it was queued to.
+	// channels of the owner still in use, or, when webhooks is nil, to every default channel
+	// of the owner, of every type. Its notifications have no site. It returns the channels it
+	// was queued to, in id order.
 	QueueAccountAlert(ctx context.Context, owner int64, webhooks []int64, a monitor.Alert) ([]int64, error)
 	// ReleaseWebhook ends a dispatcher's lease on a webhook.
 	ReleaseWebhook(ctx context.Context, webhookID int64, worker string) error
 	// ListNotifications lists the owner's notifications, newest first, those of deleted
-	// webhooks included.
+	// channels included, each with its channel's type and name.
 	ListNotifications(ctx context.Context, owner int64, q NotificationQuery) ([]monitor.Notification, error)
 
 	// CreateUser adds an account. The very first account becomes admin and takes over what

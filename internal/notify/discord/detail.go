@@ -1,25 +1,19 @@
 package discord
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/tocsin/tocsin/internal/netguard"
+	"github.com/tocsin/tocsin/internal/notify/channel"
 )
 
 const (
 	// MaxDetailRunes bounds Response.Detail, which is stored as the webhook's last_error.
-	MaxDetailRunes = 300
+	MaxDetailRunes = channel.MaxDetailRunes
 	// maxFieldProblems is how many of Discord's per-field complaints a Detail names.
 	maxFieldProblems = 3
 )
@@ -83,86 +77,18 @@ func walkFieldProblems(raw json.RawMessage, path string, out *[]string) {
 // transportFailure is the Response for a request that got no HTTP answer; written says the
 // whole request had been sent when it failed.
 func transportFailure(err error, target string, timeout time.Duration, written bool) Response {
-	redacted := redact(err, target)
-	detail := describeTransport(err, redacted, timeout)
-	if written {
-		detail += "; the message was sent, Discord may have posted it"
-	}
-	return Response{Err: redacted, Detail: clip(detail), Unanswered: written}
+	return channel.TransportFailure(err, "Discord", timeout, written, target, tokenOf(target))
 }
 
-// describeTransport says in a few words why there was no answer. It reads err for its kind
-// but only ever quotes redacted.
-func describeTransport(err, redacted error, timeout time.Duration) string {
-	var (
-		dnsErr  *net.DNSError
-		netErr  net.Error
-		blocked *netguard.BlockedError
-	)
-	switch {
-	case errors.As(err, &blocked):
-		return blocked.Error()
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		if timeout <= 0 {
-			return "timeout"
-		}
-		return "timeout after " + roundTimeout(timeout).String()
-	case errors.Is(err, context.Canceled):
-		return "canceled"
-	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		return "no such host"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused"
-	case errors.Is(err, syscall.ECONNRESET):
-		return "connection reset"
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
-		return "host unreachable"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "connection closed before a complete answer"
-	}
-	return redacted.Error()
-}
+// redact takes a transport error apart from the webhook URL and token it quotes.
+func redact(err error, target string) error { return channel.Redact(err, target, tokenOf(target)) }
 
-// roundTimeout writes a limit the way it was set (10s), not as measured (9.999812s).
-func roundTimeout(d time.Duration) time.Duration {
-	if d >= time.Second {
-		return d.Round(time.Second)
+// tokenOf is the token of a webhook URL, "" when it is not one.
+func tokenOf(target string) string {
+	if _, p, ok := parseStored(strings.TrimSuffix(strings.SplitN(target, "?", 2)[0], "/")); ok {
+		return p.token
 	}
-	return d.Round(time.Millisecond)
-}
-
-// redact takes a transport error apart from the URL it quotes. The *url.Error wrapper is
-// dropped (its text is "Post \"https://…/TOKEN\": …") and anything still naming the URL or
-// the token is rewritten.
-func redact(err error, target string) error {
-	var urlErr *url.Error
-	if errors.As(err, &urlErr) {
-		err = urlErr.Err
-	}
-	if err == nil {
-		return errors.New("request failed")
-	}
-	msg := err.Error()
-	clean := scrub(msg, target)
-	if clean == msg && !errors.As(err, &urlErr) {
-		return err
-	}
-	return redactedError{msg: clean, timeout: isTimeout(err)}
-}
-
-// redactedError keeps the text and the timeout flag of an error that named the URL, but not
-// the error itself, which a caller could unwrap to find the URL again.
-type redactedError struct {
-	msg     string
-	timeout bool
-}
-
-func (e redactedError) Error() string { return e.msg }
-func (e redactedError) Timeout() bool { return e.timeout }
-
-func isTimeout(err error) bool {
-	var netErr net.Error
-	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout()
+	return ""
 }
 
 // scrub removes the webhook URL and its token from a text.
@@ -180,9 +106,5 @@ func scrub(text, target string) string {
 	return text
 }
 
-// clip makes a text fit Detail: one line of valid UTF-8 without NUL (PostgreSQL refuses NUL,
-// and a Detail that cannot be stored would hold up the outbox), at most MaxDetailRunes.
-func clip(s string) string {
-	s = strings.ReplaceAll(strings.ToValidUTF8(s, "�"), "\x00", "")
-	return truncate(strings.Join(strings.Fields(s), " "), MaxDetailRunes)
-}
+// clip makes a text fit Detail (see channel.Clip).
+func clip(s string) string { return channel.Clip(s) }

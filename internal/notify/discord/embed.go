@@ -1,12 +1,12 @@
 package discord
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/notify/channel"
 )
 
 // Colors of alert embeds.
@@ -20,62 +20,36 @@ const (
 	footerText = "Tocsin"
 )
 
-// AlertEmbed is the card for one alert. Every text is cut to Discord's limits.
+// AlertEmbed is the card for one alert, written from the alert's kind and facts as every
+// channel type writes them (see channel.Describe). Every text is cut to Discord's limits.
 func AlertEmbed(a monitor.Alert) Embed {
-	e, special := specialEmbed(a)
-	if !special {
-		e = Embed{
-			Title:  truncate(kindIcon(a.Kind)+" "+truncate(siteName(a), maxNameInText)+headline(a), MaxTitleRunes),
-			Color:  kindColor(a.Kind),
-			Fields: alertFields(a),
-		}
+	e := Embed{
+		Title:       truncate(channel.Title(a, func(s string) string { return s }, maxNameInText), MaxTitleRunes),
+		Description: channel.Note(a),
+		Color:       alertColor(a),
+		Fields:      alertFields(a),
+		Footer:      &Footer{Text: footerText},
 	}
-	e.Footer = &Footer{Text: footerText}
 	if !a.At.IsZero() {
 		e.Timestamp = a.At.UTC().Format(time.RFC3339)
 	}
 	return e
 }
 
-// headline is what happened, after the site's name in a title.
-func headline(a monitor.Alert) string {
-	if a.Kind == monitor.AlertCertExpiring {
-		return ": certificate " + certExpiresIn(a.CertDaysLeft)
-	}
-	return " " + kindVerb(a.Kind)
-}
-
-// alertFields are the facts of the alert, in the order people look for them.
+// alertFields are the facts of the alert, as embed fields: times in each reader's time zone,
+// text escaped, URLs as they are.
 func alertFields(a monitor.Alert) []Field {
-	fields := []Field{{Name: "URL", Value: fieldValue(a.URL)}}
-	switch a.Kind {
-	case monitor.AlertCertExpiring:
-		// The check itself went well; its status and timing would only distract.
-		expires := emptyValue
-		if a.CertExpiresAt != nil {
-			expires = discordTime(*a.CertExpiresAt)
+	facts := channel.Facts(a)
+	fields := make([]Field, 0, len(facts))
+	for _, f := range facts {
+		value := escapeMarkdown(f.Text)
+		switch {
+		case f.Time != nil:
+			value = discordTime(*f.Time)
+		case f.URL:
+			value = f.Text
 		}
-		return append(fields,
-			Field{Name: "Expires", Value: expires, Inline: true},
-			Field{Name: "Days left", Value: strconv.Itoa(a.CertDaysLeft), Inline: true})
-	case monitor.AlertLatencyDegraded, monitor.AlertLatencyNormal:
-		return append(fields,
-			Field{Name: "Response time", Value: msText(a.ResponseTimeMS), Inline: true},
-			Field{Name: "Usual", Value: msText(a.BaselineMS), Inline: true})
-	}
-	if a.StatusCode != 0 {
-		fields = append(fields, Field{Name: "HTTP status", Value: statusText(a.StatusCode), Inline: true})
-	}
-	if a.Error != "" {
-		fields = append(fields, Field{Name: "Error", Value: fieldValue(escapeMarkdown(oneLine(a.Error)))})
-	}
-	fields = append(fields, Field{Name: "Response time", Value: msText(a.ResponseTimeMS), Inline: true})
-	if a.DownSince != nil {
-		fields = append(fields, Field{Name: "Down since", Value: discordTime(*a.DownSince), Inline: true})
-		if a.Kind == monitor.AlertRecovered || a.Kind == monitor.AlertStillDown {
-			// Without DownSince the downtime is unknown; "0s" would be a lie.
-			fields = append(fields, Field{Name: "Downtime", Value: humanDuration(a.Downtime()), Inline: true})
-		}
+		fields = append(fields, Field{Name: f.Name, Value: fieldValue(value), Inline: f.Inline})
 	}
 	return fields
 }
@@ -88,89 +62,30 @@ func fieldValue(s string) string {
 	return truncate(s, MaxFieldValueRunes)
 }
 
-// siteName is the name to show; a site always has one, but an empty title would read badly.
-func siteName(a monitor.Alert) string {
-	if name := oneLine(a.SiteName); name != "" {
-		return name
-	}
-	return "Site " + strconv.FormatInt(a.SiteID, 10)
-}
-
-func statusText(code int) string {
-	if text := http.StatusText(code); text != "" {
-		return strconv.Itoa(code) + " " + text
-	}
-	return strconv.Itoa(code)
-}
-
-func msText(ms int64) string { return strconv.FormatInt(ms, 10) + " ms" }
-
-// certExpiresIn reads "expires in 7 days", "expires in 1 day"; under a day is not "0 days".
-func certExpiresIn(days int) string {
-	switch {
-	case days < 1:
-		return "expires in less than a day"
-	case days == 1:
-		return "expires in 1 day"
-	}
-	return "expires in " + strconv.Itoa(days) + " days"
-}
-
 // discordTime is shown by Discord in each reader's time zone: the date, then "2 hours ago".
 func discordTime(t time.Time) string {
 	unix := strconv.FormatInt(t.Unix(), 10)
 	return "<t:" + unix + ":f> (<t:" + unix + ":R>)"
 }
 
-func kindIcon(k monitor.AlertKind) string {
-	switch k {
-	case monitor.AlertDown:
-		return "🔴"
-	case monitor.AlertRecovered:
-		return "🟢"
-	case monitor.AlertStillDown:
-		return "🟠"
-	case monitor.AlertCertExpiring:
-		return "🔒"
-	case monitor.AlertLatencyDegraded:
-		return "🐢"
-	case monitor.AlertLatencyNormal:
-		return "⚡"
-	case monitor.AlertFlapping, monitor.AlertSettled:
-		return flapIcon
-	case monitor.AlertNetworkDown, monitor.AlertNetworkUp:
-		return networkIcon
-	}
-	return "⚪"
-}
+func kindIcon(k monitor.AlertKind) string { return channel.Describe(k).Icon }
 
-func kindVerb(k monitor.AlertKind) string {
-	switch k {
-	case monitor.AlertDown:
-		return "is down"
-	case monitor.AlertRecovered:
-		return "recovered"
-	case monitor.AlertStillDown:
-		return "is still down"
-	case monitor.AlertLatencyDegraded:
-		return "is slow"
-	case monitor.AlertLatencyNormal:
-		return "is fast again"
-	}
-	return "changed (" + oneLine(string(k)) + ")"
-}
-
-func kindColor(k monitor.AlertKind) int {
-	switch k {
-	case monitor.AlertDown:
-		return colorDown
-	case monitor.AlertRecovered:
-		return colorRecovered
-	case monitor.AlertStillDown:
+// alertColor is the colour of the alert's news; a reminder that a site is still down is
+// orange, so that it does not read as a new outage.
+func alertColor(a monitor.Alert) int {
+	if a.Kind == monitor.AlertStillDown {
 		return colorStillDown
-	case monitor.AlertCertExpiring, monitor.AlertLatencyDegraded:
+	}
+	return severityColor(channel.SeverityOf(a))
+}
+
+func severityColor(s channel.Severity) int {
+	switch s {
+	case channel.Bad:
+		return colorDown
+	case channel.Warning:
 		return colorWarning
-	case monitor.AlertLatencyNormal:
+	case channel.Good:
 		return colorRecovered
 	}
 	return colorOther

@@ -25,6 +25,8 @@ func recoveredAlert(site int64, name string, downtime time.Duration) monitor.Ale
 }
 
 // certAlert is a cert_expiring alert as the monitor raises it: from a check that went well.
+const day = 24 * time.Hour
+
 func certAlert(site int64, name string, daysLeft int) monitor.Alert {
 	expires := t0.Add(time.Duration(daysLeft)*day + 3*time.Hour)
 	return monitor.Alert{Kind: monitor.AlertCertExpiring, SiteID: site, SiteName: name, URL: "https://" + name + ".example/health",

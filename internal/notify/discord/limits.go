@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/tocsin/tocsin/internal/notify/channel"
 )
 
 // Discord's documented limits on an execute-webhook message, in characters (runes).
@@ -24,32 +25,13 @@ const (
 	maxColor            = 0xFFFFFF
 )
 
-// ellipsis ends a cut text, so readers see it was cut.
-const ellipsis = "…"
-
 // emptyValue stands in for a missing field value: Discord rejects empty ones.
 const emptyValue = "—"
 
 // truncate cuts s to at most limit runes, ending it with "…" when it was cut.
-func truncate(s string, limit int) string {
-	if utf8.RuneCountInString(s) <= limit {
-		return s
-	}
-	if limit <= 0 {
-		return ""
-	}
-	cut, n := 0, 0
-	for i := range s {
-		if n == limit-1 {
-			cut = i
-			break
-		}
-		n++
-	}
-	return s[:cut] + ellipsis
-}
+func truncate(s string, limit int) string { return channel.Truncate(s, limit) }
 
-func runes(s string) int { return utf8.RuneCountInString(s) }
+func runes(s string) int { return channel.Runes(s) }
 
 // embedRunes is what an embed counts towards MaxEmbedsTotalRunes.
 func embedRunes(e Embed) int {

@@ -2,96 +2,38 @@ package discord
 
 import (
 	"encoding/json"
-	"math"
 	"net/http"
 	"strconv"
-	"time"
+
+	"github.com/tocsin/tocsin/internal/notify/channel"
 )
 
-// maxWait bounds the waits Discord asks for, so a nonsense number cannot overflow a Duration.
-const maxWait = 24 * time.Hour
-
-// Response is what came of one request to Discord.
-type Response struct {
-	Status int   // HTTP status; 0 when Discord did not answer
-	Err    error // why there was no usable answer; never holds the URL or the token
-	// RetryAfter is how long Discord asked to wait, on 429 only.
-	RetryAfter time.Duration
-	Global     bool // the 429 is for everything this IP sends, not only this webhook
-	RateLimit  RateLimit
-	// Detail says in a few words what Discord answered, for the webhook's last_error. At most
-	// 300 characters; never holds the token.
-	Detail string
-	// Unanswered says the request was sent whole but no answer came (a timeout, or the
-	// connection closed): Discord may have posted the message, so resending it soon is likely
-	// to post it twice.
-	Unanswered bool
-}
+// Response is what came of one request to Discord (see channel.Response).
+type Response = channel.Response
 
 // RateLimit is Discord's report on the webhook's rate-limit bucket, from the X-RateLimit
 // headers that come with every answer.
-type RateLimit struct {
-	Limit      int
-	Remaining  int
-	ResetAfter time.Duration
-	Bucket     string
-	// Known is true when the answer said what is left and when it refills, the two things
-	// needed to pace the next request.
-	Known bool
-}
+type RateLimit = channel.RateLimit
 
-// Outcome is what the caller should do after a request.
-type Outcome int
+// Outcome is what the caller should do after a request (see channel.Outcome).
+type Outcome = channel.Outcome
 
+// Discord's answers read as HTTP's: 2xx delivered, 429 wait, 401/403/404 gone (the webhook was
+// deleted or its token is wrong), other 4xx refused, 5xx and no answer retried.
 const (
-	// Retry is the zero value: when in doubt, try again later rather than drop an alert.
-	Retry       Outcome = iota // 5xx, no answer, timeout: send the same message again later
-	Delivered                  // 2xx
-	RateLimited                // 429: wait RetryAfter, then send again
-	Gone                       // 401, 403, 404: the webhook was deleted or its token is wrong
-	Rejected                   // other 4xx: Discord refuses this payload; do not resend it
+	Retry       = channel.Retry
+	Delivered   = channel.Delivered
+	RateLimited = channel.RateLimited
+	Gone        = channel.Gone
+	Rejected    = channel.Rejected
 )
-
-func (o Outcome) String() string {
-	switch o {
-	case Retry:
-		return "retry"
-	case Delivered:
-		return "delivered"
-	case RateLimited:
-		return "rate_limited"
-	case Gone:
-		return "gone"
-	case Rejected:
-		return "rejected"
-	}
-	return "outcome(" + strconv.Itoa(int(o)) + ")"
-}
-
-// Outcome sorts the answer into what the caller does next.
-func (r Response) Outcome() Outcome {
-	switch s := r.Status; {
-	case r.Err != nil || s == 0:
-		return Retry
-	case s >= 200 && s <= 299:
-		return Delivered
-	case s == http.StatusTooManyRequests:
-		return RateLimited
-	case s == http.StatusUnauthorized || s == http.StatusForbidden || s == http.StatusNotFound:
-		return Gone
-	case s >= 400 && s <= 499:
-		return Rejected
-	}
-	// 5xx, and the 1xx and 3xx Discord never sends (a redirect is not followed): try later.
-	return Retry
-}
 
 // readResponse reads an HTTP answer; target is the requested URL, kept out of Detail.
 func readResponse(resp *http.Response, body []byte, target string) Response {
 	r := Response{Status: resp.StatusCode, RateLimit: parseRateLimit(resp.Header)}
 	problem := parseProblem(body)
 	if resp.StatusCode == http.StatusTooManyRequests {
-		r.RetryAfter = max(seconds(problem.RetryAfter), parseSeconds(resp.Header.Get("Retry-After")))
+		r.RetryAfter = max(channel.Seconds(problem.RetryAfter), channel.ParseSeconds(resp.Header.Get("Retry-After")))
 		r.Global = problem.Global
 	}
 	r.Detail = answerDetail(resp, problem, r.RetryAfter, target)
@@ -107,30 +49,9 @@ func parseRateLimit(h http.Header) RateLimit {
 		rl.Limit = limit
 	}
 	if remainingErr == nil && resetErr == nil {
-		rl.Remaining, rl.ResetAfter, rl.Known = remaining, seconds(resetAfter), true
+		rl.Remaining, rl.ResetAfter, rl.Known = remaining, channel.Seconds(resetAfter), true
 	}
 	return rl
-}
-
-// parseSeconds reads a Retry-After header. Discord sends seconds, sometimes with a fraction;
-// the HTTP-date form is not used by Discord and counts as absent.
-func parseSeconds(v string) time.Duration {
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		return 0
-	}
-	return seconds(f)
-}
-
-// seconds turns Discord's float seconds into a Duration, bounded to [0, maxWait].
-func seconds(f float64) time.Duration {
-	if math.IsNaN(f) || f <= 0 {
-		return 0
-	}
-	if f >= maxWait.Seconds() {
-		return maxWait
-	}
-	return time.Duration(math.Round(f*1000)) * time.Millisecond
 }
 
 // problem is the part of Discord's JSON error and rate-limit answers Tocsin uses.

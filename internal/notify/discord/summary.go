@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/notify/channel"
 )
 
 const (
@@ -20,30 +21,6 @@ const (
 	// less than a line unused, and so does the message: 5738/141 - 2 = 38.
 	minSummaryLinesPerMessage = summaryLinesRunes/(maxSummaryLineRunes+1) - 2
 )
-
-// summaryKinds is the order kinds are counted in a summary's title: the bad news first.
-func summaryKinds() []monitor.AlertKind {
-	return []monitor.AlertKind{monitor.AlertNetworkDown, monitor.AlertDown, monitor.AlertStillDown, monitor.AlertFlapping,
-		monitor.AlertCertExpiring, monitor.AlertLatencyDegraded, monitor.AlertSettled, monitor.AlertRecovered,
-		monitor.AlertLatencyNormal, monitor.AlertNetworkUp}
-}
-
-// kindCountLabel names a kind after its count in a summary's title: "2 slow", "1 recovered".
-func kindCountLabel(k monitor.AlertKind) string {
-	switch k {
-	case monitor.AlertCertExpiring:
-		return "certificate expiring"
-	case monitor.AlertLatencyDegraded:
-		return "slow"
-	case monitor.AlertLatencyNormal:
-		return "fast again"
-	case monitor.AlertNetworkDown:
-		return "network unreachable"
-	case monitor.AlertNetworkUp:
-		return "network back"
-	}
-	return strings.ReplaceAll(string(k), "_", " ")
-}
 
 // siteLine is one site's line in a summary and the alerts it tells of.
 type siteLine struct {
@@ -135,22 +112,14 @@ func (p *summaryPacker) finish() []summaryPart {
 func summaryMessage(alerts []monitor.Alert, p summaryPart, n, parts int) Batch {
 	var latest time.Time
 	counts := make(map[monitor.AlertKind]int)
-	bad := false
 	for _, i := range p.alerts {
 		counts[alerts[i].Kind]++
-		bad = bad || badNews(alerts[i])
 		if alerts[i].At.After(latest) {
 			latest = alerts[i].At
 		}
 	}
 	// The color is the worst news of the message: green would hide an expiring certificate.
-	color := colorRecovered
-	switch {
-	case bad:
-		color = colorDown
-	case counts[monitor.AlertCertExpiring]+counts[monitor.AlertLatencyDegraded]+counts[monitor.AlertFlapping] > 0:
-		color = colorWarning
-	}
+	color := severityColor(max(channel.Good, channel.Worst(alerts, p.alerts)))
 	embeds := make([]Embed, len(p.descriptions))
 	for i, d := range p.descriptions {
 		embeds[i] = Embed{Description: d, Color: color}
@@ -172,9 +141,9 @@ func summaryMessage(alerts []monitor.Alert, p summaryPart, n, parts int) Batch {
 func summaryTitle(total int, counts map[monitor.AlertKind]int) string {
 	var parts []string
 	known := 0
-	for _, k := range summaryKinds() {
+	for _, k := range channel.SummaryOrder() {
 		if n := counts[k]; n > 0 {
-			parts = append(parts, strconv.Itoa(n)+" "+kindCountLabel(k))
+			parts = append(parts, strconv.Itoa(n)+" "+channel.Describe(k).Label)
 			known += n
 		}
 	}

@@ -15,7 +15,7 @@ func (s *Store) QueueAccountAlert(ctx context.Context, owner int64, webhooks []i
 	if err != nil {
 		return nil, fmt.Errorf("queue %s alert: %w", a.Kind, err)
 	}
-	q, args := `SELECT id FROM webhooks WHERE owner_id = $1 AND is_default AND deleted_at IS NULL`, []any{owner}
+	q, args := `SELECT id FROM webhooks WHERE owner_id = $1 AND is_default AND deleted_at IS NULL ORDER BY id`, []any{owner}
 	if webhooks != nil {
 		q = `SELECT id FROM webhooks WHERE owner_id = $1 AND id ` + s.d.InIDs("$2") + ` AND deleted_at IS NULL ORDER BY id`
 		args = append(args, webhooks)

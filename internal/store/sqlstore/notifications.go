@@ -54,13 +54,37 @@ func (s *Store) PendingNotifications(ctx context.Context, webhookID int64, limit
 }
 
 func (s *Store) ListNotifications(ctx context.Context, owner int64, q store.NotificationQuery) ([]monitor.Notification, error) {
-	const sel = `SELECT ` + notificationColumns + ` FROM notifications n JOIN webhooks w ON w.id = n.webhook_id
+	const sel = `SELECT ` + notificationColumns + `, w.kind, w.name FROM notifications n JOIN webhooks w ON w.id = n.webhook_id
 		WHERE w.owner_id = $1 AND ($2 = 0 OR n.id < $2) AND ($3 = '' OR n.state = $3)
 		ORDER BY n.id DESC LIMIT $4`
-	return s.notifications(ctx, "list notifications", sel, owner, q.BeforeID, string(q.State), q.Limit)
+	rows, err := s.read.query(ctx, sel, owner, q.BeforeID, string(q.State), q.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("list notifications: %w", err)
+	}
+	ns, err := collect(rows, scanListedNotification, "notifications")
+	if err != nil {
+		return nil, fmt.Errorf("list notifications: %w", err)
+	}
+	return ns, nil
 }
 
-// RecordDelivery updates the notifications and their webhook in one transaction. Only pending
+// scanListedNotification reads notificationColumns followed by the channel's kind and name.
+func scanListedNotification(row scanner) (monitor.Notification, error) {
+	var kind, name string
+	n, err := scanNotification(extraColumns{row, []any{&kind, &name}})
+	n.ChannelType, n.ChannelName = monitor.ChannelType(kind), name
+	return n, err
+}
+
+// extraColumns scans the columns after the ones a scan function reads into more.
+type extraColumns struct {
+	row  scanner
+	more []any
+}
+
+func (e extraColumns) Scan(dest ...any) error { return e.row.Scan(append(dest, e.more...)...) }
+
+// RecordDelivery updates the notifications and their channel in one transaction. Only pending
 // rows change: a row a slow dispatcher reports on after another delivered it stays delivered.
 func (s *Store) RecordDelivery(ctx context.Context, d store.Delivery) error {
 	pending := ` WHERE webhook_id = $1 AND state = 'pending' AND id ` + s.d.InIDs("$2")

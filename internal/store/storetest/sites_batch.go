@@ -108,21 +108,37 @@ func testCreateSitesLargeBatch(t *testing.T, s store.Store) {
 	}
 }
 
+// testUpdateWebhookRenamesMovesAndSetsTheDefault: UpdateChannel as PATCH /webhooks/{id} uses
+// it: a webhook made default replaces the default Discord webhook, and only that one.
 func testUpdateWebhookRenamesMovesAndSetsTheDefault(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	a := mustSaveWebhook(t, s, newWebhook(1, "a", true))
 	b := mustSaveWebhook(t, s, newWebhook(1, "b", false))
+	slack := mustCreateChannel(t, s, monitor.Channel{OwnerID: 1, Type: monitor.ChannelSlack, URL: "https://hooks.slack.com/services/T/B/x", Default: true})
 
 	b.Name, b.Default = "pager", true
-	got, err := s.UpdateWebhook(ctx, b)
+	got, err := s.UpdateChannel(ctx, b, store.ReplaceDefaultOfItsType)
 	if err != nil || got.Name != "pager" || !got.Default || got.URL != b.URL {
 		t.Fatalf("rename and make default: %+v %v", got, err)
 	}
 	if def, _ := s.DefaultWebhook(ctx, 1); def.ID != b.ID {
 		t.Errorf("the default is %d, want %d", def.ID, b.ID)
 	}
+	if c, _ := s.Channel(ctx, 1, slack.ID); !c.Default {
+		t.Errorf("the default Slack channel stopped being default when a webhook became the default one")
+	}
+	if c, _ := s.UpdateChannel(ctx, a, store.KeepOtherDefaults); !c.Default {
+		t.Fatalf("made default again beside the others: %+v", c)
+	}
+	if c, _ := s.Channel(ctx, 1, b.ID); !c.Default {
+		t.Errorf("KeepOtherDefaults unset the other default webhook")
+	}
+	a.Default = false
+	if a, err = s.UpdateChannel(ctx, a, store.KeepOtherDefaults); err != nil {
+		t.Fatal(err)
+	}
 	got.Default = false
-	if got, err = s.UpdateWebhook(ctx, got); err != nil || got.Default {
+	if got, err = s.UpdateChannel(ctx, got, store.ReplaceDefaultOfItsType); err != nil || got.Default {
 		t.Fatalf("unset the default: %+v %v", got, err)
 	}
 	if _, err := s.DefaultWebhook(ctx, 1); !errors.Is(err, store.ErrNotFound) {
@@ -136,22 +152,22 @@ func testUpdateWebhookRenamesMovesAndSetsTheDefault(t *testing.T, s store.Store)
 		t.Fatal(err)
 	}
 	a.URL, a.ChannelID = "https://discord.com/api/v10/webhooks/1/new-token", "c-new"
-	if got, err := s.UpdateWebhook(ctx, a); err != nil || got.State != monitor.WebhookActive || got.LastError != "" || got.ChannelID != "c-new" {
+	if got, err := s.UpdateChannel(ctx, a, store.ReplaceDefaultOfItsType); err != nil || got.State != monitor.WebhookActive || got.LastError != "" || got.ChannelID != "c-new" {
 		t.Errorf("a new URL: %+v %v", got, err)
 	}
 
 	b.URL = a.URL
-	if _, err := s.UpdateWebhook(ctx, b); !errors.Is(err, store.ErrWebhookURLTaken) {
+	if _, err := s.UpdateChannel(ctx, b, store.ReplaceDefaultOfItsType); !errors.Is(err, store.ErrChannelExists) {
 		t.Errorf("taking another webhook's URL: %v", err)
 	}
 	b.OwnerID = 2
-	if _, err := s.UpdateWebhook(ctx, b); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.UpdateChannel(ctx, b, store.ReplaceDefaultOfItsType); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another owner's webhook: %v", err)
 	}
 	if err := s.DeleteWebhook(ctx, 1, a.ID, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UpdateWebhook(ctx, a); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.UpdateChannel(ctx, a, store.ReplaceDefaultOfItsType); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a deleted webhook: %v", err)
 	}
 }

@@ -75,3 +75,36 @@ func TestDeletedWebhookKeepsNoToken(t *testing.T) {
 		})
 	}
 }
+
+func TestDeletedChannelKeepsNoSecret(t *testing.T) {
+	for _, kind := range []string{"sqlite", "postgres"} {
+		t.Run(kind, func(t *testing.T) {
+			s, raw := openWithRaw(t, kind)
+			ctx := context.Background()
+			channels := []monitor.Channel{
+				{OwnerID: 1, Type: monitor.ChannelTelegram, Settings: monitor.ChannelSettings{BotToken: "1:s3cret-bot", ChatID: "-1"}},
+				{OwnerID: 1, Type: monitor.ChannelSlack, URL: "https://hooks.slack.com/services/T1/B1/s3cret-slack"},
+				{OwnerID: 1, Type: monitor.ChannelWebhook, URL: "https://example.com/s3cret-path?k=s3cret-query", Settings: monitor.ChannelSettings{Secret: "s3cret-signing"}},
+				{OwnerID: 1, Type: monitor.ChannelEmail, Settings: monitor.ChannelSettings{Host: "smtp.example.com", Username: "u", Password: "s3cret-pass", To: []string{"a@example.com"}}},
+				{OwnerID: 1, Type: monitor.ChannelNtfy, Settings: monitor.ChannelSettings{ServerURL: "https://ntfy.sh", Topic: "t", Token: "tk_s3cret"}},
+			}
+			for _, c := range channels {
+				c.CreatedAt = t0
+				saved, err := s.CreateChannel(ctx, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := s.DeleteChannel(ctx, 1, saved.ID, t0.Add(time.Hour)); err != nil {
+					t.Fatal(err)
+				}
+				var url, config string
+				if err := raw.QueryRow(`SELECT url, config FROM webhooks WHERE id = $1`, saved.ID).Scan(&url, &config); err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(url+config, "s3cret") {
+					t.Errorf("a deleted %s channel keeps a secret: url %q, config %s", c.Type, url, config)
+				}
+			}
+		})
+	}
+}
