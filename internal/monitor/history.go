@@ -62,11 +62,11 @@ func monitoringPeriods(sorted []Event) []Period {
 		if ev.Kind != EventMonitoring || from == to {
 			continue
 		}
-		if from == MonitoringPaused || from == MonitoringGap {
+		if excludedState(from) {
 			out = append(out, Period{From: since[from], To: ev.At}) // zero time: began before all
 			delete(since, from)
 		}
-		if _, open := since[to]; !open && (to == MonitoringPaused || to == MonitoringGap) {
+		if _, open := since[to]; !open && excludedState(to) {
 			since[to] = ev.At
 		}
 	}
@@ -74,6 +74,11 @@ func monitoringPeriods(sorted []Event) []Period {
 		out = append(out, Period{From: at, To: endOfTime()})
 	}
 	return out
+}
+
+// excludedState says whether time in a monitoring state is left out of uptime.
+func excludedState(s string) bool {
+	return s == MonitoringPaused || s == MonitoringGap || s == MonitoringMaintenance
 }
 
 // endOfTime stands for "not ended yet" where a period needs an end.
