@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/store"
@@ -14,4 +15,5 @@ type Store interface {
 	ResumeSchedule(ctx context.Context, r store.Resume) (int64, error)
 	RecordChecks(ctx context.Context, results []store.CheckResult) ([]store.Recorded, error)
 	QueueAccountAlert(ctx context.Context, owner int64, webhooks []int64, a monitor.Alert) ([]int64, error)
+	SyncMaintenance(ctx context.Context, now time.Time) (store.MaintenanceSweep, error)
 }

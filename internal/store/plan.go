@@ -29,8 +29,9 @@ type SiteUpdate struct {
 // PlanWrites folds results, in order, into their sites. sites holds every site that still
 // exists, with its settings and state; results for other sites are dropped. Both stores call
 // this inside the transaction that holds their sites' rows, so two results for one site can
-// never both flip it. The rules themselves are monitor.Site.Observe's.
-func PlanWrites(sites map[int64]monitor.Site, results []CheckResult) Writes {
+// never both flip it. The rules themselves are monitor.Site.Observe's; cal says which sites a
+// maintenance window covers at each check's time.
+func PlanWrites(sites map[int64]monitor.Site, results []CheckResult, cal monitor.MaintenanceCalendar) Writes {
 	w := Writes{Recorded: make([]Recorded, 0, len(results))}
 	index := make(map[int64]int, len(sites))
 	for _, r := range results {
@@ -54,6 +55,7 @@ func PlanWrites(sites map[int64]monitor.Site, results []CheckResult) Writes {
 			w.Recorded = append(w.Recorded, Recorded{Check: monitor.Check{SiteID: r.SiteID, Result: r.Result, Held: true}, State: site.State()})
 			continue
 		}
+		site.InMaintenance = cal.Covers(site, r.Result.CheckedAt)
 		o := site.Observe(r.Result)
 		w.Recorded = append(w.Recorded, recorded(r, o))
 		u.Site, u.Last = o.Site, r.Result
@@ -85,6 +87,12 @@ func recorded(r CheckResult, o monitor.Observation) Recorded {
 		case monitor.AlertFlapping, monitor.AlertSettled:
 			q.Event = rec.Flapping
 		case monitor.AlertCertExpiring:
+		case monitor.AlertDown:
+			// A down owed since a maintenance window is not this result's event: the store
+			// finds the site's down event for it (see OwedDown).
+			if rec.Event != nil && rec.Event.To == monitor.StatusState(monitor.StatusDown) {
+				q.Event = rec.Event
+			}
 		default:
 			q.Event = rec.Event
 		}

@@ -85,6 +85,10 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"SettleInDownKeepsTheOutageWhereItWent", testSettleInDownKeepsTheOutageWhereItWent},
 		{"HeldChecksChangeNothing", testHeldChecksChangeNothing},
 		{"AccountAlertsNeedNoSite", testAccountAlertsNeedNoSite},
+		{"MaintenanceRoundTrip", testMaintenanceRoundTrip},
+		{"MaintenanceHoldsADownUntilTheWindowEnds", testMaintenanceHoldsADownUntilTheWindowEnds},
+		{"MaintenanceSendsTheRecoveryOfAnEarlierDown", testMaintenanceSendsTheRecoveryOfAnEarlierDown},
+		{"ConcurrentMaintenanceSweepsWriteOnce", testConcurrentMaintenanceSweepsWriteOnce},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)
