@@ -107,6 +107,11 @@ func (h *Handler) routes() []route {
 		{Method: "PATCH", Path: "/channels/{id}", Handle: h.updateChannel, Noun: "channel", Summary: "Change a channel; a disabled channel is active again", Body: channelRequest{}, Reply: channelView{}, Status: 200},
 		{Method: "DELETE", Path: "/channels/{id}", Handle: h.deleteChannel, Noun: "channel", Summary: "Remove a channel and its queued alerts", Status: 204},
 		{Method: "POST", Path: "/channels/{id}/test", Handle: h.testChannel, Noun: "channel", Summary: "Send a test message and show the destination's answer", Reply: channelTestView{}, Status: 200},
+		{Method: "POST", Path: "/maintenance", Handle: h.createMaintenance, Summary: "Plan maintenance: a one-off or recurring window in which sites' outage alerts are held and their time is left out of uptime", Body: maintenanceRequest{}, Reply: maintenanceView{}, Status: 201},
+		{Method: "GET", Path: "/maintenance", Handle: h.listMaintenance, Summary: "List your maintenance windows", Reply: []maintenanceView{}, Status: 200},
+		{Method: "GET", Path: "/maintenance/{id}", Handle: h.getMaintenance, Noun: "maintenance window", Summary: "One maintenance window", Reply: maintenanceView{}, Status: 200},
+		{Method: "PATCH", Path: "/maintenance/{id}", Handle: h.updateMaintenance, Noun: "maintenance window", Summary: "Change a maintenance window", Body: maintenanceRequest{}, Reply: maintenanceView{}, Status: 200},
+		{Method: "DELETE", Path: "/maintenance/{id}", Handle: h.deleteMaintenance, Noun: "maintenance window", Summary: "Remove a maintenance window; an open one closes now", Status: 204},
 		{Method: "GET", Path: "/notifications", Handle: h.listNotifications, Summary: "Alert deliveries, newest first", Reply: notificationsPage{}, Status: 200, Query: notificationParams},
 
 		// Compatibility routes, for the clients of an earlier API.
