@@ -9,14 +9,14 @@ import (
 
 // siteView is a site as the API shows it.
 type siteView struct {
-	ID                   int64      `json:"id"`
-	Type                 string     `json:"type"`
-	URL                  string     `json:"url"`
-	Name                 string     `json:"name"`
-	Status               string     `json:"status"`
-	Flapping             bool       `json:"flapping"` // its status keeps changing; see monitor.Flap
+	ID       int64  `json:"id"`
+	Type     string `json:"type"`
+	URL      string `json:"url"`
+	Name     string `json:"name"`
+	Status   string `json:"status"`
+	Flapping bool   `json:"flapping"` // its status keeps changing; see monitor.Flap
 	// InMaintenance: a maintenance window covers the site now; its outage alerts are held.
-	InMaintenance bool `json:"in_maintenance"`
+	InMaintenance        bool       `json:"in_maintenance"`
 	ResponseTimeMS       *int64     `json:"response_time_ms"`
 	LastChecked          *time.Time `json:"last_checked"`
 	LastStatusChange     *time.Time `json:"last_status_change"`
