@@ -1,11 +1,13 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
 )
 
 // /maintenance: planned work during which sites' checks run but their outage alerts are held
@@ -126,6 +128,10 @@ func (req maintenanceRequest) apply(m *monitor.Maintenance) error {
 }
 
 func (h *Handler) createMaintenance(w http.ResponseWriter, r *http.Request) error {
+	dryRun, err := boolParam(r, "dry_run")
+	if err != nil {
+		return err
+	}
 	var req maintenanceRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
@@ -140,6 +146,12 @@ func (h *Handler) createMaintenance(w http.ResponseWriter, r *http.Request) erro
 	}
 	if err := m.Validate(); err != nil {
 		return err
+	}
+	if dryRun {
+		if err := h.ownsSites(r, m.SiteIDs); err != nil {
+			return err
+		}
+		return reply(w, http.StatusOK, viewMaintenance(m, h.now()))
 	}
 	saved, err := h.store.CreateMaintenance(r.Context(), m)
 	if err != nil {
@@ -175,6 +187,10 @@ func (h *Handler) getMaintenance(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) updateMaintenance(w http.ResponseWriter, r *http.Request) error {
+	dryRun, err := boolParam(r, "dry_run")
+	if err != nil {
+		return err
+	}
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -193,6 +209,12 @@ func (h *Handler) updateMaintenance(w http.ResponseWriter, r *http.Request) erro
 	if err := m.Validate(); err != nil {
 		return err
 	}
+	if dryRun {
+		if err := h.ownsSites(r, m.SiteIDs); err != nil {
+			return err
+		}
+		return reply(w, http.StatusOK, viewMaintenance(m, h.now()))
+	}
 	m.UpdatedAt = monitor.StoredTime(h.now())
 	saved, err := h.store.UpdateMaintenance(r.Context(), m)
 	if err != nil {
@@ -210,6 +232,19 @@ func (h *Handler) deleteMaintenance(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	return noContent(w)
+}
+
+// ownsSites refuses site ids that are not the caller's, naming site_ids, for a dry run: the
+// store refuses them itself when it saves.
+func (h *Handler) ownsSites(r *http.Request, ids []int64) error {
+	for _, id := range ids {
+		if _, err := h.store.Site(r.Context(), owner(r), id); errors.Is(err, store.ErrNotFound) {
+			return badField("site_ids", fmt.Sprintf("site_ids names site %d, which is not one of yours", id))
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // markMaintenance sets InMaintenance on the owner's sites: whether a window covers each now.
