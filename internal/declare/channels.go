@@ -246,7 +246,7 @@ func containsMasked(s string) bool {
 
 // dryRun asks the server whether it would take the channel, turning a refusal into an error
 // at the entry's field.
-func (s channelSection) dryRun(ctx context.Context, run *Run, e Entry, method, path string, body Object, out *Object) error {
+func (s channelSection) dryRun(ctx context.Context, run *Run, e Entry, method, path string, body Object, out any) error {
 	err := run.Client.Call(ctx, method, path, body, out)
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && apiErr.Status < 500 && apiErr.Status != http.StatusUnauthorized {
