@@ -9,11 +9,35 @@ import (
 // when, from the owner's windows. Build it once for a batch of questions: it parses the windows.
 type MaintenanceCalendar struct {
 	windows []scheduledWindow
+	span    Period
 }
 
 type scheduledWindow struct {
 	Maintenance
 	schedule MaintenanceSchedule
+	sites    map[int64]bool // SiteIDs, as a set
+	// spanned says periods hold what the window covers of span (see Span).
+	spanned bool
+	periods []Period
+}
+
+// covers says whether the window applies to the site.
+func (w *scheduledWindow) covers(site Site) bool {
+	return w.OwnerID == site.OwnerID && (w.AllSites || w.sites[site.ID])
+}
+
+// openAt says whether the window is open at t.
+func (w *scheduledWindow) openAt(t time.Time, span Period) bool {
+	if w.spanned && span.contains(t) {
+		for _, p := range w.periods {
+			if p.contains(t) {
+				return true
+			}
+		}
+		return false
+	}
+	open, _ := w.schedule.ActiveAt(t)
+	return open
 }
 
 // NewMaintenanceCalendar prepares the windows; one that no longer validates (a time zone the
@@ -22,7 +46,11 @@ func NewMaintenanceCalendar(windows []Maintenance) MaintenanceCalendar {
 	var c MaintenanceCalendar
 	for _, m := range windows {
 		if s, err := m.Schedule(); err == nil {
-			c.windows = append(c.windows, scheduledWindow{m, s})
+			w := scheduledWindow{Maintenance: m, schedule: s, sites: make(map[int64]bool, len(m.SiteIDs))}
+			for _, id := range m.SiteIDs {
+				w.sites[id] = true
+			}
+			c.windows = append(c.windows, w)
 		}
 	}
 	return c
@@ -31,13 +59,23 @@ func NewMaintenanceCalendar(windows []Maintenance) MaintenanceCalendar {
 // Empty says the calendar holds no window.
 func (c MaintenanceCalendar) Empty() bool { return len(c.windows) == 0 }
 
+// Span prepares the calendar to answer Covers for many times within [from, to) at little
+// cost: each window's openings there are worked out once (a batch of checks asks for each
+// check's time).
+func (c MaintenanceCalendar) Span(from, to time.Time) MaintenanceCalendar {
+	out := MaintenanceCalendar{windows: make([]scheduledWindow, len(c.windows)), span: Period{From: from, To: to}}
+	for i, w := range c.windows {
+		w.spanned, w.periods = true, w.schedule.Intervals(from, to)
+		out.windows[i] = w
+	}
+	return out
+}
+
 // Covers reports whether a window of the site's owner covers the site at t.
 func (c MaintenanceCalendar) Covers(site Site, at time.Time) bool {
-	for _, w := range c.windows {
-		if w.OwnerID == site.OwnerID && w.Covers(site.ID) {
-			if open, _ := w.schedule.ActiveAt(at); open {
-				return true
-			}
+	for i := range c.windows {
+		if w := &c.windows[i]; w.covers(site) && w.openAt(at, c.span) {
+			return true
 		}
 	}
 	return false
@@ -46,11 +84,9 @@ func (c MaintenanceCalendar) Covers(site Site, at time.Time) bool {
 // Titles lists the titles of the windows covering the site at t, for event reasons.
 func (c MaintenanceCalendar) Titles(site Site, at time.Time) []string {
 	var out []string
-	for _, w := range c.windows {
-		if w.OwnerID == site.OwnerID && w.Covers(site.ID) {
-			if open, _ := w.schedule.ActiveAt(at); open {
-				out = append(out, w.Title)
-			}
+	for i := range c.windows {
+		if w := &c.windows[i]; w.covers(site) && w.openAt(at, c.span) {
+			out = append(out, w.Title)
 		}
 	}
 	return out
@@ -68,11 +104,9 @@ func (c MaintenanceCalendar) OpenedAt(site Site, now time.Time) time.Time {
 		return now
 	}
 	saved := time.Time{}
-	for _, w := range c.windows {
-		if w.OwnerID == site.OwnerID && w.Covers(site.ID) {
-			if open, _ := w.schedule.ActiveAt(now); open && (saved.IsZero() || w.UpdatedAt.Before(saved)) {
-				saved = w.UpdatedAt
-			}
+	for i := range c.windows {
+		if w := &c.windows[i]; w.covers(site) && w.openAt(now, c.span) && (saved.IsZero() || w.UpdatedAt.Before(saved)) {
+			saved = w.UpdatedAt
 		}
 	}
 	return later(stretch.From, saved)
@@ -103,8 +137,8 @@ func (c MaintenanceCalendar) stretchAt(site Site, t time.Time) (Period, bool) {
 // or touch.
 func (c MaintenanceCalendar) periods(site Site, from, to time.Time) []Period {
 	var all []Period
-	for _, w := range c.windows {
-		if w.OwnerID == site.OwnerID && w.Covers(site.ID) {
+	for i := range c.windows {
+		if w := &c.windows[i]; w.covers(site) {
 			all = append(all, w.schedule.Intervals(from, to)...)
 		}
 	}

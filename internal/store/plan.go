@@ -34,6 +34,13 @@ type SiteUpdate struct {
 func PlanWrites(sites map[int64]monitor.Site, results []CheckResult, cal monitor.MaintenanceCalendar) Writes {
 	w := Writes{Recorded: make([]Recorded, 0, len(results))}
 	index := make(map[int64]int, len(sites))
+	if !cal.Empty() && len(results) > 0 {
+		from, to := results[0].Result.CheckedAt, results[0].Result.CheckedAt
+		for _, r := range results {
+			from, to = earliest(from, r.Result.CheckedAt), latest(to, r.Result.CheckedAt)
+		}
+		cal = cal.Span(from, to.Add(time.Nanosecond))
+	}
 	for _, r := range results {
 		site, ok := sites[r.SiteID]
 		if !ok {
@@ -245,4 +252,18 @@ func SiteIDs(results []CheckResult) []int64 {
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids)
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
