@@ -209,6 +209,9 @@ func (h *Handler) checkSite(w http.ResponseWriter, r *http.Request) error {
 	if site, err = h.store.Site(r.Context(), owner(r), site.ID); err != nil {
 		return err
 	}
+	if err := h.markOneInMaintenance(r, &site); err != nil {
+		return err
+	}
 	resp.Site = viewSite(site)
 	return reply(w, http.StatusOK, resp)
 }
