@@ -24,6 +24,7 @@ type Store interface {
 	Events(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Event, error)
 	ListWebhooks(ctx context.Context, owner int64) ([]monitor.Webhook, error)
 	ListNotifications(ctx context.Context, owner int64, q store.NotificationQuery) ([]monitor.Notification, error)
+	ListMaintenance(ctx context.Context, owner int64) ([]monitor.Maintenance, error)
 }
 
 // Deps are the dashboard's dependencies, built by main.
