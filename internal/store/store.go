@@ -202,6 +202,9 @@ type CheckResult struct {
 	// history (the site's last check moves, and its claim ends) but its site keeps its state,
 	// and it raises no event and no alert.
 	Held bool
+	// Late says the result waited in memory while the database was away. If the site was
+	// checked since (by another process), it is stored as history only: see Overtaken.
+	Late bool
 }
 
 // DeliveryOutcome is what became of one attempt to send notifications.

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"RecordAppliesStatusRules", testRecordAppliesStatusRules},
 		{"RecordFoldsSeveralResultsForOneSite", testRecordFoldsSeveralResultsForOneSite},
 		{"RecordDropsDeletedSites", testRecordDropsDeletedSites},
+		{"OvertakenResultIsHistoryOnly", testOvertakenResultIsHistoryOnly},
 		{"ConcurrentRecordsFlipOnce", testConcurrentRecordsFlipOnce},
 		{"HistoryPagesNewestFirst", testHistoryPagesNewestFirst},
 		{"EventsNewestFirst", testEventsNewestFirst},
