@@ -14,8 +14,8 @@ import (
 // token names cannot be read until it is back. The writer resolves them then and writes them
 // with the results; until it has, no claim is made, so no push deadline is judged without them.
 type pingBuffer struct {
-	mu    sync.Mutex
-	kept  []keptPing
+	mu   sync.Mutex
+	kept []keptPing
 	wake chan struct{} // tells the writer a ping waits
 }
 

@@ -120,9 +120,9 @@ func New(st Store, probe ProbeFunc, now func() time.Time, log *slog.Logger, cfg 
 		results:  results,
 		net:      newNetWatch(st, probe, cfg.Canaries, now, log, results),
 		checkCtx: ctx, cancelChecks: cancel,
-		held:     newHeldSites(),
-		outage:   &dbOutage{log: log},
-		pings:    pingBuffer{wake: make(chan struct{}, 1)},
+		held:   newHeldSites(),
+		outage: &dbOutage{log: log},
+		pings:  pingBuffer{wake: make(chan struct{}, 1)},
 	}
 }
 
