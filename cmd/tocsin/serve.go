@@ -171,6 +171,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	sched := scheduler.New(st, checker.Check, time.Now, log.With("component", "scheduler"), scheduler.Config{
 		Worker:        worker,
 		MaxConcurrent: cfg.MaxConcurrentChecks,
+		OutageBuffer:  cfg.OutageBuffer,
 		DrainTimeout:  cfg.ShutdownTimeout,
 		OnAlert:       dispatcher.Wake,
 		Observer:      obs.scheduler,
@@ -185,6 +186,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: drivers.Discord(), DiscordHosts: cfg.DiscordHosts(), Channels: drivers, Auth: authn, OnAlert: dispatcher.Wake,
 		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
+		Ready: sched.Ready, Pings: sched,
 	})
 	if proxies != nil {
 		log.Info("client addresses are read from X-Forwarded-For behind trusted proxies", "proxies", proxies)
