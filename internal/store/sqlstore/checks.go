@@ -28,6 +28,9 @@ func (s *Store) RecordChecks(ctx context.Context, results []store.CheckResult) (
 		if err := s.writeChecks(ctx, raw, w); err != nil {
 			return err
 		}
+		if err := s.writeLedgers(ctx, tx, raw, sites, &w); err != nil {
+			return err
+		}
 		if err := s.insertEvents(ctx, raw, w); err != nil {
 			return err
 		}
