@@ -288,7 +288,7 @@ type Recorded struct {
 	Flapping *monitor.Event
 	// Monitoring holds the two events of a gap in monitoring this result ended (PlanLedger).
 	Monitoring []*monitor.Event
-	Alerts   []QueuedAlert // the alerts the result raised
+	Alerts     []QueuedAlert // the alerts the result raised
 	// Unrouted lists the alerts that found no webhook to go to: the site has none of its own
 	// and its owner no default. Recoveries and reminders follow their down alert, so a down
 	// that went nowhere is reported once, not again with its recovery.
