@@ -100,10 +100,12 @@ func LoadRollups(tb testing.TB, raw *sql.DB, backend string, owner int64, days i
 		q    string
 		args []any
 	}
-	add := func(q string, args ...any) { stmts = append(stmts, struct {
-		q    string
-		args []any
-	}{q, args}) }
+	add := func(q string, args ...any) {
+		stmts = append(stmts, struct {
+			q    string
+			args []any
+		}{q, args})
+	}
 	firstDay, lastDay := floorDiv(first, 24), floorDiv(last, 24)
 	at := now.Add(-30 * time.Second)
 	switch backend {
