@@ -167,3 +167,35 @@ func TableBytes(tb testing.TB, raw *sql.DB, backend string, tables ...string) in
 	}
 	return total
 }
+
+// LoadChecks gives every site of owner a passing check every `every` from `from` until
+// `until`, with phase timings, in time order: the raw history a pruner has to work through.
+func LoadChecks(tb testing.TB, raw *sql.DB, backend string, owner int64, from, until time.Time, every time.Duration) int64 {
+	tb.Helper()
+	steps := int64(until.Sub(from) / every)
+	phases := store.EncodePhases(&monitor.Timings{DNS: 2 * time.Millisecond, Connect: 11 * time.Millisecond,
+		TLS: 23 * time.Millisecond, ServerProcessing: 41 * time.Millisecond, Transfer: 3 * time.Millisecond})
+	var q string
+	var args []any
+	if backend == "sqlite" {
+		q = `WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM g WHERE n < $1)
+			INSERT INTO checks (site_id, checked_at, status, status_code, response_time_ms, error, phases, held)
+			SELECT s.id, $2 + g.n * $3 + s.id % 1000 * 1000, 'up', 200, 80 + s.id % 40, '', $4, 0
+			FROM g, sites s WHERE s.owner_id = $5 ORDER BY g.n, s.id`
+		args = []any{steps - 1, from.UnixMicro(), every.Microseconds(), phases, owner}
+	} else {
+		q = `INSERT INTO checks (site_id, checked_at, status, status_code, response_time_ms, error, phases, held)
+			SELECT s.id, $2::timestamptz + make_interval(secs => g.n * $3::float8 + (s.id % 1000) / 1000.0), 'up', 200, 80 + s.id % 40, '', $4, false
+			FROM generate_series(0, $1::bigint) g(n), sites s WHERE s.owner_id = $5 ORDER BY g.n, s.id`
+		args = []any{steps - 1, from, every.Seconds(), phases, owner}
+	}
+	res, err := raw.ExecContext(context.Background(), q, args...)
+	if err != nil {
+		tb.Fatalf("load checks: %v", err)
+	}
+	n, _ := res.RowsAffected()
+	if backend != "sqlite" {
+		raw.Exec(`ANALYZE checks`)
+	}
+	return n
+}

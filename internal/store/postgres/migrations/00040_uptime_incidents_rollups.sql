@@ -86,11 +86,12 @@ UPDATE incidents i SET
         AND c.checked_at >= i.started_at AND (i.ended_at IS NULL OR c.checked_at < i.ended_at)
         ORDER BY c.checked_at LIMIT 1), 0);
 
--- The pruner deletes old checks by time.
-CREATE INDEX checks_time ON checks (checked_at);
+-- A check's phase timings in a compact encoding (store.EncodePhases) instead of a JSON
+-- document: older rows keep theirs in timings.
+ALTER TABLE checks ADD COLUMN phases BYTEA;
 
 -- +goose Down
-DROP INDEX checks_time;
+ALTER TABLE checks DROP COLUMN phases;
 DROP TABLE rollup_days;
 DROP TABLE rollup_hours;
 DROP TABLE uptime_ledgers;

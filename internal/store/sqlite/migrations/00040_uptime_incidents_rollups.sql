@@ -86,11 +86,12 @@ UPDATE incidents SET
         AND c.checked_at >= incidents.started_at AND (incidents.ended_at IS NULL OR c.checked_at < incidents.ended_at)
         ORDER BY c.checked_at LIMIT 1), 0);
 
--- The pruner deletes old checks by time.
-CREATE INDEX checks_time ON checks (checked_at);
+-- A check's phase timings in a compact encoding (store.EncodePhases) instead of a JSON
+-- document: older rows keep theirs in timings.
+ALTER TABLE checks ADD COLUMN phases BLOB;
 
 -- +goose Down
-DROP INDEX checks_time;
+ALTER TABLE checks DROP COLUMN phases;
 DROP TABLE rollup_days;
 DROP TABLE rollup_hours;
 DROP TABLE uptime_ledgers;
