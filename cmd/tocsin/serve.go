@@ -23,6 +23,7 @@ import (
 	"github.com/tocsin/tocsin/internal/notify/channels"
 	"github.com/tocsin/tocsin/internal/notify/telegram"
 	"github.com/tocsin/tocsin/internal/probe"
+	"github.com/tocsin/tocsin/internal/retention"
 	"github.com/tocsin/tocsin/internal/scheduler"
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/postgres"
@@ -218,6 +219,15 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		defer close(schedDone)
 		sched.Run(schedCtx)
 	}()
+	pruner := retention.New(st, time.Now, log.With("component", "retention"), retention.Config{
+		Checks: cfg.RetainChecks, Hourly: cfg.RetainHourly, Daily: cfg.RetainDaily,
+	})
+	pruneCtx, stopPruner := context.WithCancel(context.Background())
+	pruneDone := make(chan struct{})
+	go func() {
+		defer close(pruneDone)
+		pruner.Run(pruneCtx)
+	}()
 	notifyCtx, stopDispatcher := context.WithCancel(context.Background())
 	notifyDone := make(chan struct{})
 	go func() {
@@ -241,6 +251,8 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	}
 	stopScheduler()
 	<-schedDone
+	stopPruner()
+	<-pruneDone
 	stopDispatcher() // what it had not sent stays in the outbox for the next start
 	<-notifyDone
 	log.Info("stopped")

@@ -45,6 +45,16 @@ var (
 		{"from", "date-time", "only entries at or after this time"},
 		{"to", "date-time", "only entries at or before this time"},
 	}
+	uptimeParams = []queryParam{
+		{"windows", "string", "comma-separated windows that end now, in hours or days: 24h,7d,30d,90d (the default) or any Nh, Nd"},
+		{"from", "date-time", "the start of a range to report besides (or, without windows, instead of) the windows"},
+		{"to", "date-time", "the end of that range (default now)"},
+	}
+	statsParams = []queryParam{
+		{"from", "date-time", "the first hour or day (default: 24 hours or 30 days before to)"},
+		{"to", "date-time", "the end of the range (default now)"},
+		{"step", "string", "hour (default) or day: points are UTC hours or days"},
+	}
 	// dryRunParam asks a route to check the request and answer 200 with what it would do,
 	// changing nothing.
 	dryRunParam         = queryParam{"dry_run", "boolean", "true: check everything and answer 200 with what would be made, changing nothing"}
@@ -84,6 +94,12 @@ func (h *Handler) routes() []route {
 		{Method: "POST", Path: "/sites/{id}/check", Handle: h.checkSite, Noun: "site", Summary: "Check a site now", Reply: checkResponse{}, Status: 200},
 		{Method: "GET", Path: "/sites/{id}/history", Handle: h.siteHistory, Noun: "site", Summary: "A site's checks, newest first", Reply: historyPage{}, Status: 200, Query: historyParams},
 		{Method: "GET", Path: "/sites/{id}/events", Handle: h.siteEvents, Noun: "site", Summary: "A site's status and latency changes, newest first", Reply: eventsPage{}, Status: 200, Query: historyParams},
+		{Method: "GET", Path: "/sites/{id}/uptime", Handle: h.siteUptime, Noun: "site", Summary: "A site's uptime over windows that end now, or over from–to: time up ÷ (up + down), from its status changes",
+			Reply: siteUptimeView{}, Status: 200, Query: uptimeParams},
+		{Method: "GET", Path: "/sites/{id}/incidents", Handle: h.siteIncidents, Noun: "site", Summary: "A site's down periods, newest first", Reply: incidentsPage{}, Status: 200, Query: historyParams},
+		{Method: "GET", Path: "/sites/{id}/stats", Handle: h.siteStats, Noun: "site", Summary: "A site's checks, failures, response times and uptime by UTC hour or day, oldest first", Reply: statsView{}, Status: 200, Query: statsParams},
+		{Method: "GET", Path: "/uptime", Handle: h.fleetUptime, Summary: "The uptime of every one of your sites over a window that ends now, and their total", Reply: fleetView{}, Status: 200,
+			Query: []queryParam{{"window", "string", "how far back: hours (24h) or days (30d); default 30d"}}},
 		{Method: "POST", Path: "/sites/{id}/anomaly-check", Handle: h.anomalyCheck, Noun: "site", Summary: "The average rule: the latest check's latency against the average of the 10 before it", Reply: anomalyView{}, Status: 200},
 		{Method: "POST", Path: "/push/{token}", Handle: h.push, Noun: "push site", Summary: "A push site's heartbeat (the token is the credential)", Access: public, Reply: pushView{}, Status: 200},
 		{Method: "GET", Path: "/push/{token}", Handle: h.push, Noun: "push site", Summary: "A push site's heartbeat, for clients that can only GET", Access: public, Reply: pushView{}, Status: 200},

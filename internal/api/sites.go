@@ -159,6 +159,13 @@ func (h *Handler) updateSite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if updated.Paused != before.Paused {
+		// The paused time is left out of the site's uptime.
+		ev := monitor.PauseEvent(updated.ID, h.now(), updated.Paused)
+		if err := h.store.RecordMonitoring(r.Context(), owner(r), ev); err != nil {
+			return err
+		}
+	}
 	return reply(w, http.StatusOK, viewSite(updated))
 }
 

@@ -133,7 +133,7 @@ func (w Writes) Events() []*monitor.Event {
 // events lists the result's events in the order they happened: a status change before the
 // flapping it starts.
 func (r Recorded) events() []*monitor.Event {
-	var out []*monitor.Event
+	out := append([]*monitor.Event(nil), r.Monitoring...)
 	for _, ev := range []*monitor.Event{r.Event, r.Latency, r.Flapping} {
 		if ev != nil {
 			out = append(out, ev)

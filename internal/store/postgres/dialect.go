@@ -23,6 +23,7 @@ var dialect = sqlstore.Dialect{
 	ResumeSchedule:  resumeSchedule,
 	Insert:          insert,
 	Update:          update,
+	Upsert:          upsert,
 }
 
 func uniqueViolation(err error) bool {

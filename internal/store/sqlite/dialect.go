@@ -23,6 +23,8 @@ var dialect = sqlstore.Dialect{
 	ResumeSchedule:  resumeSchedule,
 	Insert:          insert,
 	Update:          update,
+	Upsert:          upsert,
+	Reclaim:         `PRAGMA incremental_vacuum(2000)`,
 }
 
 func arg(v any) any {

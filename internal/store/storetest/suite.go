@@ -86,6 +86,9 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"SettleInDownKeepsTheOutageWhereItWent", testSettleInDownKeepsTheOutageWhereItWent},
 		{"HeldChecksChangeNothing", testHeldChecksChangeNothing},
 		{"AccountAlertsNeedNoSite", testAccountAlertsNeedNoSite},
+		{"UptimeFromEventsAndLedger", testUptimeFromEventsAndLedger},
+		{"PausesAndGapsAreExcluded", testPausesAndGapsAreExcluded},
+		{"RetentionKeepsFiguresAndRollups", testRetentionKeepsFiguresAndRollups},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)
