@@ -156,6 +156,8 @@ type Store interface {
 	// none, so that every process (and every restart) agrees on one value.
 	SharedSecret(ctx context.Context, name string, candidate []byte, at time.Time) ([]byte, error)
 
+	StatusPages
+
 	// MetricsSnapshot reads what the metrics show of every owner's sites and alerts at now.
 	MetricsSnapshot(ctx context.Context, now time.Time) (MetricsSnapshot, error)
 
