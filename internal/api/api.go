@@ -12,6 +12,7 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/channel"
 	"github.com/tocsin/tocsin/internal/notify/discord"
+	"github.com/tocsin/tocsin/internal/statuspage"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
@@ -41,6 +42,8 @@ type Handler struct {
 	hashing chan struct{}
 	onAlert func()
 	observe Observer
+	// statusPages serves status pages' public data and forgets a page when it changes.
+	statusPages StatusPages
 
 	firstCheckWait time.Duration
 }
@@ -90,6 +93,9 @@ type Deps struct {
 	// admins (a session token or an API key).
 	Metrics       http.Handler
 	MetricsPublic bool
+	// StatusPages serves the public data of status pages, shared with the dashboard's HTML
+	// form; nil builds one over Store.
+	StatusPages StatusPages
 }
 
 // New returns the API as one http.Handler.
@@ -99,6 +105,9 @@ func New(d Deps) http.Handler {
 		firstCheckWait: d.FirstCheckWait, trustedProxies: d.TrustedProxies, channels: d.Channels, observe: d.Observer}
 	if h.channels == nil {
 		h.channels = discordOnly{&discord.Driver{Client: d.Discord, Hosts: d.DiscordHosts}}
+	}
+	if h.statusPages = d.StatusPages; h.statusPages == nil {
+		h.statusPages = statuspage.New(d.Store, statuspage.EventUptime{Events: d.Store}, d.Now, 0)
 	}
 	if h.observe == nil {
 		h.observe = nopObserver{}

@@ -200,3 +200,26 @@ func PageStateOf(sites []Site) PageState {
 	}
 	return PageOperational
 }
+
+// DayLevel grades a day's bar on a status page.
+type DayLevel string
+
+const (
+	DayNoData DayLevel = "no_data" // nobody watched: grey, never green
+	DayUp     DayLevel = "up"      // no downtime at all
+	DayMinor  DayLevel = "minor"   // down, but up at least 99 % of the watched time
+	DayMajor  DayLevel = "major"   // down more than 1 % of the watched time
+)
+
+// DayLevelOf grades an uptime fraction; nil (no monitored time) is no data.
+func DayLevelOf(uptime *float64) DayLevel {
+	switch {
+	case uptime == nil:
+		return DayNoData
+	case *uptime >= 1:
+		return DayUp
+	case *uptime >= 0.99:
+		return DayMinor
+	}
+	return DayMajor
+}
