@@ -77,6 +77,9 @@ func (s *Snapshot) MaxAge(now time.Time) int {
 	return max(int(s.Expires.Sub(now)/time.Second), 0)
 }
 
+// ETag is a strong entity tag of body.
+func ETag(body []byte) string { return etag("b", body) }
+
 func etag(prefix string, body []byte) string {
 	sum := sha256.Sum256(body)
 	return `"` + prefix + hex.EncodeToString(sum[:12]) + `"`
