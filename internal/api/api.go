@@ -12,6 +12,7 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/channel"
 	"github.com/tocsin/tocsin/internal/notify/discord"
+	"github.com/tocsin/tocsin/internal/statuspage"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
@@ -43,6 +44,8 @@ type Handler struct {
 	observe Observer
 	ready   func() error
 	pings   PingBuffer
+	// statusPages serves status pages' public data and forgets a page when it changes.
+	statusPages StatusPages
 
 	firstCheckWait time.Duration
 }
@@ -99,6 +102,9 @@ type Deps struct {
 	// Pings, if set, keeps push pings that arrive while the database is away, to be written
 	// when it is back; the ping is answered 202.
 	Pings PingBuffer
+	// StatusPages serves the public data of status pages, shared with the dashboard's HTML
+	// form; nil builds one over Store.
+	StatusPages StatusPages
 }
 
 // PingBuffer keeps a push site's heartbeat while the database is away; the scheduler is one.
@@ -115,6 +121,9 @@ func New(d Deps) http.Handler {
 		ready: d.Ready, pings: d.Pings}
 	if h.channels == nil {
 		h.channels = discordOnly{&discord.Driver{Client: d.Discord, Hosts: d.DiscordHosts}}
+	}
+	if h.statusPages = d.StatusPages; h.statusPages == nil {
+		h.statusPages = statuspage.New(d.Store, statuspage.EventUptime{Events: d.Store}, d.Now, 0)
 	}
 	if h.observe == nil {
 		h.observe = nopObserver{}

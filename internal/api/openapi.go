@@ -35,6 +35,9 @@ func (h *Handler) document() map[string]any {
 	paths := map[string]map[string]any{}
 	for _, rt := range h.routes() {
 		path := strings.TrimSuffix(rt.Path, "{$}")
+		if rt.DocPath != "" {
+			path = rt.DocPath
+		}
 		if path == "" {
 			path = "/"
 		}
@@ -64,7 +67,11 @@ func operation(g *schemas, rt route) map[string]any {
 		op["x-alias-of"] = rt.AliasOf
 	}
 	var params []any
-	for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
+	path := rt.Path
+	if rt.DocPath != "" {
+		path = rt.DocPath
+	}
+	for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
 		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": pathParamSchema(m[1])})
 	}
 	for _, q := range rt.Query {
@@ -162,6 +169,10 @@ func errorStatuses(rt route) []int {
 	case "/webhooks/{id}":
 		if rt.Method == "PATCH" {
 			statuses = append(statuses, http.StatusConflict, http.StatusTooManyRequests, http.StatusBadGateway)
+		}
+	case "/status-pages", "/status-pages/{id}":
+		if rt.Method == "POST" || rt.Method == "PATCH" {
+			statuses = append(statuses, http.StatusConflict)
 		}
 	case "/sites/{id}/anomaly-check", "/latencyAnomalyCheck":
 		statuses = append(statuses, http.StatusConflict)

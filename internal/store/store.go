@@ -192,6 +192,7 @@ type Store interface {
 	// its hourly rollups, at most limit checks at a time, from the site after afterSite on;
 	// it answers where to go on from, and done when every site is through.
 	BackfillRollups(ctx context.Context, cursor BackfillCursor, limit int) (BackfillCursor, bool, error)
+	StatusPages
 
 	// MetricsSnapshot reads what the metrics show of every owner's sites and alerts at now.
 	MetricsSnapshot(ctx context.Context, now time.Time) (MetricsSnapshot, error)

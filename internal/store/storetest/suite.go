@@ -89,6 +89,10 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"UptimeFromEventsAndLedger", testUptimeFromEventsAndLedger},
 		{"PausesAndGapsAreExcluded", testPausesAndGapsAreExcluded},
 		{"RetentionKeepsFiguresAndRollups", testRetentionKeepsFiguresAndRollups},
+		{"StatusPagesRoundTripAndSlugsAreUnique", testStatusPagesRoundTripAndSlugsAreUnique},
+		{"SitesByIDAreTheOwners", testSitesByIDAreTheOwners},
+		{"SitesEventsReadWhatWasInForce", testSitesEventsReadWhatWasInForce},
+		{"BadgeTokens", testBadgeTokens},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)
