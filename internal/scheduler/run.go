@@ -21,9 +21,14 @@ func (s *Scheduler) Run(ctx context.Context) {
 
 	ticker := time.NewTicker(s.cfg.PollInterval)
 	defer ticker.Stop()
+	sweep := time.NewTicker(s.cfg.MaintenanceSweep)
+	defer sweep.Stop()
+	s.sweepMaintenance(ctx)
 	for {
 		s.claimAndStart(ctx)
 		select {
+		case <-sweep.C:
+			s.sweepMaintenance(ctx)
 		case <-ctx.Done():
 			s.drain()
 			s.net.close()

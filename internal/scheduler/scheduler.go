@@ -28,6 +28,9 @@ type Config struct {
 	DrainTimeout  time.Duration // how long shutdown waits for running checks
 	ResumeGrace   time.Duration // overdue by less than this at start: checked at once
 	ResumeWindow  time.Duration // overdue sites at start are spread over this
+	// MaintenanceSweep is how often the maintenance windows' openings and closings are written
+	// (see sweepMaintenance).
+	MaintenanceSweep time.Duration
 	// OnAlert, if set, is called after results that raised alerts are written, so the
 	// dispatcher sends them at once instead of at its next poll.
 	OnAlert func()
@@ -53,6 +56,7 @@ func (c Config) withDefaults() Config {
 	def(&c.DrainTimeout, 10*time.Second)
 	def(&c.ResumeGrace, 5*time.Second)
 	def(&c.ResumeWindow, time.Minute)
+	def(&c.MaintenanceSweep, 5*time.Second)
 	if c.MaxConcurrent <= 0 {
 		c.MaxConcurrent = 500
 	}

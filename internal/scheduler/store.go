@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/store"
@@ -17,4 +18,5 @@ type Store interface {
 	// SiteByPushToken finds the site of a push ping kept while the database was away.
 	SiteByPushToken(ctx context.Context, token string) (monitor.Site, error)
 	QueueAccountAlert(ctx context.Context, owner int64, webhooks []int64, a monitor.Alert) ([]int64, error)
+	SyncMaintenance(ctx context.Context, now time.Time) (store.MaintenanceSweep, error)
 }

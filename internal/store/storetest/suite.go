@@ -93,6 +93,10 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"SitesByIDAreTheOwners", testSitesByIDAreTheOwners},
 		{"SitesEventsReadWhatWasInForce", testSitesEventsReadWhatWasInForce},
 		{"BadgeTokens", testBadgeTokens},
+		{"MaintenanceRoundTrip", testMaintenanceRoundTrip},
+		{"MaintenanceHoldsADownUntilTheWindowEnds", testMaintenanceHoldsADownUntilTheWindowEnds},
+		{"MaintenanceSendsTheRecoveryOfAnEarlierDown", testMaintenanceSendsTheRecoveryOfAnEarlierDown},
+		{"ConcurrentMaintenanceSweepsWriteOnce", testConcurrentMaintenanceSweepsWriteOnce},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)
