@@ -40,8 +40,8 @@ type Handler struct {
 	trustedProxies []netip.Prefix
 	// accounts holds the rules of sign-up, login, passwords and API keys.
 	accounts *accounts.Service
-	onAlert func()
-	observe Observer
+	onAlert  func()
+	observe  Observer
 
 	firstCheckWait time.Duration
 }
