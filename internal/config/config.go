@@ -45,6 +45,7 @@ type Config struct {
 	BlockPrivateTargets bool          `env:"TOCSIN_BLOCK_PRIVATE_TARGETS" envDefault:"false" flag:"block-private-targets" help:"also refuse checks and webhooks to loopback and private addresses (cloud metadata addresses are always refused)"`
 	TrustedProxies      string        `env:"TOCSIN_TRUSTED_PROXIES" flag:"trusted-proxies" help:"comma-separated CIDRs (or addresses) of the reverse proxies in front of Tocsin; only from them is X-Forwarded-For believed"`
 	Metrics             string        `env:"TOCSIN_METRICS" envDefault:"off" flag:"metrics" help:"Prometheus metrics at /metrics: off; on, for anyone who can reach Tocsin; or token, for an admin's session token or API key"`
+	PublicURL           string        `env:"TOCSIN_PUBLIC_URL" flag:"public-url" help:"the address people open Tocsin at, e.g. https://tocsin.example.com: an https one marks the dashboard's sign-in cookie Secure, and the origin is trusted for the dashboard's forms (default: none)"`
 	Canaries            string        `env:"TOCSIN_CANARIES" flag:"canaries" help:"comma-separated http(s) URLs or host:port that should always answer; when they fail along with the sites, Tocsin holds the sites' alerts as its own network is down (default: none)"`
 }
 
@@ -227,6 +228,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.Proxies(); err != nil {
 		bad("TOCSIN_TRUSTED_PROXIES", "%v", err)
+	}
+	if _, err := c.PublicOrigin(); err != nil {
+		bad("TOCSIN_PUBLIC_URL", "%v", err)
 	}
 	if _, err := c.CanaryList(); err != nil {
 		bad("TOCSIN_CANARIES", "%v", err)
