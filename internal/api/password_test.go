@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"testing"
 	"time"
@@ -52,4 +54,21 @@ func TestWrongCurrentPasswordsAreLimited(t *testing.T) {
 	}
 	r := e.do("POST", "/me/password", `{"current_password": "correct horse", "new_password": "battery staple"}`, as(token)...)
 	e.expect(r, http.StatusTooManyRequests)
+}
+
+// The dashboard's session cookie is for pages only: the API takes tokens and keys, never it,
+// so a cross-site request the browser adds the cookie to can do nothing.
+func TestTheAPINeverAcceptsTheSessionCookie(t *testing.T) {
+	e, _ := newAuthEnv(t, storetest.OpenSQLite(t), false)
+	e.signup("/auth/signup", "ada")
+	ada, _ := e.store.UserByName(context.Background(), "ada")
+	now := time.Now().UTC()
+	sum := sha256.Sum256([]byte("cookie-id"))
+	if err := e.store.CreateSession(context.Background(), store.Session{Hash: hex.EncodeToString(sum[:]), UserID: ada.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"tocsin_session", "__Host-tocsin_session"} {
+		e.expect(e.do("GET", "/sites", "", "Cookie", name+"=cookie-id"), http.StatusUnauthorized)
+		e.expect(e.do("POST", "/api-keys", `{"name": "x"}`, "Cookie", name+"=cookie-id"), http.StatusUnauthorized)
+	}
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
+	"github.com/tocsin/tocsin/internal/auth"
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/storetest"
@@ -37,7 +39,9 @@ func apiStandIn() http.Handler {
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func newFixture(t testing.TB, st store.Store, authOff bool) *fixture {
-	h := New(Deps{Store: st, API: apiStandIn(), Now: func() time.Time { return now }, Log: quietLog(), AuthOff: authOff, Version: "test"})
+	clock := func() time.Time { return now }
+	h := New(Deps{Store: st, API: apiStandIn(), Now: clock, Log: quietLog(), AuthOff: authOff, Version: "test",
+		Accounts: accounts.New(st, auth.NewAttemptLimiter(10, 15*time.Minute, clock), false, clock, quietLog())})
 	return &fixture{t: t, store: st, handler: h}
 }
 

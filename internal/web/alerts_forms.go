@@ -1,0 +1,7 @@
+package web
+
+import "net/http"
+
+func (h *Handler) alertsFormRoutes(mux *http.ServeMux) {}
+
+type channelStore interface{}
