@@ -189,7 +189,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	accts := accounts.New(st, authn.Attempts, authn.SignupOpen, time.Now, log.With("component", "accounts"))
 	handler := api.New(api.Deps{
 		Accounts: accts,
-		Store: st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
+		Store:    st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: drivers.Discord(), DiscordHosts: cfg.DiscordHosts(), Channels: drivers, Auth: authn, OnAlert: dispatcher.Wake,
 		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
