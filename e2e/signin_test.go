@@ -114,7 +114,8 @@ func TestSignUpSetADiscordWebhookMakeAKeyAndSignOut(t *testing.T) {
 	if status := apiStatus(t, app, "/sites", key); status != http.StatusOK {
 		t.Fatalf("the new key: %d", status)
 	}
-	tab.submit(nil, `.keys button[aria-label^="Revoke"]`, ".notice-ok")
+	tab.do(chromedp.Click(`.keys button[aria-label^="Revoke"]`))
+	waitFor(t, "the key to be revoked", func() bool { return tab.path() == "/app/account?done=revoked" })
 	if status := apiStatus(t, app, "/sites", key); status != http.StatusUnauthorized {
 		t.Errorf("the revoked key: %d", status)
 	}
