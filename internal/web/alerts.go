@@ -106,14 +106,14 @@ func (h *Handler) loadAlertsPage(r *http.Request) (alertsPage, error) {
 // channelRow shows a channel as its type's driver masks it; a type this Tocsin cannot send
 // to (not configured) is shown by its type alone.
 func (h *Handler) channelRow(c monitor.Channel) channelRow {
-	row := channelRow{ID: c.ID, Name: c.Name, Service: string(c.Kind()), ChannelID: c.ChannelID, Default: c.Default,
+	row := channelRow{ID: c.ID, Name: c.Name, Service: typeLabel(string(c.Kind())), ChannelID: c.ChannelID, Default: c.Default,
 		Badge: webhookBadge(c.State), LastError: c.LastError, LastDelivery: h.momentOf(c.LastDeliveryAt), Created: h.moment(c.CreatedAt)}
 	if c.Kind() == monitor.ChannelDiscord {
 		row.Destination = discord.Mask(c.URL)
 	}
 	if h.channels != nil {
 		if d, ok := h.channels.Driver(c.Kind()); ok {
-			row.Service, row.Destination = d.Service(), d.Destination(c)
+			row.Destination = d.Destination(c)
 		}
 	}
 	return row

@@ -51,6 +51,18 @@ var settingInputs = map[string]formField{
 	"secret":     {Label: "Signing secret", Type: "password", Help: "Leave empty and Tocsin makes one, shown once."},
 }
 
+// typeLabels name the channel types on the page; a driver's Service is how its messages
+// speak of the destination ("the mail server answered …").
+var typeLabels = map[string]string{"discord": "Discord", "slack": "Slack", "telegram": "Telegram", "ntfy": "ntfy",
+	"email": "Email", "webhook": "Webhook"}
+
+func typeLabel(t string) string {
+	if l, ok := typeLabels[t]; ok {
+		return l
+	}
+	return t
+}
+
 // urlLabels name the URL of the types that post to one.
 var urlLabels = map[monitor.ChannelType]string{
 	monitor.ChannelDiscord: "Discord webhook URL",
@@ -79,7 +91,7 @@ func (h *Handler) channelTypes(current string) []typeLink {
 		return nil
 	}
 	for _, t := range channels.Types(h.channels) {
-		out = append(out, typeLink{Type: t.Type, Service: t.Service, Current: t.Type == current})
+		out = append(out, typeLink{Type: t.Type, Service: typeLabel(t.Type), Current: t.Type == current})
 	}
 	return out
 }
@@ -93,7 +105,8 @@ func (h *Handler) channelForm(t monitor.ChannelType) (channelFormPage, bool) {
 	if !ok {
 		return channelFormPage{}, false
 	}
-	p := channelFormPage{layout: h.layout("Add a "+d.Service()+" channel", "alerts"), Types: h.channelTypes(string(t)), Type: string(t), Service: d.Service()}
+	label := typeLabel(string(t))
+	p := channelFormPage{layout: h.layout("New "+label+" channel", "alerts"), Types: h.channelTypes(string(t)), Type: string(t), Service: label}
 	p.Fields = append(p.Fields, formField{Name: "name", Label: "Name", Type: "text", Help: "Optional: what you call it. Left empty, it is named after where it sends."})
 	for _, name := range d.Fields() {
 		f := settingInputs[name]
