@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
 	"github.com/tocsin/tocsin/internal/api"
 	"github.com/tocsin/tocsin/internal/config"
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -189,8 +190,19 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
+	publicOrigin, err := cfg.PublicOrigin()
+	if err != nil {
+		return err
+	}
+	// One set of account rules, and one login limiter, for the API and the dashboard.
+	accts := accounts.New(st, authn.Attempts, authn.SignupOpen, time.Now, log.With("component", "accounts"))
 	handler := api.New(api.Deps{
+<<<<<<< HEAD
 		Store: watched, StatusPages: pages, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
+=======
+		Accounts: accts,
+		Store:    st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
+>>>>>>> web
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: drivers.Discord(), DiscordHosts: cfg.DiscordHosts(), Channels: drivers, Auth: authn, OnAlert: dispatcher.Wake,
 		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
@@ -201,7 +213,12 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	}
 	// One server: the dashboard's pages and assets, and the API for everything else.
 	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: log.With("component", "web"),
+<<<<<<< HEAD
 		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st}})
+=======
+		AuthOff: authn.Off, Version: buildVersion(), Accounts: accts, Channels: drivers, PublicOrigin: publicOrigin,
+		ClientAddr: api.ClientAddr(proxies)})
+>>>>>>> web
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
 	}

@@ -163,6 +163,7 @@ func TestCanaries(t *testing.T) {
 	}
 }
 
+<<<<<<< HEAD
 func TestRetentionIsZeroOrPositive(t *testing.T) {
 	c, err := Load(nil, map[string]string{"TOCSIN_RETAIN_CHECKS": "0", "TOCSIN_RETAIN_HOURLY": "10m"})
 	if err != nil || c.RetainChecks != 0 || c.RetainHourly != 10*time.Minute {
@@ -170,5 +171,22 @@ func TestRetentionIsZeroOrPositive(t *testing.T) {
 	}
 	if _, err := Load(nil, map[string]string{"TOCSIN_RETAIN_DAILY": "-1h"}); err == nil || !strings.Contains(err.Error(), "TOCSIN_RETAIN_DAILY") {
 		t.Errorf("a negative retention: %v, want an error naming TOCSIN_RETAIN_DAILY", err)
+=======
+func TestPublicOrigin(t *testing.T) {
+	for raw, want := range map[string]string{"": "", "https://Tocsin.example.com/": "https://tocsin.example.com",
+		"http://127.0.0.1:8080/tocsin": "http://127.0.0.1:8080"} {
+		c, err := Load(nil, map[string]string{"TOCSIN_PUBLIC_URL": raw})
+		if err != nil {
+			t.Fatalf("%q: %v", raw, err)
+		}
+		if got, _ := c.PublicOrigin(); got != want {
+			t.Errorf("%q: origin %q, want %q", raw, got, want)
+		}
+	}
+	for _, raw := range []string{"tocsin.example.com", "ftp://x", "https://u:p@x", "https://x/?q=1"} {
+		if _, err := Load(nil, map[string]string{"TOCSIN_PUBLIC_URL": raw}); err == nil || !strings.Contains(err.Error(), "TOCSIN_PUBLIC_URL") {
+			t.Errorf("%q: %v", raw, err)
+		}
+>>>>>>> web
 	}
 }

@@ -11,7 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
+	"github.com/tocsin/tocsin/internal/auth"
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/notify/channels"
+	"github.com/tocsin/tocsin/internal/notify/discordtest"
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/storetest"
 )
@@ -24,6 +28,8 @@ type fixture struct {
 	t       testing.TB
 	store   store.Store
 	handler http.Handler
+	// discord plays Discord for the alerts page's channels.
+	discord *discordtest.Fake
 }
 
 // apiStandIn answers like the API's root, so tests can tell which side answered.
@@ -37,8 +43,12 @@ func apiStandIn() http.Handler {
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func newFixture(t testing.TB, st store.Store, authOff bool) *fixture {
-	h := New(Deps{Store: st, API: apiStandIn(), Now: func() time.Time { return now }, Log: quietLog(), AuthOff: authOff, Version: "test"})
-	return &fixture{t: t, store: st, handler: h}
+	clock := func() time.Time { return now }
+	fake := discordtest.New(t)
+	h := New(Deps{Store: st, API: apiStandIn(), Now: clock, Log: quietLog(), AuthOff: authOff, Version: "test",
+		Accounts: accounts.New(st, auth.NewAttemptLimiter(10, 15*time.Minute, clock), false, clock, quietLog()),
+		Channels: channels.New(channels.Config{DiscordHosts: []string{fake.Host()}})})
+	return &fixture{t: t, store: st, handler: h, discord: fake}
 }
 
 // forEachStore runs a test on a fresh dashboard over each kind of store.

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/notify/channel"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
@@ -24,6 +26,10 @@ type Store interface {
 	Events(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Event, error)
 	ListWebhooks(ctx context.Context, owner int64) ([]monitor.Webhook, error)
 	ListNotifications(ctx context.Context, owner int64, q store.NotificationQuery) ([]monitor.Notification, error)
+	// What sign-in, the account page and the alerts page's forms use (signin.go, account.go,
+	// alerts_forms.go).
+	accountStore
+	channelStore
 }
 
 // Deps are the dashboard's dependencies, built by main.
@@ -34,12 +40,26 @@ type Deps struct {
 	API http.Handler
 	Now func() time.Time
 	Log *slog.Logger
-	// AuthOff says Tocsin runs single-user without sign-in (TOCSIN_AUTH=off). Until the
-	// dashboard has sign-in, its pages are served only then.
+	// AuthOff says Tocsin runs single-user without sign-in (TOCSIN_AUTH=off): pages act as
+	// the first admin, and the API's state-changing routes are guarded against cross-site
+	// requests, as the pages' forms are.
 	AuthOff bool
 	Version string
+<<<<<<< HEAD
 	// Public serves the status pages and badges; without it they are not found.
 	Public Public
+=======
+	// Accounts applies the rules of sign-in, sign-up, passwords and API keys: the API's.
+	Accounts *accounts.Service
+	// Channels are the drivers of every channel type, for the alerts page's forms.
+	Channels channel.Registry
+	// PublicOrigin is TOCSIN_PUBLIC_URL's origin: https marks the sign-in cookie Secure, and
+	// forms posted from it are trusted besides the page's own host.
+	PublicOrigin string
+	// ClientAddr finds a request's client behind the trusted proxies, for the login limit;
+	// nil: the peer.
+	ClientAddr func(*http.Request) string
+>>>>>>> web
 }
 
 // Handler serves the pages and assets and hands everything else to the API.
@@ -52,6 +72,9 @@ type Handler struct {
 	version string
 	assets  *assets
 	pages   *pages
+	signin  signin
+	// channels are the drivers of every channel type, for the alerts page's forms.
+	channels channel.Registry
 	// web serves the pages and assets, logged and shielded from panics; the API does both
 	// for itself.
 	web http.Handler
@@ -65,14 +88,25 @@ func New(d Deps) http.Handler {
 	h := &Handler{store: d.Store, api: d.API, now: d.Now, log: d.Log, authOff: d.AuthOff, version: d.Version}
 	h.assets = mustLoadAssets()
 	h.pages = mustParsePages(h.assets)
+	h.signin, h.channels = newSignin(d), d.Channels
 	mux := http.NewServeMux()
+	h.signinRoutes(mux)
 	mux.Handle("GET /{$}", h.page(h.overview))
 	mux.Handle("GET /app/sites/{id}", h.page(h.sitePage))
 	mux.Handle("GET /app/alerts", h.page(h.alertsPage))
 	mux.Handle("GET /app/assets/{name...}", h.assets)
+<<<<<<< HEAD
 	mux.Handle("/app/", h.page(h.notFound))
 	h.web = h.recoverPanics(h.logRequests(mux))
 	h.public = h.recoverPanics(newPublicHandler(d.Public, h.assets, d.Now, d.Log))
+=======
+	mux.Handle("/app/", h.page(h.notFoundOrNotAllowed(mux)))
+	h.web = h.recoverPanics(h.logRequests(h.signin.crossOrigin.Handler(mux)))
+	if h.authOff {
+		// Without sign-in, any page another site shows could make the browser call the API.
+		h.api = h.signin.apiCrossOrigin.Handler(h.api)
+	}
+>>>>>>> web
 	return http.HandlerFunc(h.route)
 }
 
@@ -83,17 +117,10 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	case isPublic(r.URL.Path):
 		h.public.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, "/app/"):
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			// Pages only show, for now; forms come with sign-in.
-			w.Header().Set("Allow", "GET, HEAD")
-			h.render(w, http.StatusMethodNotAllowed, "error", errorPage{layout: h.layout("Not allowed", ""),
-				Heading: "Not allowed", Message: r.Method + " is not allowed here; pages are read with GET."})
-			return
-		}
 		h.web.ServeHTTP(w, r)
 	case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		w.Header().Add("Vary", "Accept")
-		if h.authOff && wantsHTML(r.Header.Values("Accept")) {
+		if wantsHTML(r.Header.Values("Accept")) {
 			h.web.ServeHTTP(w, r)
 			return
 		}
