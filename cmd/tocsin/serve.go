@@ -197,12 +197,8 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	// One set of account rules, and one login limiter, for the API and the dashboard.
 	accts := accounts.New(st, authn.Attempts, authn.SignupOpen, time.Now, log.With("component", "accounts"))
 	handler := api.New(api.Deps{
-<<<<<<< HEAD
-		Store: watched, StatusPages: pages, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
-=======
 		Accounts: accts,
-		Store:    st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
->>>>>>> web
+		Store:    watched, StatusPages: pages, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: drivers.Discord(), DiscordHosts: cfg.DiscordHosts(), Channels: drivers, Auth: authn, OnAlert: dispatcher.Wake,
 		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
@@ -213,12 +209,8 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	}
 	// One server: the dashboard's pages and assets, and the API for everything else.
 	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: log.With("component", "web"),
-<<<<<<< HEAD
-		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st}})
-=======
-		AuthOff: authn.Off, Version: buildVersion(), Accounts: accts, Channels: drivers, PublicOrigin: publicOrigin,
-		ClientAddr: api.ClientAddr(proxies)})
->>>>>>> web
+		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st},
+		Accounts: accts, Channels: drivers, PublicOrigin: publicOrigin, ClientAddr: api.ClientAddr(proxies)})
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
 	}

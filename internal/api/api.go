@@ -39,21 +39,14 @@ type Handler struct {
 	auth     Auth
 	// trustedProxies are the peers whose X-Forwarded-For is believed.
 	trustedProxies []netip.Prefix
-<<<<<<< HEAD
-	// hashing bounds the password hashes computed at once: each takes 19 MiB.
-	hashing chan struct{}
-	onAlert func()
-	observe Observer
-	ready   func() error
-	pings   PingBuffer
-	// statusPages serves status pages' public data and forgets a page when it changes.
-	statusPages StatusPages
-=======
 	// accounts holds the rules of sign-up, login, passwords and API keys.
 	accounts *accounts.Service
 	onAlert  func()
 	observe  Observer
->>>>>>> web
+	ready    func() error
+	pings    PingBuffer
+	// statusPages serves status pages' public data and forgets a page when it changes.
+	statusPages StatusPages
 
 	firstCheckWait time.Duration
 }
@@ -127,14 +120,9 @@ type PingBuffer interface {
 // New returns the API as one http.Handler.
 func New(d Deps) http.Handler {
 	h := &Handler{store: d.Store, checker: d.Checker, now: d.Now, log: d.Log, limits: d.Limits, version: d.Version,
-<<<<<<< HEAD
-		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, hashing: make(chan struct{}, 2), onAlert: d.OnAlert,
+		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, accounts: d.Accounts, onAlert: d.OnAlert,
 		firstCheckWait: d.FirstCheckWait, trustedProxies: d.TrustedProxies, channels: d.Channels, observe: d.Observer,
 		ready: d.Ready, pings: d.Pings}
-=======
-		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, accounts: d.Accounts, onAlert: d.OnAlert,
-		firstCheckWait: d.FirstCheckWait, trustedProxies: d.TrustedProxies, channels: d.Channels, observe: d.Observer}
->>>>>>> web
 	if h.channels == nil {
 		h.channels = discordOnly{&discord.Driver{Client: d.Discord, Hosts: d.DiscordHosts}}
 	}

@@ -46,13 +46,10 @@ type Config struct {
 	BlockPrivateTargets bool          `env:"TOCSIN_BLOCK_PRIVATE_TARGETS" envDefault:"false" flag:"block-private-targets" help:"also refuse checks and webhooks to loopback and private addresses (cloud metadata addresses are always refused)"`
 	TrustedProxies      string        `env:"TOCSIN_TRUSTED_PROXIES" flag:"trusted-proxies" help:"comma-separated CIDRs (or addresses) of the reverse proxies in front of Tocsin; only from them is X-Forwarded-For believed"`
 	Metrics             string        `env:"TOCSIN_METRICS" envDefault:"off" flag:"metrics" help:"Prometheus metrics at /metrics: off; on, for anyone who can reach Tocsin; or token, for an admin's session token or API key"`
-<<<<<<< HEAD
 	RetainChecks        time.Duration `env:"TOCSIN_RETAIN_CHECKS" envDefault:"720h" flag:"retain-checks" help:"how long raw checks are kept; 0 keeps them for ever (uptime, incidents and rollups outlive them)"`
 	RetainHourly        time.Duration `env:"TOCSIN_RETAIN_HOURLY" envDefault:"2160h" flag:"retain-hourly" help:"how long hourly rollups are kept; 0 keeps them for ever"`
 	RetainDaily         time.Duration `env:"TOCSIN_RETAIN_DAILY" envDefault:"17520h" flag:"retain-daily" help:"how long daily rollups are kept; 0 keeps them for ever"`
-=======
 	PublicURL           string        `env:"TOCSIN_PUBLIC_URL" flag:"public-url" help:"the address people open Tocsin at, e.g. https://tocsin.example.com: an https one marks the dashboard's sign-in cookie Secure, and the origin is trusted for the dashboard's forms (default: none)"`
->>>>>>> web
 	Canaries            string        `env:"TOCSIN_CANARIES" flag:"canaries" help:"comma-separated http(s) URLs or host:port that should always answer; when they fail along with the sites, Tocsin holds the sites' alerts as its own network is down (default: none)"`
 }
 

@@ -163,7 +163,6 @@ func TestCanaries(t *testing.T) {
 	}
 }
 
-<<<<<<< HEAD
 func TestRetentionIsZeroOrPositive(t *testing.T) {
 	c, err := Load(nil, map[string]string{"TOCSIN_RETAIN_CHECKS": "0", "TOCSIN_RETAIN_HOURLY": "10m"})
 	if err != nil || c.RetainChecks != 0 || c.RetainHourly != 10*time.Minute {
@@ -171,7 +170,9 @@ func TestRetentionIsZeroOrPositive(t *testing.T) {
 	}
 	if _, err := Load(nil, map[string]string{"TOCSIN_RETAIN_DAILY": "-1h"}); err == nil || !strings.Contains(err.Error(), "TOCSIN_RETAIN_DAILY") {
 		t.Errorf("a negative retention: %v, want an error naming TOCSIN_RETAIN_DAILY", err)
-=======
+	}
+}
+
 func TestPublicOrigin(t *testing.T) {
 	for raw, want := range map[string]string{"": "", "https://Tocsin.example.com/": "https://tocsin.example.com",
 		"http://127.0.0.1:8080/tocsin": "http://127.0.0.1:8080"} {
@@ -187,6 +188,5 @@ func TestPublicOrigin(t *testing.T) {
 		if _, err := Load(nil, map[string]string{"TOCSIN_PUBLIC_URL": raw}); err == nil || !strings.Contains(err.Error(), "TOCSIN_PUBLIC_URL") {
 			t.Errorf("%q: %v", raw, err)
 		}
->>>>>>> web
 	}
 }

@@ -45,10 +45,8 @@ type Deps struct {
 	// requests, as the pages' forms are.
 	AuthOff bool
 	Version string
-<<<<<<< HEAD
 	// Public serves the status pages and badges; without it they are not found.
 	Public Public
-=======
 	// Accounts applies the rules of sign-in, sign-up, passwords and API keys: the API's.
 	Accounts *accounts.Service
 	// Channels are the drivers of every channel type, for the alerts page's forms.
@@ -59,7 +57,6 @@ type Deps struct {
 	// ClientAddr finds a request's client behind the trusted proxies, for the login limit;
 	// nil: the peer.
 	ClientAddr func(*http.Request) string
->>>>>>> web
 }
 
 // Handler serves the pages and assets and hands everything else to the API.
@@ -95,18 +92,13 @@ func New(d Deps) http.Handler {
 	mux.Handle("GET /app/sites/{id}", h.page(h.sitePage))
 	mux.Handle("GET /app/alerts", h.page(h.alertsPage))
 	mux.Handle("GET /app/assets/{name...}", h.assets)
-<<<<<<< HEAD
-	mux.Handle("/app/", h.page(h.notFound))
-	h.web = h.recoverPanics(h.logRequests(mux))
-	h.public = h.recoverPanics(newPublicHandler(d.Public, h.assets, d.Now, d.Log))
-=======
 	mux.Handle("/app/", h.page(h.notFoundOrNotAllowed(mux)))
 	h.web = h.recoverPanics(h.logRequests(h.signin.crossOrigin.Handler(mux)))
 	if h.authOff {
 		// Without sign-in, any page another site shows could make the browser call the API.
 		h.api = h.signin.apiCrossOrigin.Handler(h.api)
 	}
->>>>>>> web
+	h.public = h.recoverPanics(newPublicHandler(d.Public, h.assets, d.Now, d.Log))
 	return http.HandlerFunc(h.route)
 }
 
