@@ -24,6 +24,7 @@ import (
 	"github.com/tocsin/tocsin/internal/notify/telegram"
 	"github.com/tocsin/tocsin/internal/probe"
 	"github.com/tocsin/tocsin/internal/scheduler"
+	"github.com/tocsin/tocsin/internal/siteops"
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/postgres"
 	"github.com/tocsin/tocsin/internal/store/sqlite"
@@ -190,8 +191,12 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		log.Info("client addresses are read from X-Forwarded-For behind trusted proxies", "proxies", proxies)
 	}
 	// One server: the dashboard's pages and assets, and the API for everything else.
-	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: log.With("component", "web"),
-		AuthOff: authn.Off, Version: buildVersion()})
+	webLog := log.With("component", "web")
+	// The forms add and change sites by the rules the API follows (siteops).
+	sites := &siteops.Sites{Store: st, Checker: sched, Now: time.Now, Log: webLog,
+		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, TargetCheck: authn.TargetCheck}
+	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: webLog,
+		AuthOff: authn.Off, Version: buildVersion(), Sites: sites})
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
 	}

@@ -129,6 +129,7 @@ type overviewPage struct {
 	Prev     string
 	Next     string
 	Down     int
+	Done     string // what the action that led here did
 }
 
 func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
@@ -144,7 +145,9 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, http.StatusOK, "overview", h.overviewModel(sites, q))
+	p := h.overviewModel(sites, q)
+	p.Done = doneMessage(r.URL.Query().Get("done"))
+	h.render(w, http.StatusOK, "overview", p)
 }
 
 func (h *Handler) overviewModel(sites []monitor.Site, q overviewQuery) overviewPage {

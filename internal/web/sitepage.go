@@ -30,6 +30,7 @@ type siteFacts struct {
 	ResponseTime string
 	StatusCode   string
 	LastError    string
+	Paused       bool
 	Cert         *certFacts
 	Latency      *latencyFacts
 }
@@ -71,6 +72,8 @@ type sitePage struct {
 	Chart  chartData
 	Checks []checkRow // the most recent, newest first
 	Events []eventRow
+	// Done says what the action that led here did.
+	Done string
 }
 
 func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
@@ -94,7 +97,8 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	p := sitePage{layout: h.layout(site.Name, "overview"), Site: h.siteFacts(site), Chart: newChartData(checks)}
+	p := sitePage{layout: h.layout(site.Name, "overview"), Site: h.siteFacts(site), Chart: newChartData(checks),
+		Done: doneMessage(r.URL.Query().Get("done"))}
 	for _, c := range checks[:min(tableChecks, len(checks))] {
 		p.Checks = append(p.Checks, h.checkRow(c))
 	}
@@ -107,7 +111,7 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) siteFacts(s monitor.Site) siteFacts {
 	f := siteFacts{ID: s.ID, Name: s.Name, Target: target(s), Badge: siteBadge(s),
 		LastChecked: h.momentOf(s.LastChecked), Interval: every(s.CheckIntervalSeconds),
-		ResponseTime: milliseconds(s.ResponseTimeMS), LastError: s.LastError}
+		ResponseTime: milliseconds(s.ResponseTimeMS), LastError: s.LastError, Paused: s.Paused}
 	f.Since = h.moment(s.CreatedAt)
 	if s.LastStatusChange != nil {
 		f.Since = h.moment(*s.LastStatusChange)

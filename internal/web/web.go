@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/siteops"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
@@ -24,6 +25,9 @@ type Store interface {
 	Events(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Event, error)
 	ListWebhooks(ctx context.Context, owner int64) ([]monitor.Webhook, error)
 	ListNotifications(ctx context.Context, owner int64, q store.NotificationQuery) ([]monitor.Notification, error)
+	// For the site forms and actions.
+	ListChannels(ctx context.Context, owner int64) ([]monitor.Channel, error)
+	DeleteSite(ctx context.Context, owner, id int64) error
 }
 
 // Deps are the dashboard's dependencies, built by main.
@@ -38,6 +42,8 @@ type Deps struct {
 	// dashboard has sign-in, its pages are served only then.
 	AuthOff bool
 	Version string
+	// Sites adds, changes and checks sites by the API's rules, for the forms.
+	Sites *siteops.Sites
 }
 
 // Handler serves the pages and assets and hands everything else to the API.
@@ -48,25 +54,29 @@ type Handler struct {
 	log     *slog.Logger
 	authOff bool
 	version string
+	sites   *siteops.Sites
 	assets  *assets
 	pages   *pages
 	// web serves the pages and assets, logged and shielded from panics; the API does both
 	// for itself.
 	web http.Handler
+	mux *http.ServeMux
 }
 
 // New builds the dashboard. The assets' content hashes are computed and the templates parsed
 // here, once; a template that does not parse is a bug, so New panics on it (a test runs New).
 func New(d Deps) http.Handler {
-	h := &Handler{store: d.Store, api: d.API, now: d.Now, log: d.Log, authOff: d.AuthOff, version: d.Version}
+	h := &Handler{store: d.Store, api: d.API, now: d.Now, log: d.Log, authOff: d.AuthOff, version: d.Version, sites: d.Sites}
 	h.assets = mustLoadAssets()
 	h.pages = mustParsePages(h.assets)
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", h.page(h.overview))
 	mux.Handle("GET /app/sites/{id}", h.page(h.sitePage))
 	mux.Handle("GET /app/alerts", h.page(h.alertsPage))
+	h.registerSiteActions(mux)
 	mux.Handle("GET /app/assets/{name...}", h.assets)
-	mux.Handle("/app/", h.page(h.notFound))
+	mux.Handle("GET /app/", h.page(h.notFound))
+	h.mux = mux
 	h.web = h.recoverPanics(h.logRequests(mux))
 	return http.HandlerFunc(h.route)
 }
@@ -76,8 +86,8 @@ func New(d Deps) http.Handler {
 func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/app/"):
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			// Pages only show, for now; forms come with sign-in.
+		if _, pattern := h.mux.Handler(r); pattern == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// Pages show with GET; only forms post, each to its own route.
 			w.Header().Set("Allow", "GET, HEAD")
 			h.render(w, http.StatusMethodNotAllowed, "error", errorPage{layout: h.layout("Not allowed", ""),
 				Heading: "Not allowed", Message: r.Method + " is not allowed here; pages are read with GET."})

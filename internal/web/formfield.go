@@ -1,0 +1,40 @@
+package web
+
+import (
+	"html/template"
+	"strings"
+)
+
+// formField is one control of a form as the form templates (templates/layout/formparts.html)
+// print it: built in the template with field and shaped with wide, number and secret.
+type formField struct {
+	Name, Label, Hint, Value, Error string
+	Wide, Number, Secret            bool
+	Options                         []formOption
+}
+
+type formOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// formFuncs are the template functions that build form fields.
+func formFuncs() template.FuncMap {
+	return template.FuncMap{
+		"field":  field,
+		"wide":   func(f formField) formField { f.Wide = true; return f },
+		"number": func(f formField) formField { f.Number = true; return f },
+		"secret": func(f formField) formField { f.Secret = true; return f },
+	}
+}
+
+// field is the form's field of that name, with its value and error; options, for a select,
+// are "value:label".
+func field(form siteForm, name, label, hint string, options ...string) formField {
+	f := formField{Name: name, Label: label, Hint: hint, Value: form.V(name), Error: form.E(name)}
+	for _, o := range options {
+		value, text, _ := strings.Cut(o, ":")
+		f.Options = append(f.Options, formOption{Value: value, Label: text, Selected: value == f.Value})
+	}
+	return f
+}
