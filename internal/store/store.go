@@ -50,6 +50,14 @@ type Store interface {
 	// reschedule is set, so that an edit never undoes a claim made meanwhile.
 	UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error)
 	DeleteSite(ctx context.Context, owner, id int64) error
+	// SitesDigest sums up the owner's sites in one cheap aggregate, without reading them: a
+	// page watching for changes (made by any process) polls it and reloads what it shows only
+	// when the digest differs.
+	SitesDigest(ctx context.Context, owner int64) (SitesDigest, error)
+	// SitePage is one page of the owner's sites, worst first (down, pending, up, then paused;
+	// by name within each), narrowed as the query says, and how many sites match in all. It
+	// reads only the page's rows, however many sites there are.
+	SitePage(ctx context.Context, owner int64, q SitePageQuery) ([]monitor.Site, int, error)
 	// SiteByPushToken finds a push site by the secret in its ping URL, whoever owns it.
 	SiteByPushToken(ctx context.Context, token string) (monitor.Site, error)
 
@@ -161,6 +169,27 @@ type Store interface {
 
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// SitesDigest is what SitesDigest reads: the owner's sites counted by state, and marks that
+// change when a site is added, deleted, or changes status.
+type SitesDigest struct {
+	Sites, Up, Down, Pending, Paused int
+	// IDSum is the sum of the sites' ids: a site deleted and another added between two polls
+	// still change it.
+	IDSum int64
+	// LastChange is the latest status change or creation among the sites; nil when none.
+	LastChange *time.Time
+}
+
+// SitePageQuery asks SitePage for a page of sites; zero fields do not filter.
+type SitePageQuery struct {
+	// Search is text the name or the URL contains, in any case (ASCII case only on SQLite).
+	Search string
+	// State is down, pending or up (of sites not paused), or paused.
+	State  string
+	Limit  int
+	Offset int
 }
 
 // SiteFilter narrows ListSites; zero fields do not filter.

@@ -19,7 +19,8 @@ import (
 type Store interface {
 	// FirstAdmin is whom a single-user (auth off) Tocsin acts as.
 	FirstAdmin(ctx context.Context) (monitor.User, error)
-	ListSites(ctx context.Context, owner int64, filter store.SiteFilter) ([]monitor.Site, error)
+	SitesDigest(ctx context.Context, owner int64) (store.SitesDigest, error)
+	SitePage(ctx context.Context, owner int64, q store.SitePageQuery) ([]monitor.Site, int, error)
 	Site(ctx context.Context, owner, id int64) (monitor.Site, error)
 	History(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Check, error)
 	Events(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Event, error)

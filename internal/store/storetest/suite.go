@@ -26,6 +26,8 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"CreateAndReadSite", testCreateAndReadSite},
 		{"SitesBelongToTheirOwner", testSitesBelongToTheirOwner},
 		{"ListIsOrderedAndFilters", testListIsOrderedAndFilters},
+		{"SitesDigestChangesWithWhatTheOverviewShows", testSitesDigestChangesWithWhatTheOverviewShows},
+		{"SitePageIsWorstFirstFilteredAndPaged", testSitePageIsWorstFirstFilteredAndPaged},
 		{"UpdateMovesScheduleOnlyWhenAsked", testUpdateMovesScheduleOnlyWhenAsked},
 		{"DeleteTakesTheHistory", testDeleteTakesTheHistory},
 		{"ClaimTakesOnlyDueUnpausedSites", testClaimTakesOnlyDueUnpausedSites},
