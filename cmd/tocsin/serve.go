@@ -195,8 +195,10 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	// The forms add and change sites by the rules the API follows (siteops).
 	sites := &siteops.Sites{Store: st, Checker: sched, Now: time.Now, Log: webLog,
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, TargetCheck: authn.TargetCheck}
+	// Live update streams never end on their own: they end when shutdown begins.
+	stopping := make(chan struct{})
 	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: webLog,
-		AuthOff: authn.Off, Version: buildVersion(), Sites: sites})
+		AuthOff: authn.Off, Version: buildVersion(), Sites: sites, Stopping: stopping})
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
 	}
@@ -215,6 +217,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(func() { close(stopping) })
 	schedCtx, stopScheduler := context.WithCancel(context.Background())
 	schedDone := make(chan struct{})
 	go func() {

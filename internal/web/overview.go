@@ -99,6 +99,7 @@ type overviewPage struct {
 	Next     string
 	Down     int
 	Done     string // what the action that led here did
+	Live     liveView
 }
 
 func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
@@ -131,6 +132,7 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 	}
 	p := h.overviewModel(digest, sites, matched, q)
 	p.Done = doneMessage(r.URL.Query().Get("done"))
+	p.Live = liveView{Stream: "/app/live", Key: overviewKey(digest)}
 	h.render(w, http.StatusOK, "overview", p)
 }
 

@@ -74,6 +74,7 @@ type sitePage struct {
 	Events []eventRow
 	// Done says what the action that led here did.
 	Done string
+	Live liveView
 }
 
 func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
@@ -98,7 +99,8 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := sitePage{layout: h.layout(site.Name, "overview"), Site: h.siteFacts(site), Chart: newChartData(checks),
-		Done: doneMessage(r.URL.Query().Get("done"))}
+		Done: doneMessage(r.URL.Query().Get("done")),
+		Live: liveView{Stream: "/app/live?site=" + strconv.FormatInt(site.ID, 10), Key: siteKey(site)}}
 	for _, c := range checks[:min(tableChecks, len(checks))] {
 		p.Checks = append(p.Checks, h.checkRow(c))
 	}

@@ -45,6 +45,11 @@ type Deps struct {
 	Version string
 	// Sites adds, changes and checks sites by the API's rules, for the forms.
 	Sites *siteops.Sites
+	// Stopping is closed when the server shuts down: live update streams, which never end on
+	// their own, end then. Nil: they end only when their client goes.
+	Stopping <-chan struct{}
+	// LivePoll is how often a live update stream asks the store for changes (default 2 s).
+	LivePoll time.Duration
 }
 
 // Handler serves the pages and assets and hands everything else to the API.
@@ -56,8 +61,12 @@ type Handler struct {
 	authOff bool
 	version string
 	sites   *siteops.Sites
-	assets  *assets
-	pages   *pages
+	// Live updates.
+	stopping <-chan struct{}
+	livePoll time.Duration
+	digests  digests
+	assets   *assets
+	pages    *pages
 	// web serves the pages and assets, logged and shielded from panics; the API does both
 	// for itself.
 	web http.Handler
@@ -68,6 +77,10 @@ type Handler struct {
 // here, once; a template that does not parse is a bug, so New panics on it (a test runs New).
 func New(d Deps) http.Handler {
 	h := &Handler{store: d.Store, api: d.API, now: d.Now, log: d.Log, authOff: d.AuthOff, version: d.Version, sites: d.Sites}
+	h.stopping, h.livePoll = d.Stopping, d.LivePoll
+	if h.livePoll <= 0 {
+		h.livePoll = defaultLivePoll
+	}
 	h.assets = mustLoadAssets()
 	h.pages = mustParsePages(h.assets)
 	mux := http.NewServeMux()
@@ -75,6 +88,7 @@ func New(d Deps) http.Handler {
 	mux.Handle("GET /app/sites/{id}", h.page(h.sitePage))
 	mux.Handle("GET /app/alerts", h.page(h.alertsPage))
 	h.registerSiteActions(mux)
+	mux.Handle("GET /app/live", h.page(h.live))
 	mux.Handle("GET /app/assets/{name...}", h.assets)
 	mux.Handle("GET /app/", h.page(h.notFound))
 	h.mux = mux
