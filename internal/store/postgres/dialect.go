@@ -16,6 +16,7 @@ var dialect = sqlstore.Dialect{
 	SkipLocked:      " FOR UPDATE SKIP LOCKED",
 	LockUsers:       `LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`,
 	UniqueViolation: uniqueViolation,
+	EpochMicros:     func(col string) string { return "CAST(EXTRACT(EPOCH FROM " + col + ") * 1000000 AS BIGINT)" },
 	ClaimSites:      claimSites,
 	ResumeSchedule:  resumeSchedule,
 	Insert:          insert,

@@ -23,6 +23,9 @@ type Dialect struct {
 	// LockUsers, unless empty, runs first when an account is made, so that concurrent sign-ups
 	// count the accounts one at a time.
 	LockUsers string
+	// EpochMicros is the SQL expression of a time column as whole microseconds since the Unix
+	// epoch, to group times into buckets with integer division.
+	EpochMicros func(column string) string
 	// UniqueViolation says whether err is a unique constraint's refusal.
 	UniqueViolation func(err error) bool
 

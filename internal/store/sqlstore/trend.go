@@ -1,0 +1,75 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+// CheckBuckets groups in the database: only one row per bucket leaves it. The checks are
+// found by the (site_id, checked_at) index; the owner is checked on the sites.
+func (s *Store) CheckBuckets(ctx context.Context, owner int64, siteIDs []int64, from, to time.Time, bucket time.Duration) (map[int64][]store.CheckBucket, error) {
+	width := bucket.Microseconds()
+	if width <= 0 {
+		return nil, fmt.Errorf("check buckets: a bucket of %s", bucket)
+	}
+	slot := `(` + s.d.EpochMicros("c.checked_at") + ` / $5)`
+	q := `SELECT c.site_id, ` + slot + ` AS slot, COUNT(*),
+		SUM(CASE WHEN c.status = 'up' THEN 0 ELSE 1 END), AVG(c.response_time_ms), MAX(c.response_time_ms)
+		FROM checks c JOIN sites ON sites.id = c.site_id
+		WHERE sites.owner_id = $1 AND c.site_id ` + s.d.InIDs("$2") + ` AND c.checked_at >= $3 AND c.checked_at < $4
+		GROUP BY c.site_id, slot ORDER BY c.site_id, slot`
+	rows, err := s.read.query(ctx, q, owner, siteIDs, from, to, width)
+	if err != nil {
+		return nil, fmt.Errorf("check buckets: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]store.CheckBucket{}
+	for rows.Next() {
+		var (
+			site, slot int64
+			b          store.CheckBucket
+		)
+		if err := rows.Scan(&site, &slot, &b.Checks, &b.Failed, &b.AvgMS, &b.MaxMS); err != nil {
+			return nil, fmt.Errorf("check buckets: %w", err)
+		}
+		b.At = time.UnixMicro(slot * width).UTC()
+		out[site] = append(out[site], b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("check buckets: %w", err)
+	}
+	return out, nil
+}
+
+// EventsSince reads the window's events and, by the largest id of each site and kind before
+// it, what was in force when it began (events are written in time order).
+func (s *Store) EventsSince(ctx context.Context, owner int64, siteIDs []int64, from time.Time) (map[int64][]monitor.Event, error) {
+	q := `SELECT e.id, e.site_id, e.kind, e.at, e.from_status, e.to_status, e.reason FROM events e
+		JOIN sites ON sites.id = e.site_id
+		WHERE sites.owner_id = $1 AND e.site_id ` + s.d.InIDs("$2") + ` AND (e.at >= $3 OR e.id IN (
+			SELECT MAX(id) FROM events WHERE site_id ` + s.d.InIDs("$2") + ` AND at < $3 GROUP BY site_id, kind))
+		ORDER BY e.site_id, e.at, e.id`
+	rows, err := s.read.query(ctx, q, owner, siteIDs, from)
+	if err != nil {
+		return nil, fmt.Errorf("events since %s: %w", from, err)
+	}
+	events, err := collect(rows, scanEvent, "events")
+	if err != nil {
+		return nil, fmt.Errorf("events since %s: %w", from, err)
+	}
+	out := map[int64][]monitor.Event{}
+	for _, ev := range events {
+		out[ev.SiteID] = append(out[ev.SiteID], ev)
+	}
+	return out, nil
+}
+
+func scanEvent(row scanner) (monitor.Event, error) {
+	var e monitor.Event
+	err := row.Scan(&e.ID, &e.SiteID, &e.Kind, timeAt(&e.At), &e.From, &e.To, &e.Reason)
+	return e, err
+}
