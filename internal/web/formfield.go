@@ -25,6 +25,8 @@ func formFuncs() template.FuncMap {
 		"wide":   func(f formField) formField { f.Wide = true; return f },
 		"number": func(f formField) formField { f.Number = true; return f },
 		"secret": func(f formField) formField { f.Secret = true; return f },
+		// downBadge is the badge of a site down, for places that say so without a site at hand.
+		"downBadge": func() badge { return statusBadge("down") },
 	}
 }
 

@@ -2,10 +2,12 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -82,6 +84,9 @@ type siteRow struct {
 	Since        moment
 	ResponseTime string
 	Error        string // why it is down
+	Spark        template.HTML
+	Uptime24h    string
+	Uptime30d    string
 }
 
 type overviewPage struct {
@@ -130,7 +135,27 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	ids := make([]int64, len(sites))
+	for i, s := range sites {
+		ids[i] = s.ID
+	}
+	tr, err := h.readTrends(r.Context(), owner(r), ids, 30*24*time.Hour)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	p := h.overviewModel(digest, sites, matched, q)
+	byID := make(map[int64]monitor.Site, len(sites))
+	for _, s := range sites {
+		byID[s.ID] = s
+	}
+	for _, rows := range [][]siteRow{p.Active, p.Paused} {
+		for i := range rows {
+			s := byID[rows[i].ID]
+			rows[i].Spark = sparkSVG(newSparkline(tr.sparks[s.ID], tr.end))
+			rows[i].Uptime24h, rows[i].Uptime30d = tr.uptime(s, 24*time.Hour), tr.uptime(s, 30*24*time.Hour)
+		}
+	}
 	p.Done = doneMessage(r.URL.Query().Get("done"))
 	p.Live = liveView{Stream: "/app/live", Key: overviewKey(digest)}
 	h.render(w, http.StatusOK, "overview", p)

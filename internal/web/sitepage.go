@@ -11,8 +11,6 @@ import (
 )
 
 const (
-	// chartChecks is how many recent checks the response-time chart draws.
-	chartChecks = 200
 	// tableChecks is how many of them the table lists, with their phase timings.
 	tableChecks = 25
 	pageEvents  = 20
@@ -73,8 +71,9 @@ type sitePage struct {
 	Checks []checkRow // the most recent, newest first
 	Events []eventRow
 	// Done says what the action that led here did.
-	Done string
-	Live liveView
+	Done  string
+	Live  liveView
+	Trend siteTrend
 }
 
 func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
@@ -88,7 +87,24 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	checks, err := h.store.History(r.Context(), owner(r), id, store.HistoryQuery{Limit: chartChecks})
+	win, err := parseWindow(r.URL.Query())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	chart, checks, err := h.readChart(r.Context(), site, win)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if checks == nil {
+		// A long window's chart is summed up: the table still lists the latest checks.
+		if checks, err = h.store.History(r.Context(), owner(r), id, store.HistoryQuery{Limit: tableChecks}); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	trend, err := h.readTrend(r.Context(), site, win, siteHref(site.ID))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -98,7 +114,7 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	p := sitePage{layout: h.layout(site.Name, "overview"), Site: h.siteFacts(site), Chart: newChartData(checks),
+	p := sitePage{layout: h.layout(site.Name, "overview"), Site: h.siteFacts(site), Chart: chart, Trend: trend,
 		Done: doneMessage(r.URL.Query().Get("done")),
 		Live: liveView{Stream: "/app/live?site=" + strconv.FormatInt(site.ID, 10), Key: siteKey(site)}}
 	for _, c := range checks[:min(tableChecks, len(checks))] {
