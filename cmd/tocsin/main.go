@@ -62,7 +62,7 @@ func findCommand(name string) (command, bool) {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprint(w, "Tocsin watches websites and tells Discord when they go down and come back.\n\nUsage:\n")
+	fmt.Fprint(w, "Tocsin watches websites and alerts you when they go down and come back.\n\nUsage:\n")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-28s %s\n", c.usage, c.summary)
 	}
