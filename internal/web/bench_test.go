@@ -29,6 +29,7 @@ func BenchmarkPagesWithTenThousandSites(b *testing.B) {
 				{"overview", "/"},
 				{"overview-search", "/?q=site-9&status=down"},
 				{"site", fmt.Sprintf("/app/sites/%d", siteID)},
+				{"site-30d", fmt.Sprintf("/app/sites/%d?window=30d", siteID)},
 			} {
 				b.Run(page.name, func(b *testing.B) {
 					for b.Loop() {
@@ -46,40 +47,63 @@ func BenchmarkPagesWithTenThousandSites(b *testing.B) {
 	}
 }
 
-// addTenThousand adds 10,000 sites, one in ten down, each with a check, and gives the first
-// one 200 checks of history with a few status changes; it returns that site's id.
+// addTenThousand adds 10,000 sites, one in ten down, each with a check. The overview's first
+// page (50 of the down sites) gets 24 hours of checks every 5 minutes, for its sparklines;
+// the first site gets 24 hours of checks every minute (1,440, for the site page's chart) with
+// a few status changes. It returns that site's id.
 func addTenThousand(b *testing.B, st store.Store) int64 {
 	ctx := context.Background()
 	var ids []int64
 	for i := range 10000 {
 		s, err := st.CreateSite(ctx, monitor.Site{Name: fmt.Sprintf("site-%05d", i), URL: fmt.Sprintf("https://site-%05d.example/health", i),
 			CheckIntervalSeconds: 60, TimeoutSeconds: 5, ExpectedStatusCode: 200, FailureThreshold: 1, Paused: i%50 == 0,
-			NextCheckAt: now.Add(time.Hour), CreatedAt: now.Add(-time.Hour)})
+			NextCheckAt: now.Add(time.Hour), CreatedAt: now.Add(-48 * time.Hour)})
 		if err != nil {
 			b.Fatal(err)
 		}
 		ids = append(ids, s.ID)
 	}
 	var batch []store.CheckResult
+	flush := func() {
+		record(b, st, batch)
+		batch = nil
+	}
+	add := func(r store.CheckResult) {
+		batch = append(batch, r)
+		if len(batch) == 500 {
+			flush()
+		}
+	}
+	firstPage := 0
+	for i, id := range ids {
+		if i%10 == 3 && firstPage < sitesPerPage {
+			firstPage++
+			for k := range 288 {
+				status := up
+				if k%100 == 99 {
+					status = down
+				}
+				add(store.CheckResult{SiteID: id, Result: check(status, now.Add(-24*time.Hour+time.Duration(k)*5*time.Minute))})
+			}
+		}
+	}
+	flush()
+	for k := range 1440 {
+		status := up
+		if k%400 == 399 {
+			status = down
+		}
+		add(store.CheckResult{SiteID: ids[0], Result: check(status, now.Add(-24*time.Hour+time.Duration(k)*time.Minute))})
+	}
+	flush()
 	for i, id := range ids {
 		status := up
 		if i%10 == 3 {
 			status = down
 		}
-		batch = append(batch, store.CheckResult{SiteID: id, Result: check(status, now.Add(-time.Minute))})
-		if len(batch) == 500 {
-			record(b, st, batch)
-			batch = nil
-		}
+		add(store.CheckResult{SiteID: id, Result: check(status, now.Add(-time.Minute))})
 	}
-	record(b, st, batch)
-	for i := range 200 {
-		status := up
-		if i%40 == 39 {
-			status = down
-		}
-		record(b, st, []store.CheckResult{{SiteID: ids[0], Result: check(status, now.Add(time.Duration(i-200)*time.Second))}})
-	}
+	flush()
 	return ids[0]
 }
 
