@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 	"time"
 
@@ -32,6 +33,7 @@ func BenchmarkPagesWithTenThousandSites(b *testing.B) {
 				{"site-30d", fmt.Sprintf("/app/sites/%d?window=30d", siteID)},
 			} {
 				b.Run(page.name, func(b *testing.B) {
+					defer reportCPU(b)()
 					for b.Loop() {
 						req := httptest.NewRequest(http.MethodGet, page.path, nil)
 						req.Header.Set("Accept", "text/html")
@@ -43,6 +45,7 @@ func BenchmarkPagesWithTenThousandSites(b *testing.B) {
 					}
 				})
 			}
+			benchStoreReads(b, f.store)
 		})
 	}
 }
@@ -132,6 +135,55 @@ func BenchmarkOverviewModel(b *testing.B) {
 		p := f.overviewModel(store.SitesDigest{Sites: 10000, Up: 5000, Down: 2000, Pending: 2000, Paused: 1000}, sites, 10000, overviewQuery{Page: 1})
 		if err := f.pages.execute(io.Discard, "overview", p); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// benchStoreReads times the store reads the overview's first page makes, one by one, to tell
+// where a slow page spends its time.
+func benchStoreReads(b *testing.B, st store.Store) {
+	ctx := context.Background()
+	page, _, err := st.SitePage(ctx, 0, store.SitePageQuery{Limit: sitesPerPage})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]int64, len(page))
+	for i, s := range page {
+		ids[i] = s.ID
+	}
+	for _, read := range []struct {
+		name string
+		do   func() error
+	}{
+		{"digest", func() error { _, err := st.SitesDigest(ctx, 0); return err }},
+		{"page", func() error { _, _, err := st.SitePage(ctx, 0, store.SitePageQuery{Limit: sitesPerPage}); return err }},
+		{"buckets", func() error {
+			_, err := st.CheckBuckets(ctx, 0, ids, now.Add(-24*time.Hour), now, 30*time.Minute)
+			return err
+		}},
+		{"events", func() error { _, err := st.EventsSince(ctx, 0, ids, now.Add(-30*24*time.Hour)); return err }},
+	} {
+		b.Run("store-"+read.name, func(b *testing.B) {
+			defer reportCPU(b)()
+			for b.Loop() {
+				if err := read.do(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// reportCPU adds the CPU time this process spent per operation (every thread: the handler,
+// SQLite, which runs in the process, and the collector) to the benchmark's wall time: on a
+// shared, loaded machine the wall time also counts the time spent waiting for a core.
+// PostgreSQL's own work runs in another process and is not counted. Use: defer reportCPU(b)().
+func reportCPU(b *testing.B) func() {
+	runtime.GC() // the garbage of filling the store is not the page's
+	start := processCPU()
+	return func() {
+		if used := processCPU() - start; used > 0 && b.N > 0 {
+			b.ReportMetric(float64(used.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		}
 	}
 }

@@ -242,10 +242,35 @@ func (f *siteForm) blame(err error) bool {
 		return false
 	}
 	field := fe.Field
-	switch field {
-	case "webhook_ids":
+	switch {
+	case field == "webhook_ids":
 		field = "channel_ids"
+	case !slices.Contains(siteFormTexts, field) && !slices.Contains(siteFormChecks, field) && field != "basic_auth" && field != "channel_ids":
+		// A field the form has no place for: said at the top, with its name.
+		f.Errors[""] = field + " " + fe.Message
+		return true
 	}
 	f.Errors[field] = fe.Message
 	return true
 }
+
+// ErrorList is the form's errors, each with the control it is about, for the summary at the
+// top of the form (in field order).
+func (f siteForm) ErrorList() []fieldMessage {
+	var out []fieldMessage
+	for _, name := range append(append(slices.Clone(siteFormTexts), siteFormChecks...), "basic_auth", "channel_ids") {
+		if msg := f.Errors[name]; msg != "" {
+			target := name
+			switch name {
+			case "basic_auth":
+				target = "basic_auth_username"
+			case "channel_ids":
+				target = "channel_ids-label"
+			}
+			out = append(out, fieldMessage{Field: name, Target: target, Message: msg})
+		}
+	}
+	return out
+}
+
+type fieldMessage struct{ Field, Target, Message string }
