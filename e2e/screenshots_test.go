@@ -50,6 +50,9 @@ func TestScreenshots(t *testing.T) {
 		time.Sleep(300 * time.Millisecond) // let the chart settle to its width
 		tab.screenshot(s.name)
 		tab.assertNoProblems()
+		// A browser opens at most six connections to a server, and each page's live updates
+		// hold one while it is shown.
+		tab.close()
 	}
 }
 

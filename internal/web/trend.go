@@ -26,7 +26,9 @@ const (
 // sparkline is a site's last 24 hours of response times as an inline SVG, drawn here so the
 // overview needs no script for it, and said in words for those who do not see it.
 type sparkline struct {
-	Line   string   // polyline points of the mean response time per bucket
+	Line   string // polyline points of the mean response time per bucket
+	LastX  string // where the newest bucket's point is, marked with a dot
+	LastY  string
 	Failed []sparkX // buckets with a failed check, marked below the line
 	Label  string
 }
@@ -63,9 +65,7 @@ func newSparkline(buckets []store.CheckBucket, end time.Time) *sparkline {
 			s.Failed = append(s.Failed, sparkX{X: strconv.FormatFloat(i*step, 'f', 1, 64), W: strconv.FormatFloat(step, 'f', 1, 64)})
 		}
 	}
-	if len(points) == 1 {
-		points = append(points, points[0]) // a dot rather than nothing
-	}
+	s.LastX, s.LastY, _ = strings.Cut(points[len(points)-1], ",")
 	s.Line = strings.Join(points, " ")
 	s.Label = fmt.Sprintf("Last 24 h: %d checks, slowest half hour %.0f ms on average", checks, peak)
 	if fails > 0 {
@@ -143,9 +143,12 @@ func sparkSVG(s *sparkline) template.HTML {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="spark" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">`,
 		sparkWidth, sparkHeight, sparkWidth, sparkHeight, template.HTMLEscapeString(s.Label))
+	// The track is the whole 24 hours, so a new site's few points read as recent.
+	fmt.Fprintf(&b, `<line class="spark-track" x1="0" y1="%d" x2="%d" y2="%d"></line>`, sparkHeight-1, sparkWidth, sparkHeight-1)
 	for _, f := range s.Failed {
 		fmt.Fprintf(&b, `<rect class="spark-fail" x="%s" y="%d" width="%s" height="4"></rect>`, f.X, sparkHeight-4, f.W)
 	}
-	fmt.Fprintf(&b, `<polyline class="spark-line" points="%s"></polyline></svg>`, s.Line)
+	fmt.Fprintf(&b, `<polyline class="spark-line" points="%s"></polyline>`, s.Line)
+	fmt.Fprintf(&b, `<circle class="spark-dot" cx="%s" cy="%s" r="2"></circle></svg>`, s.LastX, s.LastY)
 	return template.HTML(b.String())
 }

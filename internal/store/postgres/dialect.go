@@ -16,7 +16,7 @@ var dialect = sqlstore.Dialect{
 	SkipLocked:      " FOR UPDATE SKIP LOCKED",
 	LockUsers:       `LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`,
 	UniqueViolation: uniqueViolation,
-	EpochMicros:     func(col string) string { return "CAST(EXTRACT(EPOCH FROM " + col + ") * 1000000 AS BIGINT)" },
+	TimeBucket:      timeBucket,
 	ClaimSites:      claimSites,
 	ResumeSchedule:  resumeSchedule,
 	Insert:          insert,
@@ -26,4 +26,10 @@ var dialect = sqlstore.Dialect{
 func uniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
+// timeBucket bins with date_bin, in integer time arithmetic (EXTRACT(EPOCH …) would compute in
+// numeric, several times slower over thousands of checks).
+func timeBucket(col, width string) string {
+	return "date_bin(" + width + "::bigint * INTERVAL '1 microsecond', " + col + ", TIMESTAMPTZ '1970-01-01 00:00:00+00')"
 }

@@ -18,7 +18,7 @@ var dialect = sqlstore.Dialect{
 	Arg:             arg,
 	InIDs:           func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
 	UniqueViolation: uniqueViolation,
-	EpochMicros:     func(col string) string { return col },
+	TimeBucket:      func(col, width string) string { return "(" + col + " / " + width + " * " + width + ")" },
 	ClaimSites:      claimSites,
 	ResumeSchedule:  resumeSchedule,
 	Insert:          insert,

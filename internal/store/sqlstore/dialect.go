@@ -23,9 +23,10 @@ type Dialect struct {
 	// LockUsers, unless empty, runs first when an account is made, so that concurrent sign-ups
 	// count the accounts one at a time.
 	LockUsers string
-	// EpochMicros is the SQL expression of a time column as whole microseconds since the Unix
-	// epoch, to group times into buckets with integer division.
-	EpochMicros func(column string) string
+	// TimeBucket is the SQL expression of the start of the bucket a time column falls in: the
+	// buckets are width microseconds long (the bigint parameter named), counted from the Unix
+	// epoch. Its value reads as a time.
+	TimeBucket func(column, width string) string
 	// UniqueViolation says whether err is a unique constraint's refusal.
 	UniqueViolation func(err error) bool
 

@@ -23,9 +23,9 @@ func (s *Store) CheckBuckets(ctx context.Context, owner int64, siteIDs []int64, 
 	if width <= 0 {
 		return nil, fmt.Errorf("check buckets: a bucket of %s", bucket)
 	}
-	slot := `(` + s.d.EpochMicros("c.checked_at") + ` / $5)`
+	slot := s.d.TimeBucket("c.checked_at", "$5")
 	q := `SELECT c.site_id, ` + slot + ` AS slot, COUNT(*),
-		SUM(CASE WHEN c.status = 'up' THEN 0 ELSE 1 END), AVG(c.response_time_ms), MAX(c.response_time_ms)
+		SUM(CASE WHEN c.status = 'up' THEN 0 ELSE 1 END), AVG(CAST(c.response_time_ms AS DOUBLE PRECISION)), MAX(c.response_time_ms)
 		FROM checks c
 		WHERE ` + s.ownedIDs("c.site_id") + ` AND c.checked_at >= $3 AND c.checked_at < $4
 		GROUP BY c.site_id, slot ORDER BY c.site_id, slot`
@@ -37,13 +37,12 @@ func (s *Store) CheckBuckets(ctx context.Context, owner int64, siteIDs []int64, 
 	out := map[int64][]store.CheckBucket{}
 	for rows.Next() {
 		var (
-			site, slot int64
-			b          store.CheckBucket
+			site int64
+			b    store.CheckBucket
 		)
-		if err := rows.Scan(&site, &slot, &b.Checks, &b.Failed, &b.AvgMS, &b.MaxMS); err != nil {
+		if err := rows.Scan(&site, timeAt(&b.At), &b.Checks, &b.Failed, &b.AvgMS, &b.MaxMS); err != nil {
 			return nil, fmt.Errorf("check buckets: %w", err)
 		}
-		b.At = time.UnixMicro(slot * width).UTC()
 		out[site] = append(out[site], b)
 	}
 	if err := rows.Err(); err != nil {

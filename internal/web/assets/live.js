@@ -59,8 +59,7 @@
 			});
 	}
 
-	var source = new EventSource(live.getAttribute("data-stream"));
-	source.addEventListener("change", function (e) {
+	function onChange(e) {
 		var ev = JSON.parse(e.data);
 		if (down !== null && ev.down !== down && announce) {
 			announce.textContent = ev.down === 1 ? "1 site is down" : ev.down + " sites are down";
@@ -70,5 +69,22 @@
 			key = ev.key;
 			refresh();
 		}
-	});
+	}
+
+	// A browser keeps at most six connections to a server, and a stream holds one: only a page
+	// that is shown listens. One brought back is told the current key at once, and catches up.
+	var source = null;
+	function listen() {
+		if (document.visibilityState === "hidden") {
+			if (source) {
+				source.close();
+				source = null;
+			}
+		} else if (!source) {
+			source = new EventSource(live.getAttribute("data-stream"));
+			source.addEventListener("change", onChange);
+		}
+	}
+	document.addEventListener("visibilitychange", listen);
+	listen();
 })();
