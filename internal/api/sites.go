@@ -33,6 +33,9 @@ func (h *Handler) respondNewSite(w http.ResponseWriter, r *http.Request, patch m
 		return err
 	}
 	w.Header().Set("Location", "/sites/"+strconv.FormatInt(created.ID, 10))
+	if err := h.markOneInMaintenance(r, &created); err != nil {
+		return err
+	}
 	return reply(w, http.StatusCreated, viewSite(created))
 }
 
@@ -57,6 +60,9 @@ func (h *Handler) listSites(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := h.markMaintenance(r, sites); err != nil {
+		return err
+	}
 	if withSecrets {
 		views := make([]siteView, len(sites))
 		for i, s := range sites {
@@ -70,6 +76,9 @@ func (h *Handler) listSites(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) getSite(w http.ResponseWriter, r *http.Request) error {
 	site, err := h.siteFromPath(r)
 	if err != nil {
+		return err
+	}
+	if err := h.markOneInMaintenance(r, &site); err != nil {
 		return err
 	}
 	return reply(w, http.StatusOK, viewSite(site))
@@ -86,6 +95,16 @@ func (h *Handler) updateSite(w http.ResponseWriter, r *http.Request) error {
 	}
 	updated, err := h.sites.Update(r.Context(), before, patch)
 	if err != nil {
+		return err
+	}
+	if updated.Paused != before.Paused {
+		// The paused time is left out of the site's uptime.
+		ev := monitor.PauseEvent(updated.ID, h.now(), updated.Paused)
+		if err := h.store.RecordMonitoring(r.Context(), owner(r), ev); err != nil {
+			return err
+		}
+	}
+	if err := h.markOneInMaintenance(r, &updated); err != nil {
 		return err
 	}
 	return reply(w, http.StatusOK, viewSite(updated))
@@ -124,6 +143,9 @@ func (h *Handler) checkSite(w http.ResponseWriter, r *http.Request) error {
 		resp.Event = &ev
 	}
 	if site, err = h.store.Site(r.Context(), owner(r), site.ID); err != nil {
+		return err
+	}
+	if err := h.markOneInMaintenance(r, &site); err != nil {
 		return err
 	}
 	resp.Site = viewSite(site)

@@ -52,6 +52,8 @@ type Deps struct {
 	Stopping <-chan struct{}
 	// LivePoll is how often a live update stream asks the store for changes (default 2 s).
 	LivePoll time.Duration
+	// Public serves the status pages and badges; without it they are not found.
+	Public Public
 }
 
 // Handler serves the pages and assets and hands everything else to the API.
@@ -73,6 +75,8 @@ type Handler struct {
 	// for itself.
 	web http.Handler
 	mux *http.ServeMux
+	// public serves status pages and badges, logged with badge tokens masked.
+	public http.Handler
 }
 
 // New builds the dashboard. The assets' content hashes are computed and the templates parsed
@@ -95,6 +99,7 @@ func New(d Deps) http.Handler {
 	mux.Handle("GET /app/", h.page(h.notFound))
 	h.mux = mux
 	h.web = h.recoverPanics(h.logRequests(mux))
+	h.public = h.recoverPanics(newPublicHandler(d.Public, h.assets, d.Now, d.Log))
 	return http.HandlerFunc(h.route)
 }
 
@@ -102,6 +107,8 @@ func New(d Deps) http.Handler {
 // rest to the API. Both answers of / vary with Accept, which caches must know.
 func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	switch {
+	case isPublic(r.URL.Path):
+		h.public.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, "/app/"):
 		if _, pattern := h.mux.Handler(r); pattern == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			// Pages show with GET; only forms post, each to its own route.

@@ -74,9 +74,3 @@ func (s *Store) EventsSince(ctx context.Context, owner int64, siteIDs []int64, f
 	}
 	return out, nil
 }
-
-func scanEvent(row scanner) (monitor.Event, error) {
-	var e monitor.Event
-	err := row.Scan(&e.ID, &e.SiteID, &e.Kind, timeAt(&e.At), &e.From, &e.To, &e.Reason)
-	return e, err
-}
