@@ -53,7 +53,7 @@ func statusTimeline(sorted []Event) Timeline {
 	return tl
 }
 
-// monitoringPeriods are the pauses and gaps the monitoring events record.
+// monitoringPeriods are the pauses, gaps and maintenance the monitoring events record.
 func monitoringPeriods(sorted []Event) []Period {
 	var out []Period
 	since := map[string]time.Time{}
@@ -62,11 +62,11 @@ func monitoringPeriods(sorted []Event) []Period {
 		if ev.Kind != EventMonitoring || from == to {
 			continue
 		}
-		if excludedState(from) {
+		if Unwatched(from) {
 			out = append(out, Period{From: since[from], To: ev.At}) // zero time: began before all
 			delete(since, from)
 		}
-		if _, open := since[to]; !open && excludedState(to) {
+		if _, open := since[to]; !open && Unwatched(to) {
 			since[to] = ev.At
 		}
 	}
@@ -74,11 +74,6 @@ func monitoringPeriods(sorted []Event) []Period {
 		out = append(out, Period{From: at, To: endOfTime()})
 	}
 	return out
-}
-
-// excludedState says whether time in a monitoring state is left out of uptime.
-func excludedState(s string) bool {
-	return s == MonitoringPaused || s == MonitoringGap || s == MonitoringMaintenance
 }
 
 // endOfTime stands for "not ended yet" where a period needs an end.

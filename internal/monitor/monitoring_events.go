@@ -13,6 +13,8 @@ import "time"
 //     the next check was due. Written together with the next event, by the first check after
 //     the gap (see Gap).
 //   - MonitoringGap → MonitoringActive: the gap ended. At is the first check after it.
+//   - MonitoringActive ⇄ MonitoringMaintenance: a maintenance window opened or closed. Checks
+//     still run, but the time inside counts as excluded, like a pause.
 //
 // Reason is free text for people ("paused", "not monitored for 2h13m0s").
 //
@@ -32,6 +34,12 @@ const (
 	// a window opens for it (At is when it opened), back to active when it closes.
 	MonitoringMaintenance = "maintenance"
 )
+
+// Unwatched says whether a monitoring state leaves time out of uptime: paused, in a gap, or in
+// maintenance. Anything else (active, or a state this version does not know) counts.
+func Unwatched(state string) bool {
+	return state == MonitoringPaused || state == MonitoringGap || state == MonitoringMaintenance
+}
 
 // PauseEvent records that a site was paused (paused true) or resumed at the given time.
 func PauseEvent(siteID int64, at time.Time, paused bool) Event {

@@ -62,6 +62,14 @@ func PlanWrites(sites map[int64]monitor.Site, results []CheckResult, cal monitor
 			w.Recorded = append(w.Recorded, Recorded{Check: monitor.Check{SiteID: r.SiteID, Result: r.Result, Held: true}, State: site.State()})
 			continue
 		}
+		if Overtaken(site, r) {
+			// History only, as a held check, and the site's last check stays where it is.
+			if !seen {
+				u.Site, u.Last = site, lastResultOf(site)
+			}
+			w.Recorded = append(w.Recorded, Recorded{Check: monitor.Check{SiteID: r.SiteID, Result: r.Result}, State: site.State()})
+			continue
+		}
 		site.InMaintenance = cal.Covers(site, r.Result.CheckedAt)
 		o := site.Observe(r.Result)
 		w.Recorded = append(w.Recorded, recorded(r, o))
@@ -76,6 +84,26 @@ func PlanWrites(sites map[int64]monitor.Site, results []CheckResult, cal monitor
 		}
 	}
 	return w
+}
+
+// Overtaken says the result waited while the database was away and is older than the site's
+// last check: meanwhile another process checked the site. It is history, and changes nothing:
+// the newer check already said what the site is. A ping is never overtaken, since it moves a
+// deadline no check can.
+func Overtaken(site monitor.Site, r CheckResult) bool {
+	return r.Late && !r.Ping && site.LastChecked != nil && r.Result.CheckedAt.Before(*site.LastChecked)
+}
+
+// lastResultOf is the site's last check as the site row holds it, to be written back unchanged.
+func lastResultOf(site monitor.Site) monitor.Result {
+	last := monitor.Result{StatusCode: site.StatusCode, Error: site.LastError}
+	if site.ResponseTimeMS != nil {
+		last.ResponseTime = time.Duration(*site.ResponseTimeMS) * time.Millisecond
+	}
+	if site.LastChecked != nil {
+		last.CheckedAt = *site.LastChecked
+	}
+	return last
 }
 
 func recorded(r CheckResult, o monitor.Observation) Recorded {
@@ -120,7 +148,7 @@ func (w Writes) Events() []*monitor.Event {
 // events lists the result's events in the order they happened: a status change before the
 // flapping it starts.
 func (r Recorded) events() []*monitor.Event {
-	var out []*monitor.Event
+	out := append([]*monitor.Event(nil), r.Monitoring...)
 	for _, ev := range []*monitor.Event{r.Event, r.Latency, r.Flapping} {
 		if ev != nil {
 			out = append(out, ev)

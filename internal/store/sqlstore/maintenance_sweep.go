@@ -111,6 +111,7 @@ func (s *Store) applyMaintenanceChanges(ctx context.Context, tx conn, raw *sql.T
 	}
 	var (
 		events []*monitor.Event
+		swept  []monitor.Site
 		w      store.Writes
 	)
 	for _, m := range locked {
@@ -139,16 +140,14 @@ func (s *Store) applyMaintenanceChanges(ctx context.Context, tx conn, raw *sql.T
 			}
 			sweep.Closed++
 		}
-		events = append(events, &ev)
+		events, swept = append(events, &ev), append(swept, site)
 		const mark = `UPDATE sites SET maintenance_open = $2, maintenance_held = $3, last_alert_at = $4 WHERE id = $1`
 		if _, err := tx.exec(ctx, mark, site.ID, open, site.MaintenanceHeld, site.LastAlertAt); err != nil {
 			return fmt.Errorf("mark site %d's maintenance: %w", site.ID, err)
 		}
 	}
-	if len(events) > 0 {
-		if _, err := s.d.Insert(ctx, raw, "events", rowsOf(eventColumns, events), false); err != nil {
-			return fmt.Errorf("insert maintenance events: %w", err)
-		}
+	if err := s.recordMonitoringEvents(ctx, tx, raw, swept, events); err != nil {
+		return fmt.Errorf("maintenance events: %w", err)
 	}
 	return s.enqueueAlerts(ctx, tx, raw, &w)
 }

@@ -124,7 +124,9 @@ func testMaintenanceHoldsADownUntilTheWindowEnds(t *testing.T, s store.Store) {
 	}
 	mustRecord(t, s, store.CheckResult{SiteID: site.ID, Result: result(monitor.StatusDown, at(12))},
 		store.CheckResult{SiteID: bystander.ID, Result: result(monitor.StatusDown, at(12))})
-	mustRecord(t, s, store.CheckResult{SiteID: site.ID, Result: result(monitor.StatusDown, at(13))})
+	for m := 13; m < 20; m++ { // checks go on in the window, so no gap in monitoring
+		mustRecord(t, s, store.CheckResult{SiteID: site.ID, Result: result(monitor.StatusDown, at(m))})
+	}
 	if got := mustGet(t, s, 1, site.ID); got.Status != monitor.StatusDown || !got.MaintenanceHeld {
 		t.Fatalf("site in its window: status %s, held %v; want down and held", got.Status, got.MaintenanceHeld)
 	}
@@ -137,7 +139,9 @@ func testMaintenanceHoldsADownUntilTheWindowEnds(t *testing.T, s store.Store) {
 	if sw := mustSync(t, s, at(22)); sw != (store.MaintenanceSweep{}) {
 		t.Errorf("second sweep after the window: %+v, want nothing", sw)
 	}
-	mustRecord(t, s, store.CheckResult{SiteID: site.ID, Result: result(monitor.StatusDown, at(22))})
+	for m := 21; m < 25; m++ {
+		mustRecord(t, s, store.CheckResult{SiteID: site.ID, Result: result(monitor.StatusDown, at(m))})
+	}
 	mustRecord(t, s, store.CheckResult{SiteID: site.ID, Result: result(monitor.StatusUp, at(25))})
 	var siteAlerts []string
 	for _, n := range notifications(t, s, 1) {
@@ -161,6 +165,16 @@ func testMaintenanceHoldsADownUntilTheWindowEnds(t *testing.T, s store.Store) {
 	f := monitor.NewHistory(evs, nil).Figures(at(0), at(30))
 	if f.Excluded != 10*time.Minute || f.Down != 5*time.Minute || f.Up != 15*time.Minute {
 		t.Errorf("uptime figures: up %s, down %s, excluded %s; want 15m, 5m and the window's 10m", f.Up, f.Down, f.Excluded)
+	}
+	// The ledgers /uptime reads leave the window out too.
+	fleet, err := s.FleetUptime(context.Background(), 1, at(0), at(25))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sf := range fleet {
+		if sf.SiteID == site.ID && (sf.Excluded != 10*time.Minute || sf.Down != 5*time.Minute || sf.Up != 10*time.Minute) {
+			t.Errorf("ledger figures: up %s, down %s, excluded %s; want 10m, 5m and the window's 10m", sf.Up, sf.Down, sf.Excluded)
+		}
 	}
 }
 

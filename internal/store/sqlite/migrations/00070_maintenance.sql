@@ -32,7 +32,7 @@ CREATE INDEX maintenance_sites_site ON maintenance_sites (site_id);
 -- events compares it with the windows.
 ALTER TABLE sites ADD COLUMN maintenance_held INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sites ADD COLUMN maintenance_open INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX sites_maintenance_open ON sites (id) WHERE maintenance_open = TRUE;
+CREATE INDEX sites_maintenance_open ON sites (id) WHERE maintenance_open = 1;
 
 -- +goose Down
 DROP INDEX sites_maintenance_open;
