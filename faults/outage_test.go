@@ -88,6 +88,7 @@ type notificationPage struct {
 // alert delivered to Discord once, every route answered 503 database_unavailable meanwhile,
 // and the outage was logged as one line at each end.
 func TestDatabaseOutageOf20sStillAlertsOnce(t *testing.T) {
+	t.Parallel()
 	server, dbName := ownDatabase(t)
 	px := newProxy(t, server.Host)
 	dbURL := *server

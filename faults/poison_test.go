@@ -14,6 +14,7 @@ import (
 // key, NUL and all) sits beside 30 normal sites. Every other site's results keep flowing, the bad site is down with a readable reason,
 // and Tocsin stays ready.
 func TestPoisonResultBeside30Sites(t *testing.T) {
+	t.Parallel()
 	server, dbName := ownDatabase(t)
 	dbURL := *server
 	dbURL.Path = "/" + dbName

@@ -17,6 +17,7 @@ import (
 // sites go down and up, writes and deliveries fail again and again; in the end every status
 // change has its alert, delivered, and Discord was told of each once.
 func TestTerminatedBackendsLoseAndDoubleNothing(t *testing.T) {
+	t.Parallel()
 	server, dbName := ownDatabase(t)
 	dbURL := *server
 	dbURL.Path = "/" + dbName
