@@ -10,6 +10,8 @@ import (
 func humanDuration(d time.Duration) string {
 	s := int64(max(d, 0) / time.Second)
 	switch {
+	case s == 0:
+		return "0 s" // most days: said without fmt, 9,000 times a page
 	case s < 60:
 		return fmt.Sprintf("%d s", s)
 	case s < 3600:

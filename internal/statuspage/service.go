@@ -53,17 +53,25 @@ func New(st Store, uptime UptimeSource, now func() time.Time, maxAge time.Durati
 	return &Service{store: st, uptime: uptime, now: now, maxAge: maxAge, entries: map[string]*entry{}}
 }
 
-// Snapshot is one computation of a page: its view, the JSON form and the HTML form (rendered on
-// first use), each with an ETag, and until when it may be served.
+// Snapshot is one computation of a page: its view, and its JSON and HTML forms, each written
+// on first use and kept, with an ETag, until Expires.
 type Snapshot struct {
 	View    View
-	JSON    []byte
-	ETag    string
 	Expires time.Time
+
+	json     sync.Once
+	jsonBody []byte
+	jsonErr  error
 
 	html     sync.Once
 	htmlBody []byte
 	htmlErr  error
+}
+
+// JSON is the snapshot's JSON form and its ETag.
+func (s *Snapshot) JSON() ([]byte, string, error) {
+	s.json.Do(func() { s.jsonBody, s.jsonErr = json.Marshal(s.View) })
+	return s.jsonBody, etag("j", s.jsonBody), s.jsonErr
 }
 
 // HTML renders the snapshot's page once with render and keeps it.
@@ -153,12 +161,7 @@ func (s *Service) compute(ctx context.Context, slug string) (*Snapshot, []int64,
 	if err != nil {
 		return nil, nil, fmt.Errorf("uptime of status page %d: %w", page.ID, err)
 	}
-	view := build(page, sites, uptime, now)
-	body, err := json.Marshal(view)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &Snapshot{View: view, JSON: body, ETag: etag("j", body), Expires: now.Add(s.maxAge)}, ids, nil
+	return &Snapshot{View: build(page, sites, uptime, now), Expires: now.Add(s.maxAge)}, ids, nil
 }
 
 // SiteChanged drops the cached pages that show the site, so its new status shows at once.

@@ -152,10 +152,12 @@ func (s *Store) SitesEvents(ctx context.Context, siteIDs []int64, from time.Time
 		return []monitor.Event{}, nil
 	}
 	// Ids grow with time for each site (events are written as they happen), so the largest id
-	// before from is the last event before it.
-	q := `SELECT id, site_id, kind, at, from_status, to_status, reason FROM events
-		WHERE site_id ` + s.d.InIDs("$1") + ` AND (at >= $2 OR id IN (
-			SELECT MAX(id) FROM events WHERE site_id ` + s.d.InIDs("$1") + ` AND at < $2 GROUP BY site_id, kind))
+	// before from is the last event before it. Only status and monitoring events make a site's
+	// history, and their reasons (error text) are not read: pages never show them.
+	q := `SELECT site_id, kind, at, from_status, to_status FROM events
+		WHERE site_id ` + s.d.InIDs("$1") + ` AND kind IN ('status', 'monitoring') AND (at >= $2 OR id IN (
+			SELECT MAX(id) FROM events WHERE site_id ` + s.d.InIDs("$1") + ` AND kind IN ('status', 'monitoring') AND at < $2
+			GROUP BY site_id, kind))
 		ORDER BY at, id`
 	rows, err := s.read.query(ctx, q, siteIDs, from)
 	if err != nil {
@@ -163,7 +165,7 @@ func (s *Store) SitesEvents(ctx context.Context, siteIDs []int64, from time.Time
 	}
 	return collect(rows, func(row scanner) (monitor.Event, error) {
 		var e monitor.Event
-		err := row.Scan(&e.ID, &e.SiteID, &e.Kind, timeAt(&e.At), &e.From, &e.To, &e.Reason)
+		err := row.Scan(&e.SiteID, &e.Kind, timeAt(&e.At), &e.From, &e.To)
 		return e, err
 	}, "events")
 }
