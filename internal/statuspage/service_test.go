@@ -171,3 +171,12 @@ func TestAnUnknownSlugIsNotFoundAndNotCached(t *testing.T) {
 		t.Errorf("a page made after a 404: %v", err)
 	}
 }
+
+func TestDurationsAreSaidInTwoUnitsAtMost(t *testing.T) {
+	for d, want := range map[time.Duration]string{0: "0 s", 40 * time.Second: "40 s", 5 * time.Minute: "5 min",
+		47*time.Minute + 3*time.Second: "47 min 3 s", 5*time.Hour + 15*time.Minute: "5 h 15 min", 50 * time.Hour: "2 d 2 h", -time.Second: "0 s"} {
+		if got := humanDuration(d); got != want {
+			t.Errorf("humanDuration(%s) = %q, want %q", d, got, want)
+		}
+	}
+}

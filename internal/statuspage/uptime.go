@@ -53,7 +53,10 @@ func (u EventUptime) PageUptime(ctx context.Context, siteIDs []int64, now time.T
 	out := make(map[int64]SiteUptime, len(siteIDs))
 	for _, id := range siteIDs {
 		h := monitor.NewHistory(bySite[id], nil)
-		su := SiteUptime{Days: h.Days(now, days)}
+		// The bars need each day's up and down time only; without the incidents, Days does
+		// not count them for every day again.
+		bars := monitor.History{Timeline: h.Timeline}
+		su := SiteUptime{Days: bars.Days(now, days)}
 		for _, inc := range h.Incidents {
 			if inc.Ongoing() || !inc.EndedAt.Before(incidentsSince) {
 				inc.Error = "" // never shown: error text stays private
