@@ -153,11 +153,7 @@ func (s *Service) compute(ctx context.Context, slug string) (*Snapshot, []int64,
 		return nil, nil, fmt.Errorf("sites of status page %d: %w", page.ID, err)
 	}
 	now := s.now()
-	owned := make([]int64, 0, len(sites))
-	for _, site := range sites {
-		owned = append(owned, site.ID)
-	}
-	uptime, err := s.uptime.PageUptime(ctx, owned, now, Days, now.Add(-IncidentDays*24*time.Hour))
+	uptime, err := s.uptime.PageUptime(ctx, sites, now, Days, now.Add(-IncidentDays*24*time.Hour))
 	if err != nil {
 		return nil, nil, fmt.Errorf("uptime of status page %d: %w", page.ID, err)
 	}

@@ -180,3 +180,22 @@ func TestDurationsAreSaidInTwoUnitsAtMost(t *testing.T) {
 		}
 	}
 }
+
+func TestAPausedSitesDaysSinceItsLastCheckHaveNoData(t *testing.T) {
+	f, clock := newFake(), t0
+	last := t0.Add(-47 * time.Hour)
+	api := f.sites[2]
+	api.Paused, api.LastChecked = true, &last
+	f.sites[2] = api
+	snap, err := newService(f, &clock).Page(context.Background(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := snap.View.Sections[0].Sites[1]
+	if v.Status != "paused" || v.Days[Days-3].Level != monitor.DayUp || v.Days[Days-2].Level != monitor.DayNoData || v.Days[Days-1].Level != monitor.DayNoData {
+		t.Errorf("a paused site: %s, last days %+v", v.Status, v.Days[Days-3:])
+	}
+	if snap.View.State != monitor.PageOperational {
+		t.Errorf("a paused site down is no outage: %s", snap.View.State)
+	}
+}

@@ -271,7 +271,7 @@ func (h *publicHandler) uptimeBadge(r *http.Request, site monitor.Site) ([]byte,
 		return nil, false, nil
 	}
 	now := h.now()
-	f, err := h.Uptime.Window(r.Context(), site.ID, now.Add(-length), now)
+	f, err := h.Uptime.Window(r.Context(), site, now.Add(-length), now)
 	if err != nil {
 		return nil, false, err
 	}
