@@ -23,6 +23,7 @@ import (
 	"github.com/tocsin/tocsin/internal/notify/channels"
 	"github.com/tocsin/tocsin/internal/notify/telegram"
 	"github.com/tocsin/tocsin/internal/probe"
+	"github.com/tocsin/tocsin/internal/retention"
 	"github.com/tocsin/tocsin/internal/scheduler"
 	"github.com/tocsin/tocsin/internal/statuspage"
 	"github.com/tocsin/tocsin/internal/store"
@@ -178,6 +179,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	sched := scheduler.New(watched, checker.Check, time.Now, log.With("component", "scheduler"), scheduler.Config{
 		Worker:        worker,
 		MaxConcurrent: cfg.MaxConcurrentChecks,
+		OutageBuffer:  cfg.OutageBuffer,
 		DrainTimeout:  cfg.ShutdownTimeout,
 		OnAlert:       dispatcher.Wake,
 		Observer:      obs.scheduler,
@@ -192,6 +194,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: drivers.Discord(), DiscordHosts: cfg.DiscordHosts(), Channels: drivers, Auth: authn, OnAlert: dispatcher.Wake,
 		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
+		Ready: sched.Ready, Pings: sched,
 	})
 	if proxies != nil {
 		log.Info("client addresses are read from X-Forwarded-For behind trusted proxies", "proxies", proxies)
@@ -223,6 +226,15 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		defer close(schedDone)
 		sched.Run(schedCtx)
 	}()
+	pruner := retention.New(st, time.Now, log.With("component", "retention"), retention.Config{
+		Checks: cfg.RetainChecks, Hourly: cfg.RetainHourly, Daily: cfg.RetainDaily,
+	})
+	pruneCtx, stopPruner := context.WithCancel(context.Background())
+	pruneDone := make(chan struct{})
+	go func() {
+		defer close(pruneDone)
+		pruner.Run(pruneCtx)
+	}()
 	notifyCtx, stopDispatcher := context.WithCancel(context.Background())
 	notifyDone := make(chan struct{})
 	go func() {
@@ -246,6 +258,8 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	}
 	stopScheduler()
 	<-schedDone
+	stopPruner()
+	<-pruneDone
 	stopDispatcher() // what it had not sent stays in the outbox for the next start
 	<-notifyDone
 	log.Info("stopped")

@@ -116,6 +116,10 @@ func responses(g *schemas, rt route) map[string]any {
 	if slices.Contains(rt.Query, dryRunParam) {
 		out[strconv.Itoa(http.StatusOK)] = map[string]any{"description": "the dry run's answer: what would be made", "content": ok["content"]}
 	}
+	if strings.HasPrefix(rt.Path, "/push/") {
+		out[strconv.Itoa(http.StatusAccepted)] = map[string]any{"description": "the database is unavailable: the ping is kept and written when it is back",
+			"content": ok["content"]}
+	}
 	for _, status := range errorStatuses(rt) {
 		out[strconv.Itoa(status)] = map[string]any{"description": http.StatusText(status), "content": jsonContent(g.ref(errorBody{}))}
 	}
@@ -124,7 +128,7 @@ func responses(g *schemas, rt route) map[string]any {
 
 // errorStatuses lists the errors a route can answer with.
 func errorStatuses(rt route) []int {
-	statuses := []int{http.StatusInternalServerError}
+	statuses := []int{http.StatusInternalServerError, http.StatusServiceUnavailable}
 	if rt.Access != public {
 		statuses = append(statuses, http.StatusUnauthorized)
 	}
