@@ -50,6 +50,16 @@ func (f *fakeStore) SitesByID(ctx context.Context, owner int64, ids []int64) ([]
 	return out, nil
 }
 
+func (f *fakeStore) ListMaintenance(ctx context.Context, owner int64) ([]monitor.Maintenance, error) {
+	return []monitor.Maintenance{
+		{OwnerID: 7, Title: "Database upgrade", SiteIDs: []int64{2}, Start: t0.Add(2 * time.Hour), End: t0.Add(3 * time.Hour)},
+		{OwnerID: 7, Title: "Long over", SiteIDs: []int64{2}, Start: t0.Add(-48 * time.Hour), End: t0.Add(-47 * time.Hour)},
+		{OwnerID: 7, Title: "Far ahead", SiteIDs: []int64{2}, Start: t0.Add(30 * 24 * time.Hour), End: t0.Add(31 * 24 * time.Hour)},
+		{OwnerID: 7, Title: "Not on the page", SiteIDs: []int64{9}, Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour)},
+		{OwnerID: 7, Title: "Every night", AllSites: true, Cron: "0 3 * * *", Duration: time.Hour},
+	}, nil
+}
+
 func (f *fakeStore) SitesEvents(ctx context.Context, ids []int64, from time.Time) ([]monitor.Event, error) {
 	return []monitor.Event{
 		{SiteID: 2, At: t0.Add(-48 * time.Hour), From: "pending", To: "up"},
@@ -95,6 +105,10 @@ func TestAPageShowsOnlyWhatItsOwnerChose(t *testing.T) {
 	}
 	if len(v.Incidents) != 1 || v.Incidents[0].Site != "API" || !v.Incidents[0].Ongoing || v.Incidents[0].DurationSeconds != 3600 {
 		t.Errorf("incidents: %+v", v.Incidents)
+	}
+	if len(v.Maintenance) != 2 || v.Maintenance[0].Message != "Database upgrade" || !v.Maintenance[0].From.Equal(t0.Add(2*time.Hour)) ||
+		v.Maintenance[1].Message != "Every night" || !v.Maintenance[1].From.Equal(time.Date(2026, 11, 24, 3, 0, 0, 0, time.UTC)) {
+		t.Errorf("maintenance: %+v", v.Maintenance)
 	}
 	body, tag, err := snap.JSON()
 	if err != nil || tag == "" {

@@ -82,8 +82,8 @@ func (u EventUptime) Window(ctx context.Context, site monitor.Site, from, now ti
 }
 
 // unwatched is the time a paused site has not been checked: since its last check, for ever.
-// Until pauses are recorded as events of their own, that is the best bound there is of when
-// the pause began, and it keeps a paused site's days from showing as up.
+// Pauses are recorded as monitoring events, which NewHistory leaves out; a site paused before
+// they were has none, and this keeps its days from showing as up.
 func unwatched(site monitor.Site) []monitor.Period {
 	if !site.Paused || site.LastChecked == nil {
 		return nil
