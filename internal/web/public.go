@@ -28,6 +28,8 @@ type Public struct {
 	Pages  *statuspage.Service
 	Uptime statuspage.UptimeSource
 	Badges BadgeStore
+	// Manage lists status pages for the dashboard's page of them.
+	Manage StatusPageLister
 }
 
 // BadgeStore finds the site a badge token belongs to.

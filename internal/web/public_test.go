@@ -79,3 +79,39 @@ func TestPublicPagesAreServedWithoutSignInAndTheirTokensStayOutOfTheLog(t *testi
 		t.Errorf("the log shows the token, or not the request:\n%s", logs.String())
 	}
 }
+
+func TestTheDashboardListsTheViewersStatusPages(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	clock := func() time.Time { return now }
+	h := New(Deps{Store: st, API: apiStandIn(), Now: clock, Log: quietLog(), AuthOff: true, Version: "test",
+		Public: Public{Manage: st}})
+	get := func() string {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, "/app/status-pages", nil)
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+		return rec.Body.String()
+	}
+	if body := get(); !strings.Contains(body, "No status page yet") || !strings.Contains(body, `aria-current="page">Status pages`) {
+		t.Errorf("the empty page: %.300s", body)
+	}
+	ctx := context.Background()
+	site, _ := st.CreateSite(ctx, monitor.Site{Name: "Shop", URL: "http://127.0.0.1:1/", CheckIntervalSeconds: 60, TimeoutSeconds: 5,
+		ExpectedStatusCode: 200, FailureThreshold: 1, NextCheckAt: now, CreatedAt: now})
+	theirs, _ := st.CreateSite(ctx, monitor.Site{OwnerID: 99, Name: "Theirs", URL: "http://127.0.0.1:1/", CheckIntervalSeconds: 60, TimeoutSeconds: 5,
+		ExpectedStatusCode: 200, FailureThreshold: 1, NextCheckAt: now, CreatedAt: now})
+	st.CreateStatusPage(ctx, monitor.StatusPage{Slug: "acme", Title: "Acme pages", CreatedAt: now, UpdatedAt: now,
+		Sections: []monitor.StatusSection{{Title: "Web", SiteIDs: []int64{site.ID, theirs.ID}}}, ShowURLSiteIDs: []int64{site.ID},
+		Maintenance: []monitor.MaintenanceNote{{Message: "DB move", From: now.Add(time.Hour), To: now.Add(2 * time.Hour)}}})
+	body := get()
+	for _, want := range []string{"Acme pages", `href="/status/acme"`, `href="/status/acme.json"`, ">Shop</a>", "URL shown", "DB move"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "Theirs") {
+		t.Errorf("another account's site is named")
+	}
+}

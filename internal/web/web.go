@@ -57,6 +57,8 @@ type Handler struct {
 	web http.Handler
 	// public serves status pages and badges, logged with badge tokens masked.
 	public http.Handler
+	// statusPages lists the viewer's status pages; nil hides their dashboard page.
+	statusPages StatusPageLister
 }
 
 // New builds the dashboard. The assets' content hashes are computed and the templates parsed
@@ -69,10 +71,12 @@ func New(d Deps) http.Handler {
 	mux.Handle("GET /{$}", h.page(h.overview))
 	mux.Handle("GET /app/sites/{id}", h.page(h.sitePage))
 	mux.Handle("GET /app/alerts", h.page(h.alertsPage))
+	mux.Handle("GET /app/status-pages", h.page(h.statusPagesPage))
 	mux.Handle("GET /app/assets/{name...}", h.assets)
 	mux.Handle("/app/", h.page(h.notFound))
 	h.web = h.recoverPanics(h.logRequests(mux))
 	h.public = h.recoverPanics(newPublicHandler(d.Public, h.assets, d.Now, d.Log))
+	h.statusPages = d.Public.Manage
 	return http.HandlerFunc(h.route)
 }
 
