@@ -101,6 +101,15 @@ func TestStatusPageDayBarsAreFocusableAndShowTheirTooltip(t *testing.T) {
 		tab.screenshot("status-page-" + scheme) // with the outage day's tooltip showing
 		tab.assertNoProblems()
 	}
+
+	// The dashboard lists the page, with its public link.
+	tab := b.tab(t, desktop("light"))
+	tab.open(app.url + "/app/status-pages")
+	if href := eval[string](tab, `document.querySelector('main a[href="/status/acme"]')?.getAttribute("href") ?? ""`); href != "/status/acme" {
+		t.Errorf("the dashboard does not link to the page")
+	}
+	tab.screenshot("dashboard-status-pages-light")
+	tab.assertNoProblems()
 }
 
 type seedEvent struct {
