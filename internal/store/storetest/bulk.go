@@ -146,7 +146,8 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// TableBytes is the space the tables and their indexes take on disk.
+// TableBytes is the space the tables and their indexes take on disk (on PostgreSQL after
+// VACUUM FULL: what the rows take once the dead versions of updated rows are reused).
 func TableBytes(tb testing.TB, raw *sql.DB, backend string, tables ...string) int64 {
 	tb.Helper()
 	var total int64
@@ -156,7 +157,7 @@ func TableBytes(tb testing.TB, raw *sql.DB, backend string, tables ...string) in
 		if backend == "sqlite" {
 			err = raw.QueryRow(`SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = $1 OR name IN (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = $1)`, t).Scan(&n)
 		} else {
-			if _, err = raw.Exec(`VACUUM ` + t); err == nil {
+			if _, err = raw.Exec(`VACUUM FULL ` + t); err == nil { // the live rows, without the dead versions of upserted ones
 				err = raw.QueryRow(`SELECT pg_total_relation_size($1::regclass)`, t).Scan(&n)
 			}
 		}
