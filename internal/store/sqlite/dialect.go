@@ -23,6 +23,7 @@ var dialect = sqlstore.Dialect{
 	Insert:          insert,
 	Update:          update,
 	Upsert:          upsert,
+	Millis:          func(end, start string) string { return "((" + end + " - " + start + ") / 1000)" },
 	Reclaim:         `PRAGMA incremental_vacuum(2000)`,
 }
 

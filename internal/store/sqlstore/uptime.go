@@ -131,32 +131,37 @@ func maxTime(a, b time.Time) time.Time {
 // fleetRow is what the fleet query reads of one site: its ledger and the totals at the start
 // of the window.
 type fleetRow struct {
-	id                 int64
-	name               string
-	status             monitor.Status
-	interval, timeout  int64
-	at                 *time.Time
-	mode               sql.NullString
-	up, down           sql.NullInt64
-	hourUp, hourDown   sql.NullInt64
-	dayUp, dayDown     sql.NullInt64
-	since              time.Time
-	incidents, closed  int
-	repair             time.Duration
-	ended, startedThen []time.Time
+	id                int64
+	name              string
+	status            monitor.Status
+	interval, timeout int64
+	at                *time.Time
+	mode              sql.NullString
+	up, down          sql.NullInt64
+	hourUp, hourDown  sql.NullInt64
+	dayUp, dayDown    sql.NullInt64
+	incidents, closed int
+	repair            time.Duration
 }
 
-// fleetQuery reads, for each site, its ledger and the ledger's totals as the last hourly
-// rollup before hour $2 (and the last daily one before day $3) left them.
+// fleetQuery reads each site and its ledger, and the ledger's totals at the end of hour $2
+// (the one before the window) from that hour's rollup: one lookup by primary key per site.
 const fleetQuery = `SELECT s.id, s.name, s.status, s.check_interval_seconds, s.timeout_seconds,
-		l.at, l.mode, l.up_ms, l.down_ms, h.cum_up_ms, h.cum_down_ms, d.cum_up_ms, d.cum_down_ms
+		l.at, l.mode, l.up_ms, l.down_ms, h.cum_up_ms, h.cum_down_ms
 	FROM sites s
 	LEFT JOIN uptime_ledgers l ON l.site_id = s.id
-	LEFT JOIN rollup_hours h ON h.site_id = s.id
-		AND h.hour = (SELECT max(hour) FROM rollup_hours r WHERE r.site_id = s.id AND r.hour < $2)
-	LEFT JOIN rollup_days d ON d.site_id = s.id
-		AND d.day = (SELECT max(day) FROM rollup_days r WHERE r.site_id = s.id AND r.day < $3)
+	LEFT JOIN rollup_hours h ON h.site_id = s.id AND h.hour = $2
 	WHERE s.owner_id = $1 AND s.id `
+
+// fleetStartQuery finds the totals at the start of the window of the sites whose hour before
+// it has no rollup (no check in that hour, or its hours pruned): the last hourly rollup before
+// it, or else the last daily one.
+const fleetStartQuery = `SELECT s.id,
+		(SELECT cum_up_ms FROM rollup_hours r WHERE r.site_id = s.id AND r.hour < $1 ORDER BY r.hour DESC LIMIT 1),
+		(SELECT cum_down_ms FROM rollup_hours r WHERE r.site_id = s.id AND r.hour < $1 ORDER BY r.hour DESC LIMIT 1),
+		(SELECT cum_up_ms FROM rollup_days r WHERE r.site_id = s.id AND r.day < $2 ORDER BY r.day DESC LIMIT 1),
+		(SELECT cum_down_ms FROM rollup_days r WHERE r.site_id = s.id AND r.day < $2 ORDER BY r.day DESC LIMIT 1)
+	FROM sites s WHERE s.id `
 
 func (s *Store) FleetUptime(ctx context.Context, owner int64, from, now time.Time) ([]store.SiteFigures, error) {
 	return s.fleet(ctx, owner, nil, from, now)
@@ -170,9 +175,9 @@ func (s *Store) fleet(ctx context.Context, owner int64, ids []int64, from, now t
 		err  error
 	)
 	if ids == nil {
-		rows, err = s.read.query(ctx, fleetQuery+`> 0 ORDER BY s.id`, owner, hour, day)
+		rows, err = s.read.query(ctx, fleetQuery+`> 0 ORDER BY s.id`, owner, hour-1)
 	} else {
-		rows, err = s.read.query(ctx, fleetQuery+s.d.InIDs("$4")+` ORDER BY s.id`, owner, hour, day, ids)
+		rows, err = s.read.query(ctx, fleetQuery+s.d.InIDs("$3")+` ORDER BY s.id`, owner, hour-1, ids)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("fleet uptime: %w", err)
@@ -180,15 +185,22 @@ func (s *Store) fleet(ctx context.Context, owner int64, ids []int64, from, now t
 	sites, err := collect(rows, func(row scanner) (*fleetRow, error) {
 		var f fleetRow
 		err := row.Scan(&f.id, &f.name, &f.status, &f.interval, &f.timeout, timeOrNil(&f.at), &f.mode, &f.up, &f.down,
-			&f.hourUp, &f.hourDown, &f.dayUp, &f.dayDown)
+			&f.hourUp, &f.hourDown)
 		return &f, err
 	}, "fleet uptime")
 	if err != nil {
 		return nil, err
 	}
 	byID := make(map[int64]*fleetRow, len(sites))
+	var missing []int64
 	for _, f := range sites {
 		byID[f.id] = f
+		if f.up.Valid && !f.hourUp.Valid {
+			missing = append(missing, f.id)
+		}
+	}
+	if err := s.fleetStarts(ctx, missing, hour, day, byID); err != nil {
+		return nil, err
 	}
 	if err := s.fleetIncidents(ctx, owner, ids, from, now, byID); err != nil {
 		return nil, err
@@ -198,6 +210,31 @@ func (s *Store) fleet(ctx context.Context, owner int64, ids []int64, from, now t
 		out = append(out, f.figures(from, now))
 	}
 	return out, nil
+}
+
+// fleetStarts reads the totals at the start of the window of the sites that need a search.
+func (s *Store) fleetStarts(ctx context.Context, ids []int64, hour, day int64, byID map[int64]*fleetRow) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := s.read.query(ctx, fleetStartQuery+s.d.InIDs("$3"), hour, day, ids)
+	if err != nil {
+		return fmt.Errorf("fleet uptime: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id int64
+			f  fleetRow
+		)
+		if err := rows.Scan(&id, &f.hourUp, &f.hourDown, &f.dayUp, &f.dayDown); err != nil {
+			return fmt.Errorf("fleet uptime: %w", err)
+		}
+		if g := byID[id]; g != nil {
+			g.hourUp, g.hourDown, g.dayUp, g.dayDown = f.hourUp, f.hourDown, f.dayUp, f.dayDown
+		}
+	}
+	return rows.Err()
 }
 
 // figures are the site's figures over the window, from where its snapshot at the start lets
@@ -234,18 +271,22 @@ func (f *fleetRow) figures(from, now time.Time) store.SiteFigures {
 	return store.SiteFigures{SiteID: f.id, Name: f.name, Since: since, UptimeFigures: monitor.SumFigures(fig)}
 }
 
-// fleetIncidents counts the incidents that began in [from, now), and those that ended in it
-// with their durations, into the sites' rows.
+// fleetIncidents counts, per site, the incidents that began in [from, now), and those that
+// ended in it with their total duration, into the sites' rows: counted by the database, so
+// only a row per site comes back.
 func (s *Store) fleetIncidents(ctx context.Context, owner int64, ids []int64, from, now time.Time, byID map[int64]*fleetRow) error {
 	filter, args := `> 0`, []any{owner, from, now}
 	if ids != nil {
 		filter, args = s.d.InIDs("$4"), append(args, ids)
 	}
-	q := `SELECT i.site_id, i.started_at, i.ended_at FROM incidents i JOIN sites s ON s.id = i.site_id
-		WHERE s.owner_id = $1 AND s.id ` + filter + ` AND i.started_at >= $2 AND i.started_at < $3
-		UNION ALL
-		SELECT i.site_id, i.started_at, i.ended_at FROM incidents i JOIN sites s ON s.id = i.site_id
-		WHERE s.owner_id = $1 AND s.id ` + filter + ` AND i.started_at < $2 AND i.ended_at >= $2 AND i.ended_at < $3`
+	ended := `i.ended_at >= $2 AND i.ended_at < $3`
+	q := `SELECT i.site_id,
+			sum(CASE WHEN i.started_at >= $2 THEN 1 ELSE 0 END),
+			sum(CASE WHEN ` + ended + ` THEN 1 ELSE 0 END),
+			coalesce(sum(CASE WHEN ` + ended + ` THEN ` + s.d.Millis("i.ended_at", "i.started_at") + ` ELSE 0 END), 0)
+		FROM incidents i JOIN sites s ON s.id = i.site_id
+		WHERE s.owner_id = $1 AND s.id ` + filter + ` AND i.started_at < $3 AND (i.started_at >= $2 OR i.ended_at >= $2)
+		GROUP BY i.site_id`
 	rows, err := s.read.query(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("fleet incidents: %w", err)
@@ -253,23 +294,14 @@ func (s *Store) fleetIncidents(ctx context.Context, owner int64, ids []int64, fr
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			site    int64
-			started time.Time
-			ended   *time.Time
+			site                   int64
+			started, closed, repMS int64
 		)
-		if err := rows.Scan(&site, timeAt(&started), timeOrNil(&ended)); err != nil {
+		if err := rows.Scan(&site, &started, &closed, &repMS); err != nil {
 			return fmt.Errorf("fleet incidents: %w", err)
 		}
-		f := byID[site]
-		if f == nil {
-			continue
-		}
-		if !started.Before(from) {
-			f.incidents++
-		}
-		if ended != nil && !ended.Before(from) && ended.Before(now) {
-			f.closed++
-			f.repair += ended.Sub(started)
+		if f := byID[site]; f != nil {
+			f.incidents, f.closed, f.repair = int(started), int(closed), time.Duration(repMS)*time.Millisecond
 		}
 	}
 	return rows.Err()

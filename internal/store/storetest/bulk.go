@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,10 +121,10 @@ func LoadRollups(tb testing.TB, raw *sql.DB, backend string, owner int64, days i
 				'expected status 200, got 503', 503, 10
 			FROM sites s, g WHERE s.owner_id = $3`, now.UnixMicro(), days/6, owner)
 	default:
-		series := `WITH g(n) AS (SELECT generate_series($1::int, $2::int)) `
+		series := `WITH g(n) AS (SELECT generate_series($1::bigint, $2::bigint)) `
 		add(series+`INSERT INTO rollup_hours (site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist) `+hours, first, last, hist, owner)
 		add(series+`INSERT INTO rollup_days (site_id, day, checks, failures, cum_up_ms, cum_down_ms, hist) `+dayRows, firstDay, lastDay, hist, owner)
-		add(`INSERT INTO uptime_ledgers (site_id, at, mode, up_ms, down_ms) `+ledgers, first, last, at, owner)
+		add(`INSERT INTO uptime_ledgers (site_id, at, mode, up_ms, down_ms) `+strings.ReplaceAll(ledgers, "$2", "$2::bigint"), first, last, at, owner)
 		add(`INSERT INTO incidents (site_id, started_at, ended_at, error, status_code, failed_checks)
 			SELECT s.id, $1::timestamptz - make_interval(hours => g.n * 144 + (s.id % 144)::int),
 				$1::timestamptz - make_interval(hours => g.n * 144 + (s.id % 144)::int) + interval '10 minutes',
