@@ -147,8 +147,8 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// TableBytes is the space the tables and their indexes take on disk (on PostgreSQL after
-// VACUUM FULL: what the rows take once the dead versions of updated rows are reused).
+// TableBytes is the space the tables and their indexes take on disk, after VACUUM (FULL, on
+// PostgreSQL): what the rows take once the dead versions of updated rows are reused.
 func TableBytes(tb testing.TB, raw *sql.DB, backend string, tables ...string) int64 {
 	tb.Helper()
 	var total int64
@@ -156,6 +156,9 @@ func TableBytes(tb testing.TB, raw *sql.DB, backend string, tables ...string) in
 		var n int64
 		var err error
 		if backend == "sqlite" {
+			if _, err = raw.Exec(`VACUUM`); err != nil {
+				tb.Fatalf("vacuum: %v", err)
+			}
 			err = raw.QueryRow(`SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = $1 OR name IN (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = $1)`, t).Scan(&n)
 		} else {
 			if _, err = raw.Exec(`VACUUM FULL ` + t); err == nil { // the live rows, without the dead versions of upserted ones
