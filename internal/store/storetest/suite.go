@@ -88,6 +88,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"UptimeFromEventsAndLedger", testUptimeFromEventsAndLedger},
 		{"PausesAndGapsAreExcluded", testPausesAndGapsAreExcluded},
 		{"RetentionKeepsFiguresAndRollups", testRetentionKeepsFiguresAndRollups},
+		{"BackdatingCrossesTheHour", testBackdatingCrossesTheHour},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)
