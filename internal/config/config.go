@@ -28,6 +28,7 @@ type Config struct {
 	DBHost              string        `env:"DB_HOST" flag:"-"`
 	DBPort              string        `env:"DB_PORT" flag:"-"`
 	MaxConcurrentChecks int           `env:"TOCSIN_MAX_CONCURRENT_CHECKS" envDefault:"500" flag:"max-concurrent-checks" help:"checks running at once"`
+	OutageBuffer        int           `env:"TOCSIN_OUTAGE_BUFFER" envDefault:"50000" flag:"outage-buffer" help:"check results and push pings kept in memory while the database is away; past it the oldest are dropped"`
 	MinIntervalSeconds  int           `env:"TOCSIN_MIN_INTERVAL_SECONDS" envDefault:"10" flag:"min-interval-seconds" help:"smallest check_interval_seconds the API accepts"`
 	LogFormat           string        `env:"TOCSIN_LOG_FORMAT" envDefault:"text" flag:"log-format" help:"text or json"`
 	LogLevel            string        `env:"TOCSIN_LOG_LEVEL" envDefault:"info" flag:"log-level" help:"debug, info, warn or error"`
@@ -193,6 +194,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxConcurrentChecks < 1 || c.MaxConcurrentChecks > 100000 {
 		bad("TOCSIN_MAX_CONCURRENT_CHECKS", "must be between 1 and 100000, got %d", c.MaxConcurrentChecks)
+	}
+	if c.OutageBuffer < 100 || c.OutageBuffer > 10000000 {
+		bad("TOCSIN_OUTAGE_BUFFER", "must be between 100 and 10000000, got %d", c.OutageBuffer)
 	}
 	if c.MinIntervalSeconds < 1 || c.MinIntervalSeconds > 86400 {
 		bad("TOCSIN_MIN_INTERVAL_SECONDS", "must be between 1 and 86400, got %d", c.MinIntervalSeconds)

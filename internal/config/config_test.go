@@ -14,7 +14,7 @@ func TestLoadDefaultsEnvironmentAndFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Addr: "127.0.0.1:8080", MaxConcurrentChecks: 500, MinIntervalSeconds: 10, LogFormat: "text", LogLevel: "info", ShutdownTimeout: 10 * time.Second, AlertGiveUpAfter: 24 * time.Hour,
+	want := Config{Addr: "127.0.0.1:8080", MaxConcurrentChecks: 500, OutageBuffer: 50000, MinIntervalSeconds: 10, LogFormat: "text", LogLevel: "info", ShutdownTimeout: 10 * time.Second, AlertGiveUpAfter: 24 * time.Hour,
 		Auth: "on", Signup: "closed", JWTTTL: 24 * time.Hour, TelegramAPIURL: "https://api.telegram.org", Metrics: "off",
 		RetainChecks: 720 * time.Hour, RetainHourly: 2160 * time.Hour, RetainDaily: 17520 * time.Hour}
 	if c != want {

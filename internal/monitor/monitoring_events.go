@@ -30,7 +30,8 @@ const (
 	MonitoringActive = "active"
 	MonitoringPaused = "paused"
 	MonitoringGap    = "gap"
-	// MonitoringMaintenance: inside a maintenance window; excluded from uptime like a pause.
+	// MonitoringMaintenance: a maintenance window covers the site. Active → maintenance when
+	// a window opens for it (At is when it opened), back to active when it closes.
 	MonitoringMaintenance = "maintenance"
 )
 
@@ -68,4 +69,14 @@ func GapEvents(siteID int64, gap Period) [2]Event {
 		{SiteID: siteID, Kind: EventMonitoring, At: gap.From, From: MonitoringActive, To: MonitoringGap, Reason: reason},
 		{SiteID: siteID, Kind: EventMonitoring, At: gap.To, From: MonitoringGap, To: MonitoringActive, Reason: reason},
 	}
+}
+
+// MaintenanceEvent records that a maintenance window opened (open true) or closed for a site at
+// the given time; reason names the window.
+func MaintenanceEvent(siteID int64, at time.Time, open bool, reason string) Event {
+	from, to := MonitoringActive, MonitoringMaintenance
+	if !open {
+		from, to = to, from
+	}
+	return Event{SiteID: siteID, Kind: EventMonitoring, At: at, From: EventState(from), To: EventState(to), Reason: reason}
 }

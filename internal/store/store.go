@@ -192,12 +192,30 @@ type Store interface {
 	// its hourly rollups, at most limit checks at a time, from the site after afterSite on;
 	// it answers where to go on from, and done when every site is through.
 	BackfillRollups(ctx context.Context, cursor BackfillCursor, limit int) (BackfillCursor, bool, error)
+	StatusPages
+	// Maintenance windows. CreateMaintenance and UpdateMaintenance refuse site ids that are not
+	// the owner's with a *monitor.FieldError on site_ids; UpdateMaintenance writes every field.
+	CreateMaintenance(ctx context.Context, m monitor.Maintenance) (monitor.Maintenance, error)
+	UpdateMaintenance(ctx context.Context, m monitor.Maintenance) (monitor.Maintenance, error)
+	Maintenance(ctx context.Context, owner, id int64) (monitor.Maintenance, error)
+	ListMaintenance(ctx context.Context, owner int64) ([]monitor.Maintenance, error)
+	DeleteMaintenance(ctx context.Context, owner, id int64) error
+	// SyncMaintenance writes the maintenance events (monitor.MaintenanceEvent) of every site
+	// whose window opened or closed by now, once each, dated when it did, and the down alerts
+	// owed by sites still down when their window closed.
+	SyncMaintenance(ctx context.Context, now time.Time) (MaintenanceSweep, error)
 
 	// MetricsSnapshot reads what the metrics show of every owner's sites and alerts at now.
 	MetricsSnapshot(ctx context.Context, now time.Time) (MetricsSnapshot, error)
 
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// MaintenanceSweep is what one SyncMaintenance wrote.
+type MaintenanceSweep struct {
+	Opened, Closed int // sites whose window opened, closed
+	Alerts         int // owed down alerts queued
 }
 
 // SiteFilter narrows ListSites; zero fields do not filter.
@@ -239,6 +257,9 @@ type CheckResult struct {
 	// history (the site's last check moves, and its claim ends) but its site keeps its state,
 	// and it raises no event and no alert.
 	Held bool
+	// Late says the result waited in memory while the database was away. If the site was
+	// checked since (by another process), it is stored as history only: see Overtaken.
+	Late bool
 }
 
 // DeliveryOutcome is what became of one attempt to send notifications.

@@ -38,6 +38,8 @@ type Deps struct {
 	// dashboard has sign-in, its pages are served only then.
 	AuthOff bool
 	Version string
+	// Public serves the status pages and badges; without it they are not found.
+	Public Public
 }
 
 // Handler serves the pages and assets and hands everything else to the API.
@@ -53,6 +55,8 @@ type Handler struct {
 	// web serves the pages and assets, logged and shielded from panics; the API does both
 	// for itself.
 	web http.Handler
+	// public serves status pages and badges, logged with badge tokens masked.
+	public http.Handler
 }
 
 // New builds the dashboard. The assets' content hashes are computed and the templates parsed
@@ -68,6 +72,7 @@ func New(d Deps) http.Handler {
 	mux.Handle("GET /app/assets/{name...}", h.assets)
 	mux.Handle("/app/", h.page(h.notFound))
 	h.web = h.recoverPanics(h.logRequests(mux))
+	h.public = h.recoverPanics(newPublicHandler(d.Public, h.assets, d.Now, d.Log))
 	return http.HandlerFunc(h.route)
 }
 
@@ -75,6 +80,8 @@ func New(d Deps) http.Handler {
 // rest to the API. Both answers of / vary with Accept, which caches must know.
 func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	switch {
+	case isPublic(r.URL.Path):
+		h.public.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, "/app/"):
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			// Pages only show, for now; forms come with sign-in.

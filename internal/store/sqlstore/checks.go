@@ -24,7 +24,11 @@ func (s *Store) RecordChecks(ctx context.Context, results []store.CheckResult) (
 		if err != nil {
 			return err
 		}
-		w = store.PlanWrites(sites, results)
+		cal, err := s.calendarOf(ctx, tx, sites)
+		if err != nil {
+			return err
+		}
+		w = store.PlanWrites(sites, results, cal)
 		if err := s.writeChecks(ctx, raw, w); err != nil {
 			return err
 		}

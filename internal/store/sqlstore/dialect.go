@@ -25,6 +25,10 @@ type Dialect struct {
 	LockUsers string
 	// UniqueViolation says whether err is a unique constraint's refusal.
 	UniqueViolation func(err error) bool
+	// Unavailable says whether err means the database is away (its connection refused or cut,
+	// its disk full) rather than that the statement failed; the Store wraps such errors with
+	// store.ErrUnavailable. Network errors count whatever it says.
+	Unavailable func(err error) bool
 
 	// ClaimSites claims due sites as store.Store.ClaimDueSites says, returning SiteColumns.
 	// Its arguments: $1 the worker, $2 now, $3 now plus the lease margin (a claim lasts until

@@ -23,20 +23,7 @@ func (s *Store) RecordMonitoring(ctx context.Context, owner int64, ev monitor.Ev
 		if err != nil {
 			return err
 		}
-		ledgers, err := s.readLedgers(ctx, tx, []int64{site.ID})
-		if err != nil {
-			return err
-		}
-		l, had := ledgers[site.ID]
-		_, lw := store.MonitoringChange(site, l, had, ev)
-		if err := s.d.Upsert(ctx, raw, "uptime_ledgers", []string{"site_id"}, rowsOf(ledgerWriteColumns, lw.Ledgers)); err != nil {
-			return fmt.Errorf("write uptime ledger: %w", err)
-		}
-		if err := s.writeHours(ctx, tx, raw, lw); err != nil {
-			return err
-		}
-		_, err = s.d.Insert(ctx, raw, "events", rowsOf(eventColumns, []*monitor.Event{&ev}), false)
-		return err
+		return s.recordMonitoringEvents(ctx, tx, raw, []monitor.Site{site}, []*monitor.Event{&ev})
 	})
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("record monitoring of site %d: %w", ev.SiteID, err)
@@ -441,4 +428,36 @@ func floorDiv(a, b int64) int64 {
 		q--
 	}
 	return q
+}
+
+// recordMonitoringEvents inserts monitoring events, events[i] of sites[i] (locked by the
+// caller's transaction), and moves each site's uptime ledger to it, so that what the events
+// leave out of uptime the ledgers leave out too.
+func (s *Store) recordMonitoringEvents(ctx context.Context, tx conn, raw *sql.Tx, sites []monitor.Site, events []*monitor.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(sites))
+	for i, site := range sites {
+		ids[i] = site.ID
+	}
+	ledgers, err := s.readLedgers(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for i, site := range sites {
+		l, had := ledgers[site.ID]
+		next, lw := store.MonitoringChange(site, l, had, *events[i])
+		ledgers[site.ID] = next
+		if err := s.d.Upsert(ctx, raw, "uptime_ledgers", []string{"site_id"}, rowsOf(ledgerWriteColumns, lw.Ledgers)); err != nil {
+			return fmt.Errorf("write uptime ledger: %w", err)
+		}
+		if err := s.writeHours(ctx, tx, raw, lw); err != nil {
+			return err
+		}
+	}
+	if _, err := s.d.Insert(ctx, raw, "events", rowsOf(eventColumns, events), false); err != nil {
+		return fmt.Errorf("insert monitoring events: %w", err)
+	}
+	return nil
 }

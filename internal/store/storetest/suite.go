@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"RecordAppliesStatusRules", testRecordAppliesStatusRules},
 		{"RecordFoldsSeveralResultsForOneSite", testRecordFoldsSeveralResultsForOneSite},
 		{"RecordDropsDeletedSites", testRecordDropsDeletedSites},
+		{"OvertakenResultIsHistoryOnly", testOvertakenResultIsHistoryOnly},
 		{"ConcurrentRecordsFlipOnce", testConcurrentRecordsFlipOnce},
 		{"HistoryPagesNewestFirst", testHistoryPagesNewestFirst},
 		{"EventsNewestFirst", testEventsNewestFirst},
@@ -89,6 +90,14 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"PausesAndGapsAreExcluded", testPausesAndGapsAreExcluded},
 		{"RetentionKeepsFiguresAndRollups", testRetentionKeepsFiguresAndRollups},
 		{"BackdatingCrossesTheHour", testBackdatingCrossesTheHour},
+		{"StatusPagesRoundTripAndSlugsAreUnique", testStatusPagesRoundTripAndSlugsAreUnique},
+		{"SitesByIDAreTheOwners", testSitesByIDAreTheOwners},
+		{"SitesEventsReadWhatWasInForce", testSitesEventsReadWhatWasInForce},
+		{"BadgeTokens", testBadgeTokens},
+		{"MaintenanceRoundTrip", testMaintenanceRoundTrip},
+		{"MaintenanceHoldsADownUntilTheWindowEnds", testMaintenanceHoldsADownUntilTheWindowEnds},
+		{"MaintenanceSendsTheRecoveryOfAnEarlierDown", testMaintenanceSendsTheRecoveryOfAnEarlierDown},
+		{"ConcurrentMaintenanceSweepsWriteOnce", testConcurrentMaintenanceSweepsWriteOnce},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)
