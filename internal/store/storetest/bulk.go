@@ -91,12 +91,19 @@ func LoadRollups(tb testing.TB, raw *sql.DB, backend string, owner int64, days i
 	last := store.HourOf(now) - 1
 	first := last - int64(days)*24 + 1
 	// cum_down grows by 10 minutes each time (hour + 7·id) passes a multiple of 144 hours.
-	const down = `(((%[1]s + s.id * 7) / 144 - ($1 + s.id * 7) / 144) * 600000)`
+	const outages = `((%[1]s + s.id * 7) / 144 - ($1 + s.id * 7) / 144)`
+	const down = `(` + outages + ` * 600000)`
 	const up = `((%[1]s - $1 + 1) * 3600000 - ` + down + `)`
-	cum := func(hour string) string { return fmt.Sprintf(up+`, `+down, hour) }
+	// up, down, incidents, resolved, repair
+	cum := func(hour string) string {
+		return fmt.Sprintf(up+`, `+down+`, `+outages+`, `+outages+`, `+down, hour)
+	}
+	const cols = `(site_id, PERIOD, checks, failures, cum_up_ms, cum_down_ms, cum_incidents, cum_resolved, cum_repair_ms, hist) `
 	hours := `SELECT s.id, g.n, 60, 0, ` + cum("g.n") + `, $3 FROM sites s, g WHERE s.owner_id = $4`
 	dayRows := `SELECT s.id, g.n, 1440, 0, ` + cum("(g.n * 24 + 23)") + `, $3 FROM sites s, g WHERE s.owner_id = $4`
 	ledgers := `SELECT s.id, $3, 'active', ` + cum("$2") + ` FROM sites s WHERE s.owner_id = $4`
+	hourCols, dayCols := strings.Replace(cols, "PERIOD", "hour", 1), strings.Replace(cols, "PERIOD", "day", 1)
+	const ledgerCols = `(site_id, at, mode, up_ms, down_ms, incidents, resolved, repair_ms) `
 	var stmts []struct {
 		q    string
 		args []any
@@ -112,9 +119,9 @@ func LoadRollups(tb testing.TB, raw *sql.DB, backend string, owner int64, days i
 	switch backend {
 	case "sqlite":
 		series := `WITH RECURSIVE g(n) AS (SELECT $1 UNION ALL SELECT n + 1 FROM g WHERE n < $2) `
-		add(series+`INSERT INTO rollup_hours (site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist) `+hours, first, last, hist, owner)
-		add(series+`INSERT INTO rollup_days (site_id, day, checks, failures, cum_up_ms, cum_down_ms, hist) `+dayRows, firstDay, lastDay, hist, owner)
-		add(`INSERT INTO uptime_ledgers (site_id, at, mode, up_ms, down_ms) `+ledgers, first, last, at.UnixMicro(), owner)
+		add(series+`INSERT INTO rollup_hours `+hourCols+hours, first, last, hist, owner)
+		add(series+`INSERT INTO rollup_days `+dayCols+dayRows, firstDay, lastDay, hist, owner)
+		add(`INSERT INTO uptime_ledgers `+ledgerCols+ledgers, first, last, at.UnixMicro(), owner)
 		add(`WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM g WHERE n < $2)
 			INSERT INTO incidents (site_id, started_at, ended_at, error, status_code, failed_checks)
 			SELECT s.id, $1 - (g.n * 144 + s.id % 144) * 3600000000, $1 - (g.n * 144 + s.id % 144) * 3600000000 + 600000000,
@@ -122,9 +129,9 @@ func LoadRollups(tb testing.TB, raw *sql.DB, backend string, owner int64, days i
 			FROM sites s, g WHERE s.owner_id = $3`, now.UnixMicro(), days/6, owner)
 	default:
 		series := `WITH g(n) AS (SELECT generate_series($1::bigint, $2::bigint)) `
-		add(series+`INSERT INTO rollup_hours (site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist) `+hours, first, last, hist, owner)
-		add(series+`INSERT INTO rollup_days (site_id, day, checks, failures, cum_up_ms, cum_down_ms, hist) `+dayRows, firstDay, lastDay, hist, owner)
-		add(`INSERT INTO uptime_ledgers (site_id, at, mode, up_ms, down_ms) `+strings.ReplaceAll(ledgers, "$2", "$2::bigint"), first, last, at, owner)
+		add(series+`INSERT INTO rollup_hours `+hourCols+hours, first, last, hist, owner)
+		add(series+`INSERT INTO rollup_days `+dayCols+dayRows, firstDay, lastDay, hist, owner)
+		add(`INSERT INTO uptime_ledgers `+ledgerCols+strings.ReplaceAll(ledgers, "$2", "$2::bigint"), first, last, at, owner)
 		add(`INSERT INTO incidents (site_id, started_at, ended_at, error, status_code, failed_checks)
 			SELECT s.id, $1::timestamptz - make_interval(hours => g.n * 144 + (s.id % 144)::int),
 				$1::timestamptz - make_interval(hours => g.n * 144 + (s.id % 144)::int) + interval '10 minutes',
