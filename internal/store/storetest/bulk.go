@@ -182,6 +182,7 @@ func TableBytes(tb testing.TB, raw *sql.DB, backend string, tables ...string) in
 
 // LoadChecks gives every site of owner a passing check every `every` from `from` until
 // `until`, with phase timings, in time order: the raw history a pruner has to work through.
+// It answers how many it wrote.
 func LoadChecks(tb testing.TB, raw *sql.DB, backend string, owner int64, from, until time.Time, every time.Duration) int64 {
 	tb.Helper()
 	steps := int64(until.Sub(from) / every)
@@ -206,6 +207,14 @@ func LoadChecks(tb testing.TB, raw *sql.DB, backend string, owner int64, from, u
 		tb.Fatalf("load checks: %v", err)
 	}
 	n, _ := res.RowsAffected()
+	// An empty rollup in the hour before them, as if rollups had been kept since: the
+	// background backfill finds nothing to do, and the pruner starts at once.
+	empty, _ := (&monitor.Histogram{}).MarshalBinary()
+	_, err = raw.ExecContext(context.Background(), `INSERT INTO rollup_hours (site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist)
+		SELECT id, $1, 0, 0, 0, 0, $2 FROM sites WHERE owner_id = $3`, store.HourOf(from)-1, empty, owner)
+	if err != nil {
+		tb.Fatalf("load checks: %v", err)
+	}
 	if backend != "sqlite" {
 		raw.Exec(`ANALYZE checks`)
 	}
