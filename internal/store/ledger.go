@@ -44,6 +44,9 @@ func HourOf(t time.Time) int64 { return floorDiv(t.Unix(), 3600) }
 // DayOf is the UTC day holding t, in days since the epoch.
 func DayOf(t time.Time) int64 { return floorDiv(t.Unix(), 86400) }
 
+// DayOfHour is the UTC day holding hour (both since the epoch).
+func DayOfHour(hour int64) int64 { return floorDiv(hour, 24) }
+
 // HourStart is when hour (hours since the epoch) begins.
 func HourStart(hour int64) time.Time { return time.Unix(hour*3600, 0).UTC() }
 

@@ -59,11 +59,11 @@ func (s *Store) RollupDays(ctx context.Context) (firstHourly, lastDaily int64, o
 	if !first.Valid {
 		return 0, 0, false, nil
 	}
-	lastDaily = floorDiv(first.Int64, 24) - 1
+	lastDaily = store.DayOfHour(first.Int64) - 1
 	if last.Valid {
 		lastDaily = last.Int64
 	}
-	return floorDiv(first.Int64, 24), lastDaily, true, nil
+	return store.DayOfHour(first.Int64), lastDaily, true, nil
 }
 
 func (s *Store) MergeDay(ctx context.Context, day int64, afterSite int64, limit int) (int64, bool, error) {

@@ -408,7 +408,7 @@ func mergeDays(days, hours []store.Rollup) []store.Rollup {
 	}
 	fromHours := map[int64]store.Rollup{}
 	for _, h := range hours {
-		day := floorDiv(h.Period, 24)
+		day := store.DayOfHour(h.Period)
 		if _, ok := byDay[day]; ok {
 			continue
 		}
@@ -423,14 +423,6 @@ func mergeDays(days, hours []store.Rollup) []store.Rollup {
 	}
 	slices.SortFunc(out, func(a, b store.Rollup) int { return int(a.Period - b.Period) })
 	return out
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && a < 0 {
-		q--
-	}
-	return q
 }
 
 // recordMonitoringEvents inserts monitoring events, events[i] of sites[i] (locked by the

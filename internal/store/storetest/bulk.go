@@ -114,7 +114,7 @@ func LoadRollups(tb testing.TB, raw *sql.DB, backend string, owner int64, days i
 			args []any
 		}{q, args})
 	}
-	firstDay, lastDay := floorDiv(first, 24), floorDiv(last, 24)
+	firstDay, lastDay := store.DayOfHour(first), store.DayOfHour(last)
 	at := now.Add(-30 * time.Second)
 	switch backend {
 	case "sqlite":
@@ -144,14 +144,6 @@ func LoadRollups(tb testing.TB, raw *sql.DB, backend string, owner int64, days i
 			tb.Fatalf("load rollups: %v\n%s", err, st.q)
 		}
 	}
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && a < 0 {
-		q--
-	}
-	return q
 }
 
 // TableBytes is the space the tables and their indexes take on disk, after VACUUM (FULL, on
