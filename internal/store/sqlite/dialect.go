@@ -25,7 +25,7 @@ var dialect = sqlstore.Dialect{
 	Update:          update,
 	Upsert:          upsert,
 	Millis:          func(end, start string) string { return "((" + end + " - " + start + ") / 1000)" },
-	Reclaim:         `PRAGMA incremental_vacuum(2000)`,
+	Reclaim:         `PRAGMA incremental_vacuum(500)`,
 }
 
 func arg(v any) any {
