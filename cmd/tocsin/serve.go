@@ -24,7 +24,9 @@ import (
 	"github.com/tocsin/tocsin/internal/notify/channels"
 	"github.com/tocsin/tocsin/internal/notify/telegram"
 	"github.com/tocsin/tocsin/internal/probe"
+	"github.com/tocsin/tocsin/internal/retention"
 	"github.com/tocsin/tocsin/internal/scheduler"
+	"github.com/tocsin/tocsin/internal/statuspage"
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/postgres"
 	"github.com/tocsin/tocsin/internal/store/sqlite"
@@ -158,6 +160,12 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
+	// Status pages are cached briefly; every write that changes a site's status (the
+	// scheduler's, a push ping's, an edit) goes through watched, which drops the pages that
+	// show it.
+	uptime := statuspage.EventUptime{Events: st}
+	pages := statuspage.New(st, uptime, time.Now, 0)
+	watched := statuspage.Watch(st, pages)
 	obs := newObservers(cfg, st, log)
 	drivers := channels.New(channels.Config{Policy: guard, UserAgent: userAgent(), DiscordHosts: cfg.DiscordHosts(),
 		SlackHosts: cfg.SlackHosts(), TelegramAPIURL: cfg.TelegramAPIURL})
@@ -169,9 +177,10 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
-	sched := scheduler.New(st, checker.Check, time.Now, log.With("component", "scheduler"), scheduler.Config{
+	sched := scheduler.New(watched, checker.Check, time.Now, log.With("component", "scheduler"), scheduler.Config{
 		Worker:        worker,
 		MaxConcurrent: cfg.MaxConcurrentChecks,
+		OutageBuffer:  cfg.OutageBuffer,
 		DrainTimeout:  cfg.ShutdownTimeout,
 		OnAlert:       dispatcher.Wake,
 		Observer:      obs.scheduler,
@@ -189,18 +198,19 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	accts := accounts.New(st, authn.Attempts, authn.SignupOpen, time.Now, log.With("component", "accounts"))
 	handler := api.New(api.Deps{
 		Accounts: accts,
-		Store:    st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
+		Store:    watched, StatusPages: pages, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: drivers.Discord(), DiscordHosts: cfg.DiscordHosts(), Channels: drivers, Auth: authn, OnAlert: dispatcher.Wake,
 		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
+		Ready: sched.Ready, Pings: sched,
 	})
 	if proxies != nil {
 		log.Info("client addresses are read from X-Forwarded-For behind trusted proxies", "proxies", proxies)
 	}
 	// One server: the dashboard's pages and assets, and the API for everything else.
 	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: log.With("component", "web"),
-		AuthOff: authn.Off, Version: buildVersion(), Accounts: accts, Channels: drivers, PublicOrigin: publicOrigin,
-		ClientAddr: api.ClientAddr(proxies)})
+		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st},
+		Accounts: accts, Channels: drivers, PublicOrigin: publicOrigin, ClientAddr: api.ClientAddr(proxies)})
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
 	}
@@ -225,6 +235,15 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		defer close(schedDone)
 		sched.Run(schedCtx)
 	}()
+	pruner := retention.New(st, time.Now, log.With("component", "retention"), retention.Config{
+		Checks: cfg.RetainChecks, Hourly: cfg.RetainHourly, Daily: cfg.RetainDaily,
+	})
+	pruneCtx, stopPruner := context.WithCancel(context.Background())
+	pruneDone := make(chan struct{})
+	go func() {
+		defer close(pruneDone)
+		pruner.Run(pruneCtx)
+	}()
 	notifyCtx, stopDispatcher := context.WithCancel(context.Background())
 	notifyDone := make(chan struct{})
 	go func() {
@@ -248,6 +267,8 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	}
 	stopScheduler()
 	<-schedDone
+	stopPruner()
+	<-pruneDone
 	stopDispatcher() // what it had not sent stays in the outbox for the next start
 	<-notifyDone
 	log.Info("stopped")

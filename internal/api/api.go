@@ -13,6 +13,7 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/channel"
 	"github.com/tocsin/tocsin/internal/notify/discord"
+	"github.com/tocsin/tocsin/internal/statuspage"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
@@ -42,6 +43,10 @@ type Handler struct {
 	accounts *accounts.Service
 	onAlert  func()
 	observe  Observer
+	ready    func() error
+	pings    PingBuffer
+	// statusPages serves status pages' public data and forgets a page when it changes.
+	statusPages StatusPages
 
 	firstCheckWait time.Duration
 }
@@ -94,15 +99,35 @@ type Deps struct {
 	// admins (a session token or an API key).
 	Metrics       http.Handler
 	MetricsPublic bool
+	// Ready, if set, says whether check results are being written: /readyz fails while it
+	// returns an error (the scheduler's writer cannot write), even if the database answers
+	// a ping.
+	Ready func() error
+	// Pings, if set, keeps push pings that arrive while the database is away, to be written
+	// when it is back; the ping is answered 202.
+	Pings PingBuffer
+	// StatusPages serves the public data of status pages, shared with the dashboard's HTML
+	// form; nil builds one over Store.
+	StatusPages StatusPages
+}
+
+// PingBuffer keeps a push site's heartbeat while the database is away; the scheduler is one.
+// It reports false when it cannot keep it (its buffer is full, or it is shutting down).
+type PingBuffer interface {
+	BufferPing(token string, at time.Time) bool
 }
 
 // New returns the API as one http.Handler.
 func New(d Deps) http.Handler {
 	h := &Handler{store: d.Store, checker: d.Checker, now: d.Now, log: d.Log, limits: d.Limits, version: d.Version,
 		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, accounts: d.Accounts, onAlert: d.OnAlert,
-		firstCheckWait: d.FirstCheckWait, trustedProxies: d.TrustedProxies, channels: d.Channels, observe: d.Observer}
+		firstCheckWait: d.FirstCheckWait, trustedProxies: d.TrustedProxies, channels: d.Channels, observe: d.Observer,
+		ready: d.Ready, pings: d.Pings}
 	if h.channels == nil {
 		h.channels = discordOnly{&discord.Driver{Client: d.Discord, Hosts: d.DiscordHosts}}
+	}
+	if h.statusPages = d.StatusPages; h.statusPages == nil {
+		h.statusPages = statuspage.New(d.Store, statuspage.EventUptime{Events: d.Store}, d.Now, 0)
 	}
 	if h.observe == nil {
 		h.observe = nopObserver{}
@@ -155,7 +180,15 @@ func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) error {
 	defer cancel()
 	if err := h.store.Ping(ctx); err != nil {
 		h.log.Warn("readiness check failed", "err", err)
+		w.Header().Set("Retry-After", retryAfterSeconds)
 		return &Error{Status: http.StatusServiceUnavailable, Code: "database_unavailable", Message: "the database is not reachable"}
+	}
+	if h.ready != nil {
+		if err := h.ready(); err != nil {
+			w.Header().Set("Retry-After", retryAfterSeconds)
+			return &Error{Status: http.StatusServiceUnavailable, Code: "database_unavailable",
+				Message: "check results cannot be written to the database: " + err.Error()}
+		}
 	}
 	return reply(w, http.StatusOK, healthView{Status: "ok", Database: "ok"})
 }

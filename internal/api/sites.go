@@ -60,6 +60,9 @@ func (h *Handler) respondNewSite(w http.ResponseWriter, r *http.Request, patch m
 		return err
 	}
 	w.Header().Set("Location", "/sites/"+strconv.FormatInt(created.ID, 10))
+	if err := h.markOneInMaintenance(r, &created); err != nil {
+		return err
+	}
 	return reply(w, http.StatusCreated, viewSite(created))
 }
 
@@ -119,6 +122,9 @@ func (h *Handler) listSites(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := h.markMaintenance(r, sites); err != nil {
+		return err
+	}
 	if withSecrets {
 		views := make([]siteView, len(sites))
 		for i, s := range sites {
@@ -132,6 +138,9 @@ func (h *Handler) listSites(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) getSite(w http.ResponseWriter, r *http.Request) error {
 	site, err := h.siteFromPath(r)
 	if err != nil {
+		return err
+	}
+	if err := h.markOneInMaintenance(r, &site); err != nil {
 		return err
 	}
 	return reply(w, http.StatusOK, viewSite(site))
@@ -157,6 +166,16 @@ func (h *Handler) updateSite(w http.ResponseWriter, r *http.Request) error {
 	after.NextCheckAt = next
 	updated, err := h.store.UpdateSite(r.Context(), after, reschedule)
 	if err != nil {
+		return err
+	}
+	if updated.Paused != before.Paused {
+		// The paused time is left out of the site's uptime.
+		ev := monitor.PauseEvent(updated.ID, h.now(), updated.Paused)
+		if err := h.store.RecordMonitoring(r.Context(), owner(r), ev); err != nil {
+			return err
+		}
+	}
+	if err := h.markOneInMaintenance(r, &updated); err != nil {
 		return err
 	}
 	return reply(w, http.StatusOK, viewSite(updated))
@@ -195,6 +214,9 @@ func (h *Handler) checkSite(w http.ResponseWriter, r *http.Request) error {
 		resp.Event = &ev
 	}
 	if site, err = h.store.Site(r.Context(), owner(r), site.ID); err != nil {
+		return err
+	}
+	if err := h.markOneInMaintenance(r, &site); err != nil {
 		return err
 	}
 	resp.Site = viewSite(site)

@@ -12,7 +12,7 @@ import (
 // finish for up to DrainTimeout (abandoning the rest unrecorded), writes every result it has,
 // and returns.
 func (s *Scheduler) Run(ctx context.Context) {
-	s.resume(ctx)
+	s.resume(ctx) // a failure is logged; the schedule is then taken as it is
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
@@ -21,9 +21,14 @@ func (s *Scheduler) Run(ctx context.Context) {
 
 	ticker := time.NewTicker(s.cfg.PollInterval)
 	defer ticker.Stop()
+	sweep := time.NewTicker(s.cfg.MaintenanceSweep)
+	defer sweep.Stop()
+	s.sweepMaintenance(ctx)
 	for {
 		s.claimAndStart(ctx)
 		select {
+		case <-sweep.C:
+			s.sweepMaintenance(ctx)
 		case <-ctx.Done():
 			s.drain()
 			s.net.close()
@@ -32,52 +37,98 @@ func (s *Scheduler) Run(ctx context.Context) {
 			return
 		case <-ticker.C:
 			s.net.tick()
+			s.outage.report(s.now(), int(s.backlog.Load())+s.pings.len())
 		}
 	}
 }
 
 // resume spreads the checks that fell due while Tocsin was stopped, so a restart neither
 // bursts nor skips.
-func (s *Scheduler) resume(ctx context.Context) {
+func (s *Scheduler) resume(ctx context.Context) error {
 	n, err := s.store.ResumeSchedule(ctx, store.Resume{Now: s.now(), Grace: s.cfg.ResumeGrace, Window: s.cfg.ResumeWindow})
 	if err != nil {
 		s.log.Error("resume schedule", "err", err)
-		return
+		return err
 	}
 	if n > 0 {
-		s.log.Info("spreading checks missed while stopped", "sites", n, "window", s.cfg.ResumeWindow)
+		s.log.Info("spreading checks missed while stopped or while the database was away", "sites", n, "window", s.cfg.ResumeWindow)
 	}
+	return nil
+}
+
+// outageProbeEvery is how often claims are tried while the database is away.
+const outageProbeEvery = time.Second
+
+// duringOutage checks the held sites that are due from memory, and says whether claims may be
+// tried again: once a second, when every result and ping kept meanwhile is written (so no push
+// deadline is judged before its pings are in), and after the overdue schedule is spread as at
+// start. Then the outage is over.
+func (s *Scheduler) duringOutage(ctx context.Context) bool {
+	now := s.now()
+	if free := cap(s.slots) - len(s.slots); free > 0 {
+		sites := s.held.due(now, free)
+		s.outage.checked(len(sites))
+		s.start(sites, true)
+	}
+	if now.Sub(s.lastProbe) < outageProbeEvery || s.backlog.Load() > 0 || s.pings.len() > 0 || len(s.results) > 0 {
+		return false
+	}
+	s.lastProbe = now
+	if s.outage.writeError() != nil {
+		return false
+	}
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.resume(rctx); err != nil {
+		return false
+	}
+	s.outage.end(s.now())
+	return true
 }
 
 // claimAndStart claims as many due sites as there are free slots and starts their checks, until
 // no due site is left or every slot is busy.
 func (s *Scheduler) claimAndStart(ctx context.Context) {
+	if s.outage.active() && !s.duringOutage(ctx) {
+		return
+	}
 	for ctx.Err() == nil {
 		free := cap(s.slots) - len(s.slots)
 		if free == 0 {
 			return
 		}
 		start := s.now()
-		sites, err := s.store.ClaimDueSites(ctx, store.Claim{Worker: s.cfg.Worker, Now: start, Limit: free, LeaseMargin: s.cfg.LeaseMargin})
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		sites, err := s.store.ClaimDueSites(cctx, store.Claim{Worker: s.cfg.Worker, Now: start, Limit: free, LeaseMargin: s.cfg.LeaseMargin})
+		cancel()
 		s.cfg.Observer.Claimed(len(sites), s.now().Sub(start))
 		if err != nil {
 			if ctx.Err() == nil {
-				s.log.Error("claim due sites", "err", err)
+				s.outage.begin(s.now(), err, false)
+				s.lastProbe = s.now()
 			}
 			return
 		}
-		for _, site := range sites {
-			s.slots <- struct{}{}
-			s.running.Add(1)
-			go s.runScheduled(site)
-		}
+		s.held.claimed(sites)
+		s.held.prune(s.now(), s.cfg.LeaseMargin)
+		s.start(sites, false)
 		if len(sites) < free {
 			return
 		}
 	}
 }
 
-func (s *Scheduler) runScheduled(site monitor.Site) {
+// start runs the sites' checks, each in a slot. Sites from memory were not claimed: their
+// results end no claim, and are late (history only if another process checked the site since).
+func (s *Scheduler) start(sites []monitor.Site, fromMemory bool) {
+	for _, site := range sites {
+		s.slots <- struct{}{}
+		s.running.Add(1)
+		go s.runScheduled(site, fromMemory)
+	}
+}
+
+func (s *Scheduler) runScheduled(site monitor.Site, fromMemory bool) {
 	defer s.running.Done()
 	defer func() { <-s.slots }()
 	s.cfg.Observer.Lateness(s.now().Sub(dueSlot(site)))
@@ -85,7 +136,7 @@ func (s *Scheduler) runScheduled(site monitor.Site) {
 	if s.checkCtx.Err() != nil {
 		return
 	}
-	s.net.observe(site, store.CheckResult{SiteID: site.ID, Result: r, Claimed: true})
+	s.net.observe(site, store.CheckResult{SiteID: site.ID, Result: r, Claimed: !fromMemory, Late: fromMemory})
 }
 
 // runProbe checks the site and returns a result fit to store: its text is cleaned here too,

@@ -45,6 +45,8 @@ type Deps struct {
 	// requests, as the pages' forms are.
 	AuthOff bool
 	Version string
+	// Public serves the status pages and badges; without it they are not found.
+	Public Public
 	// Accounts applies the rules of sign-in, sign-up, passwords and API keys: the API's.
 	Accounts *accounts.Service
 	// Channels are the drivers of every channel type, for the alerts page's forms.
@@ -73,6 +75,8 @@ type Handler struct {
 	// web serves the pages and assets, logged and shielded from panics; the API does both
 	// for itself.
 	web http.Handler
+	// public serves status pages and badges, logged with badge tokens masked.
+	public http.Handler
 }
 
 // New builds the dashboard. The assets' content hashes are computed and the templates parsed
@@ -94,6 +98,7 @@ func New(d Deps) http.Handler {
 		// Without sign-in, any page another site shows could make the browser call the API.
 		h.api = h.signin.apiCrossOrigin.Handler(h.api)
 	}
+	h.public = h.recoverPanics(newPublicHandler(d.Public, h.assets, d.Now, d.Log))
 	return http.HandlerFunc(h.route)
 }
 
@@ -101,6 +106,8 @@ func New(d Deps) http.Handler {
 // rest to the API. Both answers of / vary with Accept, which caches must know.
 func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	switch {
+	case isPublic(r.URL.Path):
+		h.public.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, "/app/"):
 		h.web.ServeHTTP(w, r)
 	case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"RecordAppliesStatusRules", testRecordAppliesStatusRules},
 		{"RecordFoldsSeveralResultsForOneSite", testRecordFoldsSeveralResultsForOneSite},
 		{"RecordDropsDeletedSites", testRecordDropsDeletedSites},
+		{"OvertakenResultIsHistoryOnly", testOvertakenResultIsHistoryOnly},
 		{"ConcurrentRecordsFlipOnce", testConcurrentRecordsFlipOnce},
 		{"HistoryPagesNewestFirst", testHistoryPagesNewestFirst},
 		{"EventsNewestFirst", testEventsNewestFirst},
@@ -87,6 +88,17 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"SettleInDownKeepsTheOutageWhereItWent", testSettleInDownKeepsTheOutageWhereItWent},
 		{"HeldChecksChangeNothing", testHeldChecksChangeNothing},
 		{"AccountAlertsNeedNoSite", testAccountAlertsNeedNoSite},
+		{"UptimeFromEventsAndLedger", testUptimeFromEventsAndLedger},
+		{"PausesAndGapsAreExcluded", testPausesAndGapsAreExcluded},
+		{"RetentionKeepsFiguresAndRollups", testRetentionKeepsFiguresAndRollups},
+		{"StatusPagesRoundTripAndSlugsAreUnique", testStatusPagesRoundTripAndSlugsAreUnique},
+		{"SitesByIDAreTheOwners", testSitesByIDAreTheOwners},
+		{"SitesEventsReadWhatWasInForce", testSitesEventsReadWhatWasInForce},
+		{"BadgeTokens", testBadgeTokens},
+		{"MaintenanceRoundTrip", testMaintenanceRoundTrip},
+		{"MaintenanceHoldsADownUntilTheWindowEnds", testMaintenanceHoldsADownUntilTheWindowEnds},
+		{"MaintenanceSendsTheRecoveryOfAnEarlierDown", testMaintenanceSendsTheRecoveryOfAnEarlierDown},
+		{"ConcurrentMaintenanceSweepsWriteOnce", testConcurrentMaintenanceSweepsWriteOnce},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)
