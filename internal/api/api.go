@@ -13,6 +13,7 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/channel"
 	"github.com/tocsin/tocsin/internal/notify/discord"
+	"github.com/tocsin/tocsin/internal/siteops"
 	"github.com/tocsin/tocsin/internal/statuspage"
 	"github.com/tocsin/tocsin/internal/store"
 )
@@ -49,6 +50,8 @@ type Handler struct {
 	statusPages StatusPages
 
 	firstCheckWait time.Duration
+	// sites adds and changes sites by the rules the dashboard's forms follow too.
+	sites *siteops.Sites
 }
 
 // Auth is how requests are authenticated.
@@ -135,6 +138,8 @@ func New(d Deps) http.Handler {
 	if h.firstCheckWait <= 0 {
 		h.firstCheckWait = 30 * time.Second
 	}
+	h.sites = &siteops.Sites{Store: d.Store, Checker: d.Checker, Now: d.Now, Log: d.Log, Limits: d.Limits,
+		TargetCheck: d.Auth.TargetCheck, FirstCheckWait: h.firstCheckWait}
 	if h.auth.Attempts == nil {
 		h.auth.Attempts = auth.NewAttemptLimiter(10, 15*time.Minute, d.Now)
 	}

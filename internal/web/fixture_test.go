@@ -16,6 +16,7 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/channels"
 	"github.com/tocsin/tocsin/internal/notify/discordtest"
+	"github.com/tocsin/tocsin/internal/siteops"
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/storetest"
 )
@@ -30,6 +31,28 @@ type fixture struct {
 	handler http.Handler
 	// discord plays Discord for the alerts page's channels.
 	discord *discordtest.Fake
+	checker *stubChecker
+}
+
+// stubChecker "checks" a site by recording a result of the status it is set to, as the
+// scheduler records a real check.
+type stubChecker struct {
+	st     store.Store
+	status monitor.Status
+	checks int
+}
+
+func (c *stubChecker) CheckNow(ctx context.Context, s monitor.Site) (store.Recorded, error) {
+	c.checks++
+	status := c.status
+	if status == "" {
+		status = monitor.StatusUp
+	}
+	recs, err := c.st.RecordChecks(ctx, []store.CheckResult{{SiteID: s.ID, Result: check(status, now)}})
+	if err != nil || len(recs) == 0 {
+		return store.Recorded{}, err
+	}
+	return recs[0], nil
 }
 
 // apiStandIn answers like the API's root, so tests can tell which side answered.
@@ -43,12 +66,14 @@ func apiStandIn() http.Handler {
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func newFixture(t testing.TB, st store.Store, authOff bool) *fixture {
+	checker := &stubChecker{st: st}
 	clock := func() time.Time { return now }
 	fake := discordtest.New(t)
-	h := New(Deps{Store: st, API: apiStandIn(), Now: clock, Log: quietLog(), AuthOff: authOff, Version: "test",
+	sites := &siteops.Sites{Store: st, Checker: checker, Now: clock, Log: quietLog(), Limits: monitor.Limits{MinIntervalSeconds: 10}}
+	h := New(Deps{Store: st, API: apiStandIn(), Now: clock, Log: quietLog(), AuthOff: authOff, Version: "test", Sites: sites,
 		Accounts: accounts.New(st, auth.NewAttemptLimiter(10, 15*time.Minute, clock), false, clock, quietLog()),
 		Channels: channels.New(channels.Config{DiscordHosts: []string{fake.Host()}})})
-	return &fixture{t: t, store: st, handler: h, discord: fake}
+	return &fixture{t: t, store: st, handler: h, discord: fake, checker: checker}
 }
 
 // forEachStore runs a test on a fresh dashboard over each kind of store.

@@ -31,7 +31,7 @@ func mustParsePages(a *assets) *pages {
 }
 
 func parsePages(files fs.FS, a *assets) (*pages, error) {
-	base, err := template.New("").Funcs(template.FuncMap{"asset": a.URL}).ParseFS(files, "templates/layout/*.html")
+	base, err := template.New("").Funcs(template.FuncMap{"asset": a.URL}).Funcs(formFuncs()).ParseFS(files, "templates/layout/*.html")
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/tocsin/tocsin/internal/accounts"
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/channel"
+	"github.com/tocsin/tocsin/internal/siteops"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
@@ -20,7 +21,10 @@ import (
 type Store interface {
 	// FirstAdmin is whom a single-user (auth off) Tocsin acts as.
 	FirstAdmin(ctx context.Context) (monitor.User, error)
-	ListSites(ctx context.Context, owner int64, filter store.SiteFilter) ([]monitor.Site, error)
+	SitesDigest(ctx context.Context, owner int64) (store.SitesDigest, error)
+	SitePage(ctx context.Context, owner int64, q store.SitePageQuery) ([]monitor.Site, int, error)
+	CheckBuckets(ctx context.Context, owner int64, siteIDs []int64, from, to time.Time, bucket time.Duration) (map[int64][]store.CheckBucket, error)
+	EventsSince(ctx context.Context, owner int64, siteIDs []int64, from time.Time) (map[int64][]monitor.Event, error)
 	Site(ctx context.Context, owner, id int64) (monitor.Site, error)
 	History(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Check, error)
 	Events(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Event, error)
@@ -30,6 +34,9 @@ type Store interface {
 	// alerts_forms.go).
 	accountStore
 	channelStore
+	// For the site forms and actions.
+	ListChannels(ctx context.Context, owner int64) ([]monitor.Channel, error)
+	DeleteSite(ctx context.Context, owner, id int64) error
 }
 
 // Deps are the dashboard's dependencies, built by main.
@@ -45,6 +52,13 @@ type Deps struct {
 	// requests, as the pages' forms are.
 	AuthOff bool
 	Version string
+	// Sites adds, changes and checks sites by the API's rules, for the forms.
+	Sites *siteops.Sites
+	// Stopping is closed when the server shuts down: live update streams, which never end on
+	// their own, end then. Nil: they end only when their client goes.
+	Stopping <-chan struct{}
+	// LivePoll is how often a live update stream asks the store for changes (default 2 s).
+	LivePoll time.Duration
 	// Public serves the status pages and badges; without it they are not found.
 	Public Public
 	// Accounts applies the rules of sign-in, sign-up, passwords and API keys: the API's.
@@ -67,14 +81,20 @@ type Handler struct {
 	log     *slog.Logger
 	authOff bool
 	version string
-	assets  *assets
-	pages   *pages
-	signin  signin
+	sites   *siteops.Sites
+	// Live updates.
+	stopping <-chan struct{}
+	livePoll time.Duration
+	digests  digests
+	assets   *assets
+	pages    *pages
+	signin   signin
 	// channels are the drivers of every channel type, for the alerts page's forms.
 	channels channel.Registry
 	// web serves the pages and assets, logged and shielded from panics; the API does both
 	// for itself.
 	web http.Handler
+	mux *http.ServeMux
 	// public serves status pages and badges, logged with badge tokens masked.
 	public http.Handler
 }
@@ -82,7 +102,11 @@ type Handler struct {
 // New builds the dashboard. The assets' content hashes are computed and the templates parsed
 // here, once; a template that does not parse is a bug, so New panics on it (a test runs New).
 func New(d Deps) http.Handler {
-	h := &Handler{store: d.Store, api: d.API, now: d.Now, log: d.Log, authOff: d.AuthOff, version: d.Version}
+	h := &Handler{store: d.Store, api: d.API, now: d.Now, log: d.Log, authOff: d.AuthOff, version: d.Version, sites: d.Sites}
+	h.stopping, h.livePoll = d.Stopping, d.LivePoll
+	if h.livePoll <= 0 {
+		h.livePoll = defaultLivePoll
+	}
 	h.assets = mustLoadAssets()
 	h.pages = mustParsePages(h.assets)
 	h.signin, h.channels = newSignin(d), d.Channels
@@ -91,6 +115,8 @@ func New(d Deps) http.Handler {
 	mux.Handle("GET /{$}", h.page(h.overview))
 	mux.Handle("GET /app/sites/{id}", h.page(h.sitePage))
 	mux.Handle("GET /app/alerts", h.page(h.alertsPage))
+	h.registerSiteActions(mux)
+	mux.Handle("GET /app/live", h.page(h.live))
 	mux.Handle("GET /app/assets/{name...}", h.assets)
 	mux.Handle("/app/", h.page(h.notFoundOrNotAllowed(mux)))
 	h.web = h.recoverPanics(h.logRequests(h.signin.crossOrigin.Handler(mux)))
