@@ -95,3 +95,14 @@ func (h *Handler) viewer(r *http.Request) (monitor.User, bool, error) {
 	}
 	return u, err == nil, err
 }
+
+// stillSignedIn says whether a long-lived request (a live stream) still has a session: one
+// ended by signing out, a password change or the user's deletion ends the stream at its next
+// heartbeat rather than when the browser leaves.
+func (h *Handler) stillSignedIn(r *http.Request) bool {
+	if h.authOff {
+		return true
+	}
+	u, ok, err := h.viewer(r)
+	return err == nil && ok && u.ID == owner(r)
+}
