@@ -46,7 +46,13 @@ func hashSessionID(id string) string {
 }
 
 // startSession signs the browser in as u: a new random id in the cookie, its hash stored.
+// A session the browser had before ends: signing in again leaves none behind.
 func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u monitor.User) error {
+	if c, err := r.Cookie(h.cookieName()); err == nil && c.Value != "" {
+		if err := h.store.DeleteSession(r.Context(), hashSessionID(c.Value)); err != nil {
+			return err
+		}
+	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return err
