@@ -30,6 +30,7 @@ type Store interface {
 	Events(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Event, error)
 	ListWebhooks(ctx context.Context, owner int64) ([]monitor.Webhook, error)
 	ListNotifications(ctx context.Context, owner int64, q store.NotificationQuery) ([]monitor.Notification, error)
+	ListMaintenance(ctx context.Context, owner int64) ([]monitor.Maintenance, error)
 	// What sign-in, the account page and the alerts page's forms use (signin.go, account.go,
 	// alerts_forms.go).
 	accountStore
