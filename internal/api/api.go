@@ -40,7 +40,9 @@ type Handler struct {
 	// hashing bounds the password hashes computed at once: each takes 19 MiB.
 	hashing chan struct{}
 	onAlert func()
-	observe Observer
+	// sitesChanged wakes the scheduler; never nil.
+	sitesChanged func()
+	observe      Observer
 
 	firstCheckWait time.Duration
 }
@@ -78,6 +80,9 @@ type Deps struct {
 	// OnAlert, if set, is called when a request queued an alert (a push site's recovery), so the
 	// dispatcher sends it at once.
 	OnAlert func()
+	// OnSitesChanged, if set, is called when sites were added or changed, so the scheduler
+	// looks for due sites at once instead of at its next poll.
+	OnSitesChanged func()
 	// FirstCheckWait bounds how long POST /sites waits for a new site's first check (default 30s).
 	FirstCheckWait time.Duration
 	// TrustedProxies are the reverse proxies in front of Tocsin: only from them is
@@ -102,6 +107,9 @@ func New(d Deps) http.Handler {
 	}
 	if h.observe == nil {
 		h.observe = nopObserver{}
+	}
+	if h.sitesChanged = d.OnSitesChanged; h.sitesChanged == nil {
+		h.sitesChanged = func() {}
 	}
 	if h.firstCheckWait <= 0 {
 		h.firstCheckWait = 30 * time.Second

@@ -159,6 +159,9 @@ func (h *Handler) updateSite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if reschedule {
+		h.sitesChanged()
+	}
 	return reply(w, http.StatusOK, viewSite(updated))
 }
 

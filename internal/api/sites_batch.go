@@ -52,6 +52,7 @@ func (h *Handler) createSites(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	h.sitesChanged()
 	return reply(w, http.StatusCreated, batchView{Sites: viewSites(created)})
 }
 

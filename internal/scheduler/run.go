@@ -32,6 +32,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 			return
 		case <-ticker.C:
 			s.net.tick()
+		case <-s.wake:
 		}
 	}
 }
@@ -49,16 +50,18 @@ func (s *Scheduler) resume(ctx context.Context) {
 	}
 }
 
-// claimAndStart claims as many due sites as there are free slots and starts their checks, until
-// no due site is left or every slot is busy.
+// claimAndStart claims the sites due within the look-ahead and sets each on its own timer,
+// until none is left or MaxWaiting sites wait. It claims nothing while every slot is busy:
+// checks are already waiting for slots, and a claim's lease runs while its site waits.
 func (s *Scheduler) claimAndStart(ctx context.Context) {
 	for ctx.Err() == nil {
-		free := cap(s.slots) - len(s.slots)
-		if free == 0 {
+		limit := min(s.cfg.ClaimBatch, s.cfg.MaxWaiting-int(s.waiting.Load()))
+		if limit <= 0 || len(s.slots) == cap(s.slots) {
 			return
 		}
 		start := s.now()
-		sites, err := s.store.ClaimDueSites(ctx, store.Claim{Worker: s.cfg.Worker, Now: start, Limit: free, LeaseMargin: s.cfg.LeaseMargin})
+		sites, err := s.store.ClaimDueSites(ctx, store.Claim{Worker: s.cfg.Worker, Now: start.Add(s.cfg.LookAhead),
+			Limit: limit, LeaseMargin: s.cfg.LeaseMargin})
 		s.cfg.Observer.Claimed(len(sites), s.now().Sub(start))
 		if err != nil {
 			if ctx.Err() == nil {
@@ -67,19 +70,45 @@ func (s *Scheduler) claimAndStart(ctx context.Context) {
 			return
 		}
 		for _, site := range sites {
-			s.slots <- struct{}{}
-			s.running.Add(1)
-			go s.runScheduled(site)
+			s.schedule(site)
 		}
-		if len(sites) < free {
+		if len(sites) < limit {
 			return
 		}
 	}
 }
 
+// schedule starts the claimed site's check at its due time. Shutdown waits for it like for a
+// running check: it was claimed, so its slot is checked now or not until the next interval.
+// Only shutdown giving up on running checks abandons it.
+func (s *Scheduler) schedule(site monitor.Site) {
+	s.waiting.Add(1)
+	s.running.Add(1)
+	go func() {
+		defer s.running.Done()
+		if wait := dueSlot(site).Sub(s.now()); wait > 0 {
+			timer := time.NewTimer(wait)
+			defer timer.Stop()
+			select {
+			case <-timer.C:
+			case <-s.checkCtx.Done():
+				s.waiting.Add(-1)
+				return
+			}
+		}
+		select {
+		case s.slots <- struct{}{}:
+		case <-s.checkCtx.Done():
+			s.waiting.Add(-1)
+			return
+		}
+		s.waiting.Add(-1)
+		defer func() { <-s.slots }()
+		s.runScheduled(site)
+	}()
+}
+
 func (s *Scheduler) runScheduled(site monitor.Site) {
-	defer s.running.Done()
-	defer func() { <-s.slots }()
 	s.cfg.Observer.Lateness(s.now().Sub(dueSlot(site)))
 	r := s.runProbe(site)
 	if s.checkCtx.Err() != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -21,6 +22,14 @@ type Config struct {
 	Worker        string        // names this process in claims
 	MaxConcurrent int           // checks running at once
 	PollInterval  time.Duration // how often due sites are looked for
+	// LookAhead: each look claims the sites due within it, and each claimed site waits on its
+	// own timer for its due time, so a check starts on time, not at the next look. It must
+	// exceed PollInterval by more than a claim takes; the default is four polls, at most 2s.
+	LookAhead time.Duration
+	// MaxWaiting bounds the sites claimed and waiting for their due time (or for a free slot).
+	MaxWaiting int
+	// ClaimBatch bounds the sites one claim statement hands out.
+	ClaimBatch    int
 	LeaseMargin   time.Duration // added to a check's timeout to bound its claim
 	FlushInterval time.Duration // longest a result waits to be written
 	MaxBatch      int           // most results written in one transaction
@@ -49,8 +58,15 @@ func (c Config) withDefaults() Config {
 	def(&c.DrainTimeout, 10*time.Second)
 	def(&c.ResumeGrace, 5*time.Second)
 	def(&c.ResumeWindow, time.Minute)
+	def(&c.LookAhead, min(4*c.PollInterval, 2*time.Second))
 	if c.MaxConcurrent <= 0 {
 		c.MaxConcurrent = 500
+	}
+	if c.MaxWaiting <= 0 {
+		c.MaxWaiting = 20000
+	}
+	if c.ClaimBatch <= 0 {
+		c.ClaimBatch = 1000
 	}
 	if c.MaxBatch <= 0 {
 		c.MaxBatch = 500
@@ -77,6 +93,8 @@ type Scheduler struct {
 	cfg   Config
 
 	slots   chan struct{} // one token per running scheduled check
+	waiting atomic.Int64  // sites claimed whose check has not taken a slot yet
+	wake    chan struct{} // a site was added or changed: look for due sites now
 	results chan store.CheckResult
 	net     *netWatch // between the checks and results: holds what our own network failed
 
@@ -98,8 +116,18 @@ func New(st Store, probe ProbeFunc, now func() time.Time, log *slog.Logger, cfg 
 	return &Scheduler{
 		store: st, probe: probe, now: now, log: log, cfg: cfg,
 		slots:    make(chan struct{}, cfg.MaxConcurrent),
+		wake:     make(chan struct{}, 1),
 		results:  results,
 		net:      newNetWatch(st, probe, cfg.Canaries, now, log, results),
 		checkCtx: ctx, cancelChecks: cancel,
+	}
+}
+
+// Wake makes the scheduler look for due sites now rather than at its next poll: call it when a
+// site was added or changed, so a site due at once is checked at once. It never blocks.
+func (s *Scheduler) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
 	}
 }
