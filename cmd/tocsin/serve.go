@@ -68,6 +68,12 @@ type migrator interface {
 	Migrate(ctx context.Context, log *slog.Logger) error
 }
 
+// maintainer is a store that keeps its own tables in shape while Tocsin runs (PostgreSQL
+// without autovacuum).
+type maintainer interface {
+	Maintain(ctx context.Context, log *slog.Logger)
+}
+
 // openStore opens the configured database and applies pending migrations.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (store.Store, error) {
 	db, err := config.ParseDatabase(cfg.DatabaseURL)
@@ -148,6 +154,9 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	}
 	defer st.Close()
 
+	if m, ok := st.(maintainer); ok {
+		go m.Maintain(ctx, log.With("component", "vacuum"))
+	}
 	worker := instanceID(cfg, ln.Addr())
 	if err := st.ReleaseClaims(ctx, worker); err != nil {
 		return err
