@@ -113,6 +113,7 @@ func bench(args []string, env map[string]string, stdout, stderr io.Writer) int {
 // benchResult is what one run measured.
 type benchResult struct {
 	loadBefore, loadAfter string
+	autovacuum            string // PostgreSQL's setting, read at the start
 	added, firstRound     time.Duration
 	gaps                  benchfarm.Gaps
 	window                time.Duration
@@ -148,6 +149,9 @@ func runBench(ctx context.Context, s benchSettings, progress io.Writer) (r bench
 			return r, err
 		}
 		defer drop()
+		if err := admin.QueryRowContext(ctx, "SHOW autovacuum").Scan(&r.autovacuum); err != nil {
+			return r, err
+		}
 	}
 
 	child, err := startBenchChild(s, dbURL, dir)
@@ -225,8 +229,12 @@ func (r benchResult) print(w io.Writer, s benchSettings) {
 			cpu += " + PostgreSQL not measured (its processes are not readable here)"
 		}
 	}
+	on := s.store
+	if r.autovacuum != "" {
+		on += " (autovacuum " + r.autovacuum + ")"
+	}
 	fmt.Fprintf(w, "tocsin bench: %d sites @ %s on %s, %s window; %d CPUs, load average %s before, %s after\n",
-		s.sites, s.interval, s.store, r.window.Round(time.Second), runtime.NumCPU(), r.loadBefore, r.loadAfter)
+		s.sites, s.interval, on, r.window.Round(time.Second), runtime.NumCPU(), r.loadBefore, r.loadAfter)
 	fmt.Fprintf(w, "  sites added            %s (POST /sites/batch)\n", r.added.Round(time.Millisecond))
 	fmt.Fprintf(w, "  every site checked     %s after the first was added\n", r.firstRound.Round(time.Millisecond))
 	fmt.Fprintf(w, "  checks/s               %.1f\n", float64(r.gaps.Requests)/r.window.Seconds())
@@ -255,6 +263,11 @@ func startBenchChild(s benchSettings, dbURL, dir string) (*benchChild, error) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	// An empty settings file: a .env in the working directory must not change the run.
+	envFile := filepath.Join(dir, "empty.env")
+	if err := os.WriteFile(envFile, nil, 0o600); err != nil {
+		return nil, err
+	}
 	logPath := filepath.Join(dir, "tocsin.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -264,7 +277,7 @@ func startBenchChild(s benchSettings, dbURL, dir string) (*benchChild, error) {
 	c.cmd = exec.Command(s.binary, "serve", "--addr", addr)
 	c.cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TOCSIN_AUTH=off", "TOCSIN_LOG_LEVEL=warn",
 		"TOCSIN_BLOCK_PRIVATE_TARGETS=false", fmt.Sprintf("TOCSIN_MAX_CONCURRENT_CHECKS=%d", s.maxConcurrent),
-		"TOCSIN_MIN_INTERVAL_SECONDS=1", "TOCSIN_ENV_FILE="+filepath.Join(dir, "none.env"))
+		"TOCSIN_MIN_INTERVAL_SECONDS=1", "TOCSIN_ENV_FILE="+envFile)
 	c.cmd.Stdout, c.cmd.Stderr = logFile, logFile
 	if err := c.cmd.Start(); err != nil {
 		logFile.Close()

@@ -130,6 +130,10 @@ func serve(args []string, env map[string]string, stdout, stderr io.Writer) int {
 		return code
 	}
 	log := newLogger(cfg, stderr)
+	if err := checkOpenFileLimit(cfg.MaxConcurrentChecks); err != nil {
+		log.Error("cannot start", "err", err)
+		return 1
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ln, err := net.Listen("tcp", cfg.Addr)

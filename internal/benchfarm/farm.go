@@ -12,12 +12,14 @@ import (
 	"time"
 )
 
-// Farm answers GET /N (N the site's number, from 0) with 200 and notes when it came.
+// Farm answers GET /N (N the site's number, from 0) with 200, or 500 while the site is set
+// down, and notes when it came.
 type Farm struct {
 	srv   *http.Server
 	ln    net.Listener
 	mu    sync.Mutex
 	times [][]time.Time // by site number
+	down  map[int]bool  // sites that answer 500
 }
 
 // Start serves sites sites on a loopback port until Close.
@@ -26,7 +28,7 @@ func Start(sites int) (*Farm, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Farm{ln: ln, times: make([][]time.Time, sites)}
+	f := &Farm{ln: ln, times: make([][]time.Time, sites), down: map[int]bool{}}
 	f.srv = &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second}
 	go f.srv.Serve(ln)
 	return f, nil
@@ -47,7 +49,28 @@ func (f *Farm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.times[i] = append(f.times[i], at)
+	down := f.down[i]
 	f.mu.Unlock()
+	if down {
+		w.WriteHeader(http.StatusInternalServerError)
+	}
+}
+
+// SetDown makes site i answer 500 (down) or 200.
+func (f *Farm) SetDown(i int, down bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.down[i] = down
+}
+
+// LastRequest is when site i's latest request came; zero before its first.
+func (f *Farm) LastRequest(i int) time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if ts := f.times[i]; len(ts) > 0 {
+		return ts[len(ts)-1]
+	}
+	return time.Time{}
 }
 
 // Requests counts the requests that arrived so far.
