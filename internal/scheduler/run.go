@@ -13,6 +13,7 @@ import (
 // and returns.
 func (s *Scheduler) Run(ctx context.Context) {
 	s.resume(ctx)
+	go s.dispatch()
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
@@ -50,8 +51,8 @@ func (s *Scheduler) resume(ctx context.Context) {
 	}
 }
 
-// claimAndStart claims the sites due within the look-ahead and sets each on its own timer,
-// until none is left or MaxWaiting sites wait. It claims nothing while every slot is busy:
+// claimAndStart claims the sites due within the look-ahead and queues each to start at its due
+// time (see dispatch), until none is left or MaxWaiting sites wait. It claims nothing while every slot is busy:
 // checks are already waiting for slots, and a claim's lease runs while its site waits.
 func (s *Scheduler) claimAndStart(ctx context.Context) {
 	for ctx.Err() == nil {
@@ -69,46 +70,21 @@ func (s *Scheduler) claimAndStart(ctx context.Context) {
 			}
 			return
 		}
-		for _, site := range sites {
-			s.schedule(site)
-		}
+		// Shutdown waits for these like for running checks: they were claimed, so their slot
+		// is checked now or not until the next interval.
+		s.waiting.Add(int64(len(sites)))
+		s.running.Add(len(sites))
+		s.queue.add(sites)
 		if len(sites) < limit {
 			return
 		}
 	}
 }
 
-// schedule starts the claimed site's check at its due time. Shutdown waits for it like for a
-// running check: it was claimed, so its slot is checked now or not until the next interval.
-// Only shutdown giving up on running checks abandons it.
-func (s *Scheduler) schedule(site monitor.Site) {
-	s.waiting.Add(1)
-	s.running.Add(1)
-	go func() {
-		defer s.running.Done()
-		if wait := dueSlot(site).Sub(s.now()); wait > 0 {
-			timer := time.NewTimer(wait)
-			defer timer.Stop()
-			select {
-			case <-timer.C:
-			case <-s.checkCtx.Done():
-				s.waiting.Add(-1)
-				return
-			}
-		}
-		select {
-		case s.slots <- struct{}{}:
-		case <-s.checkCtx.Done():
-			s.waiting.Add(-1)
-			return
-		}
-		s.waiting.Add(-1)
-		defer func() { <-s.slots }()
-		s.runScheduled(site)
-	}()
-}
-
+// runScheduled runs a claimed site's check in the slot dispatch took for it.
 func (s *Scheduler) runScheduled(site monitor.Site) {
+	defer s.running.Done()
+	defer func() { <-s.slots }()
 	s.cfg.Observer.Lateness(s.now().Sub(dueSlot(site)))
 	r := s.runProbe(site)
 	if s.checkCtx.Err() != nil {

@@ -22,8 +22,8 @@ type Config struct {
 	Worker        string        // names this process in claims
 	MaxConcurrent int           // checks running at once
 	PollInterval  time.Duration // how often due sites are looked for
-	// LookAhead: each look claims the sites due within it, and each claimed site waits on its
-	// own timer for its due time, so a check starts on time, not at the next look. It must
+	// LookAhead: each look claims the sites due within it, and each claimed site waits in a
+	// queue for its due time, so a check starts on time, not at the next look. It must
 	// exceed PollInterval by more than a claim takes; the default is four polls, at most 2s.
 	LookAhead time.Duration
 	// MaxWaiting bounds the sites claimed and waiting for their due time (or for a free slot).
@@ -52,9 +52,11 @@ func (c Config) withDefaults() Config {
 			*v = d
 		}
 	}
-	def(&c.PollInterval, 200*time.Millisecond)
+	// Checks start on their own timers, so the poll needs only to outpace the look-ahead: a
+	// slower one costs fewer claims.
+	def(&c.PollInterval, 500*time.Millisecond)
 	def(&c.LeaseMargin, 30*time.Second)
-	def(&c.FlushInterval, 100*time.Millisecond)
+	def(&c.FlushInterval, 250*time.Millisecond)
 	def(&c.DrainTimeout, 10*time.Second)
 	def(&c.ResumeGrace, 5*time.Second)
 	def(&c.ResumeWindow, time.Minute)
@@ -94,6 +96,7 @@ type Scheduler struct {
 
 	slots   chan struct{} // one token per running scheduled check
 	waiting atomic.Int64  // sites claimed whose check has not taken a slot yet
+	queue   *dueQueue     // the claimed sites, until their due time
 	wake    chan struct{} // a site was added or changed: look for due sites now
 	results chan store.CheckResult
 	net     *netWatch // between the checks and results: holds what our own network failed
@@ -117,6 +120,7 @@ func New(st Store, probe ProbeFunc, now func() time.Time, log *slog.Logger, cfg 
 		store: st, probe: probe, now: now, log: log, cfg: cfg,
 		slots:    make(chan struct{}, cfg.MaxConcurrent),
 		wake:     make(chan struct{}, 1),
+		queue:    newDueQueue(),
 		results:  results,
 		net:      newNetWatch(st, probe, cfg.Canaries, now, log, results),
 		checkCtx: ctx, cancelChecks: cancel,
