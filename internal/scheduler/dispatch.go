@@ -8,10 +8,12 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 )
 
-// startSlack: sites due within it of each other start together, on one wake of the
-// dispatcher. Each wake of an idle process costs more than the check it starts; a millisecond
-// early is within what a target can tell.
-const startSlack = time.Millisecond
+// startGrid: sites start at their due time rounded down to a multiple of it, so those due
+// within one step of the grid start together, on one wake of the dispatcher: each wake of an
+// idle process costs about what a check does. Intervals are whole seconds, a multiple of the
+// grid, so a site starts at the same offset every interval and the gap its target sees between
+// two checks is the interval exactly; only the start moves, by less than the grid, earlier.
+const startGrid = 10 * time.Millisecond
 
 // dueQueue holds the claimed sites waiting for their due time, earliest first. One goroutine,
 // dispatch, sleeps until the earliest is due: a timer per site would wake the process once per
@@ -51,7 +53,7 @@ func (q *dueQueue) add(sites []monitor.Site) {
 	q.mu.Lock()
 	earliest := len(q.sites) == 0
 	for _, site := range sites {
-		due := dueSlot(site)
+		due := dueSlot(site).Truncate(startGrid)
 		earliest = earliest || due.Before(q.sites[0].due)
 		heap.Push(&q.sites, dueSite{due, site})
 	}
@@ -64,12 +66,12 @@ func (q *dueQueue) add(sites []monitor.Site) {
 	}
 }
 
-// take removes the sites due by now (and within startSlack of it) and says how long until
+// take removes the sites due by now and says how long until
 // the next one is due; ok is false when none waits.
 func (q *dueQueue) take(now time.Time, ready []monitor.Site) (_ []monitor.Site, wait time.Duration, ok bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for len(q.sites) > 0 && !q.sites[0].due.After(now.Add(startSlack)) {
+	for len(q.sites) > 0 && !q.sites[0].due.After(now) {
 		ready = append(ready, heap.Pop(&q.sites).(dueSite).site)
 	}
 	if len(q.sites) == 0 {
