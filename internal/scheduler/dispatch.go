@@ -10,10 +10,11 @@ import (
 
 // startGrid: sites start at their due time rounded down to a multiple of it, so those due
 // within one step of the grid start together, on one wake of the dispatcher: each wake of an
-// idle process costs about what a check does. Intervals are whole seconds, a multiple of the
+// idle process costs about what a check does (at 200 checks/s, a 10 ms grid cost 30% more CPU
+// per check than a 50 ms one, and its lateness was no better). Intervals are whole seconds, a multiple of the
 // grid, so a site starts at the same offset every interval and the gap its target sees between
 // two checks is the interval exactly; only the start moves, by less than the grid, earlier.
-const startGrid = 10 * time.Millisecond
+const startGrid = 50 * time.Millisecond
 
 // dueQueue holds the claimed sites waiting for their due time, earliest first. One goroutine,
 // dispatch, sleeps until the earliest is due: a timer per site would wake the process once per

@@ -15,7 +15,7 @@ func TestDueQueueHandsOutSitesWhenDue(t *testing.T) {
 		return monitor.Site{ID: id, CheckIntervalSeconds: 10, NextCheckAt: t0.Add(due + 10*time.Second)}
 	}
 	q := newDueQueue()
-	q.add([]monitor.Site{claimed(3, 500*time.Millisecond), claimed(1, 0), claimed(2, 503*time.Millisecond)})
+	q.add([]monitor.Site{claimed(3, 500*time.Millisecond), claimed(1, 0), claimed(2, 530*time.Millisecond)})
 	select {
 	case <-q.changed:
 	default:
@@ -31,17 +31,17 @@ func TestDueQueueHandsOutSitesWhenDue(t *testing.T) {
 	if len(ready) != 1 || ready[0].ID != 1 || !more || wait != 500*time.Millisecond {
 		t.Fatalf("at the start: %v, next in %v (%v)", ids(ready), wait, more)
 	}
-	// 500 and 503 ms share a 10 ms step of the grid: they start together.
+	// 500 and 530 ms share a 50 ms step of the grid: they start together.
 	ready, _, more = q.take(t0.Add(500*time.Millisecond), nil)
 	if len(ready) != 2 || more {
 		t.Fatalf("at 500 ms: %v (%v), want sites 3 and 2, and none left", ids(ready), more)
 	}
 	q.add([]monitor.Site{claimed(4, time.Second)})
-	q.add([]monitor.Site{claimed(5, 700*time.Millisecond)})
+	q.add([]monitor.Site{claimed(5, 720*time.Millisecond)})
 	if len(q.changed) != 1 {
 		t.Error("an earlier site did not wake the dispatcher")
 	}
 	if ready, wait, _ := q.take(t0.Add(600*time.Millisecond), nil); len(ready) != 0 || wait != 100*time.Millisecond {
-		t.Errorf("at 600 ms: %v, next in %v; want none, the next in 100 ms", ids(ready), wait)
+		t.Errorf("at 600 ms: %v, next in %v; want none, the next (720 ms, on the grid 700) in 100 ms", ids(ready), wait)
 	}
 }
