@@ -47,8 +47,9 @@ func applyHelp(w io.Writer) {
 	fs.SetOutput(w)
 	fmt.Fprintln(w, `Usage: tocsin apply -f FILE [flags]
 
-Makes your sites and webhooks on a Tocsin match FILE: creates what is new, updates what
-differs and, with --prune, deletes what the file does not list. Entries are matched by name.
+Makes your webhooks, channels, sites and maintenance windows on a Tocsin match FILE: creates
+what is new, updates what differs and, with --prune, deletes what the file does not list.
+Entries are matched by name (maintenance windows by title).
 The whole file is checked first, by the server's own rules, so a bad file changes nothing.
 Exits 0 when the server matches the file, 1 when the file or the server refused, 2 for bad flags.
 
@@ -119,9 +120,9 @@ func exportHelp(w io.Writer) {
 	fs.SetOutput(w)
 	fmt.Fprintln(w, `Usage: tocsin export [flags]
 
-Writes your sites and webhooks on a Tocsin as a file for tocsin apply, which applied again
-changes nothing. Secrets are written as ****, which apply reads as "the one already stored",
-unless --include-secrets.
+Writes your webhooks, channels, sites and maintenance windows on a Tocsin as a file for
+tocsin apply, which applied again changes nothing. Secrets are written as ****, which apply
+reads as "the one already stored", unless --include-secrets.
 
 Flags:`)
 	fs.PrintDefaults()

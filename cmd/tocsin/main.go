@@ -36,8 +36,8 @@ func commands() []command {
 				return check(args, stdout, stderr)
 			},
 			help: checkHelp},
-		{name: "apply", usage: "tocsin apply -f FILE [flags]", summary: "make a Tocsin's sites and webhooks match a YAML file", run: apply, help: applyHelp},
-		{name: "export", usage: "tocsin export [flags]", summary: "write a Tocsin's sites and webhooks as a file for apply", run: export, help: exportHelp},
+		{name: "apply", usage: "tocsin apply -f FILE [flags]", summary: "make a Tocsin's sites, channels and maintenance windows match a YAML file", run: apply, help: applyHelp},
+		{name: "export", usage: "tocsin export [flags]", summary: "write a Tocsin's sites, channels and maintenance windows as a file for apply", run: export, help: exportHelp},
 		{name: "bench", usage: "tocsin bench [flags]", summary: "measure a tocsin process checking many loopback sites", run: bench, help: benchHelp},
 		{name: "version", usage: "tocsin version", summary: "print the version", run: printVersion,
 			help: func(w io.Writer) {
@@ -63,7 +63,7 @@ func findCommand(name string) (command, bool) {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprint(w, "Tocsin watches websites and tells Discord when they go down and come back.\n\nUsage:\n")
+	fmt.Fprint(w, "Tocsin watches websites and alerts you when they go down and come back.\n\nUsage:\n")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-28s %s\n", c.usage, c.summary)
 	}

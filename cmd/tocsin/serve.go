@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
 	"github.com/tocsin/tocsin/internal/api"
 	"github.com/tocsin/tocsin/internal/config"
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -23,7 +24,10 @@ import (
 	"github.com/tocsin/tocsin/internal/notify/channels"
 	"github.com/tocsin/tocsin/internal/notify/telegram"
 	"github.com/tocsin/tocsin/internal/probe"
+	"github.com/tocsin/tocsin/internal/retention"
 	"github.com/tocsin/tocsin/internal/scheduler"
+	"github.com/tocsin/tocsin/internal/siteops"
+	"github.com/tocsin/tocsin/internal/statuspage"
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/postgres"
 	"github.com/tocsin/tocsin/internal/store/sqlite"
@@ -170,6 +174,12 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
+	// Status pages are cached briefly; every write that changes a site's status (the
+	// scheduler's, a push ping's, an edit) goes through watched, which drops the pages that
+	// show it.
+	uptime := statuspage.EventUptime{Events: st}
+	pages := statuspage.New(st, uptime, time.Now, 0)
+	watched := statuspage.Watch(st, pages)
 	obs := newObservers(cfg, st, log)
 	drivers := channels.New(channels.Config{Policy: guard, UserAgent: userAgent(), DiscordHosts: cfg.DiscordHosts(),
 		SlackHosts: cfg.SlackHosts(), TelegramAPIURL: cfg.TelegramAPIURL})
@@ -181,9 +191,10 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
-	sched := scheduler.New(st, checker.Check, time.Now, log.With("component", "scheduler"), scheduler.Config{
+	sched := scheduler.New(watched, checker.Check, time.Now, log.With("component", "scheduler"), scheduler.Config{
 		Worker:        worker,
 		MaxConcurrent: cfg.MaxConcurrentChecks,
+		OutageBuffer:  cfg.OutageBuffer,
 		DrainTimeout:  cfg.ShutdownTimeout,
 		OnAlert:       dispatcher.Wake,
 		Observer:      obs.scheduler,
@@ -193,19 +204,35 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
+	publicOrigin, err := cfg.PublicOrigin()
+	if err != nil {
+		return err
+	}
+	// One set of account rules, and one login limiter, for the API and the dashboard.
+	accts := accounts.New(st, authn.Attempts, authn.SignupOpen, time.Now, log.With("component", "accounts"))
 	handler := api.New(api.Deps{
-		Store: st, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
+		Accounts: accts,
+		Store:    watched, StatusPages: pages, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: drivers.Discord(), DiscordHosts: cfg.DiscordHosts(), Channels: drivers, Auth: authn, OnAlert: dispatcher.Wake,
 		OnSitesChanged: sched.Wake,
 		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
+		Ready: sched.Ready, Pings: sched,
 	})
 	if proxies != nil {
 		log.Info("client addresses are read from X-Forwarded-For behind trusted proxies", "proxies", proxies)
 	}
 	// One server: the dashboard's pages and assets, and the API for everything else.
-	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: log.With("component", "web"),
-		AuthOff: authn.Off, Version: buildVersion()})
+	webLog := log.With("component", "web")
+	// The forms add and change sites by the rules the API follows (siteops).
+	sites := &siteops.Sites{Store: st, Checker: sched, Now: time.Now, Log: webLog,
+		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, TargetCheck: authn.TargetCheck, Rescheduled: sched.Wake}
+	// Live update streams never end on their own: they end when shutdown begins.
+	stopping := make(chan struct{})
+	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: webLog,
+		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st},
+		Sites: sites, Stopping: stopping,
+		Accounts: accts, Channels: drivers, PublicOrigin: publicOrigin, ClientAddr: api.ClientAddr(proxies)})
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
 	}
@@ -224,11 +251,21 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(func() { close(stopping) })
 	schedCtx, stopScheduler := context.WithCancel(context.Background())
 	schedDone := make(chan struct{})
 	go func() {
 		defer close(schedDone)
 		sched.Run(schedCtx)
+	}()
+	pruner := retention.New(st, time.Now, log.With("component", "retention"), retention.Config{
+		Checks: cfg.RetainChecks, Hourly: cfg.RetainHourly, Daily: cfg.RetainDaily,
+	})
+	pruneCtx, stopPruner := context.WithCancel(context.Background())
+	pruneDone := make(chan struct{})
+	go func() {
+		defer close(pruneDone)
+		pruner.Run(pruneCtx)
 	}()
 	notifyCtx, stopDispatcher := context.WithCancel(context.Background())
 	notifyDone := make(chan struct{})
@@ -253,6 +290,8 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	}
 	stopScheduler()
 	<-schedDone
+	stopPruner()
+	<-pruneDone
 	stopDispatcher() // what it had not sent stays in the outbox for the next start
 	<-notifyDone
 	log.Info("stopped")

@@ -8,10 +8,13 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
 	"github.com/tocsin/tocsin/internal/auth"
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/channel"
 	"github.com/tocsin/tocsin/internal/notify/discord"
+	"github.com/tocsin/tocsin/internal/siteops"
+	"github.com/tocsin/tocsin/internal/statuspage"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
@@ -37,14 +40,20 @@ type Handler struct {
 	auth     Auth
 	// trustedProxies are the peers whose X-Forwarded-For is believed.
 	trustedProxies []netip.Prefix
-	// hashing bounds the password hashes computed at once: each takes 19 MiB.
-	hashing chan struct{}
-	onAlert func()
+	// accounts holds the rules of sign-up, login, passwords and API keys.
+	accounts *accounts.Service
+	onAlert  func()
 	// sitesChanged wakes the scheduler; never nil.
 	sitesChanged func()
 	observe      Observer
+	ready        func() error
+	pings        PingBuffer
+	// statusPages serves status pages' public data and forgets a page when it changes.
+	statusPages StatusPages
 
 	firstCheckWait time.Duration
+	// sites adds and changes sites by the rules the dashboard's forms follow too.
+	sites *siteops.Sites
 }
 
 // Auth is how requests are authenticated.
@@ -77,6 +86,9 @@ type Deps struct {
 	// discord type only, through Discord and DiscordHosts.
 	Channels channel.Registry
 	Auth     Auth
+	// Accounts applies the account rules; main shares one with the dashboard, so both go
+	// through one limiter. Nil: the API builds its own from Auth.
+	Accounts *accounts.Service
 	// OnAlert, if set, is called when a request queued an alert (a push site's recovery), so the
 	// dispatcher sends it at once.
 	OnAlert func()
@@ -95,15 +107,35 @@ type Deps struct {
 	// admins (a session token or an API key).
 	Metrics       http.Handler
 	MetricsPublic bool
+	// Ready, if set, says whether check results are being written: /readyz fails while it
+	// returns an error (the scheduler's writer cannot write), even if the database answers
+	// a ping.
+	Ready func() error
+	// Pings, if set, keeps push pings that arrive while the database is away, to be written
+	// when it is back; the ping is answered 202.
+	Pings PingBuffer
+	// StatusPages serves the public data of status pages, shared with the dashboard's HTML
+	// form; nil builds one over Store.
+	StatusPages StatusPages
+}
+
+// PingBuffer keeps a push site's heartbeat while the database is away; the scheduler is one.
+// It reports false when it cannot keep it (its buffer is full, or it is shutting down).
+type PingBuffer interface {
+	BufferPing(token string, at time.Time) bool
 }
 
 // New returns the API as one http.Handler.
 func New(d Deps) http.Handler {
 	h := &Handler{store: d.Store, checker: d.Checker, now: d.Now, log: d.Log, limits: d.Limits, version: d.Version,
-		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, hashing: make(chan struct{}, 2), onAlert: d.OnAlert,
-		firstCheckWait: d.FirstCheckWait, trustedProxies: d.TrustedProxies, channels: d.Channels, observe: d.Observer}
+		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, accounts: d.Accounts, onAlert: d.OnAlert,
+		firstCheckWait: d.FirstCheckWait, trustedProxies: d.TrustedProxies, channels: d.Channels, observe: d.Observer,
+		ready: d.Ready, pings: d.Pings}
 	if h.channels == nil {
 		h.channels = discordOnly{&discord.Driver{Client: d.Discord, Hosts: d.DiscordHosts}}
+	}
+	if h.statusPages = d.StatusPages; h.statusPages == nil {
+		h.statusPages = statuspage.New(d.Store, statuspage.EventUptime{Events: d.Store}, d.Now, 0)
 	}
 	if h.observe == nil {
 		h.observe = nopObserver{}
@@ -114,8 +146,13 @@ func New(d Deps) http.Handler {
 	if h.firstCheckWait <= 0 {
 		h.firstCheckWait = 30 * time.Second
 	}
+	h.sites = &siteops.Sites{Store: d.Store, Checker: d.Checker, Now: d.Now, Log: d.Log, Limits: d.Limits,
+		TargetCheck: d.Auth.TargetCheck, FirstCheckWait: h.firstCheckWait, Rescheduled: d.OnSitesChanged}
 	if h.auth.Attempts == nil {
 		h.auth.Attempts = auth.NewAttemptLimiter(10, 15*time.Minute, d.Now)
+	}
+	if h.accounts == nil {
+		h.accounts = accounts.New(d.Store, h.auth.Attempts, h.auth.SignupOpen, d.Now, d.Log)
 	}
 	mux := http.NewServeMux()
 	routes := h.routes()
@@ -156,7 +193,15 @@ func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) error {
 	defer cancel()
 	if err := h.store.Ping(ctx); err != nil {
 		h.log.Warn("readiness check failed", "err", err)
+		w.Header().Set("Retry-After", retryAfterSeconds)
 		return &Error{Status: http.StatusServiceUnavailable, Code: "database_unavailable", Message: "the database is not reachable"}
+	}
+	if h.ready != nil {
+		if err := h.ready(); err != nil {
+			w.Header().Set("Retry-After", retryAfterSeconds)
+			return &Error{Status: http.StatusServiceUnavailable, Code: "database_unavailable",
+				Message: "check results cannot be written to the database: " + err.Error()}
+		}
 	}
 	return reply(w, http.StatusOK, healthView{Status: "ok", Database: "ok"})
 }

@@ -21,6 +21,10 @@ type channelRequest struct {
 }
 
 func (h *Handler) createChannel(w http.ResponseWriter, r *http.Request) error {
+	dryRun, err := boolParam(r, "dry_run")
+	if err != nil {
+		return err
+	}
 	var req channelRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
@@ -28,6 +32,9 @@ func (h *Handler) createChannel(w http.ResponseWriter, r *http.Request) error {
 	made, err := channels.Create(r.Context(), h.channels, owner(r), h.now(), req.Changes)
 	if err != nil {
 		return channelError(err)
+	}
+	if dryRun {
+		return reply(w, http.StatusOK, viewChannel(made.Channel, made.Driver, channels.SecretFields()...))
 	}
 	if req.Name == nil && made.Channel.Kind() == monitor.ChannelDiscord {
 		// A Discord channel is a webhook: set again without a name, it keeps the one it has.
@@ -44,6 +51,10 @@ func (h *Handler) createChannel(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) updateChannel(w http.ResponseWriter, r *http.Request) error {
+	dryRun, err := boolParam(r, "dry_run")
+	if err != nil {
+		return err
+	}
 	before, _, err := h.channelFromPath(r)
 	if err != nil {
 		return err
@@ -55,6 +66,9 @@ func (h *Handler) updateChannel(w http.ResponseWriter, r *http.Request) error {
 	changed, err := channels.Update(r.Context(), h.channels, before, req.Changes)
 	if err != nil {
 		return channelError(err)
+	}
+	if dryRun {
+		return reply(w, http.StatusOK, viewChannel(changed.Channel, changed.Driver, channels.SecretFields()...))
 	}
 	saved, err := h.store.UpdateChannel(r.Context(), changed.Channel, store.KeepOtherDefaults)
 	if errors.Is(err, store.ErrChannelExists) {
@@ -80,6 +94,14 @@ func channelError(err error) error {
 }
 
 func (h *Handler) listChannels(w http.ResponseWriter, r *http.Request) error {
+	withSecrets, err := boolParam(r, "include_secrets")
+	if err != nil {
+		return err
+	}
+	var reveal []string
+	if withSecrets {
+		reveal = channels.SecretFields()
+	}
 	list, err := h.store.ListChannels(r.Context(), owner(r))
 	if err != nil {
 		return err
@@ -87,7 +109,7 @@ func (h *Handler) listChannels(w http.ResponseWriter, r *http.Request) error {
 	views := make([]channelView, 0, len(list))
 	for _, c := range list {
 		if d, ok := h.channels.Driver(c.Kind()); ok {
-			views = append(views, viewChannel(c, d))
+			views = append(views, viewChannel(c, d, reveal...))
 		}
 	}
 	return reply(w, http.StatusOK, views)

@@ -27,7 +27,8 @@ func TestFlappingAndHeldChecksAreShown(t *testing.T) {
 			}
 			results = append(results, store.CheckResult{SiteID: id, Result: r})
 		}
-		held := monitor.Result{CheckedAt: t0.Add(time.Hour), Status: monitor.StatusDown, Error: "connection refused", NoAnswer: true}
+		// the next minute: an hour later would be a gap in monitoring, with events of its own
+		held := monitor.Result{CheckedAt: t0.Add(7 * time.Minute), Status: monitor.StatusDown, Error: "connection refused", NoAnswer: true}
 		results = append(results, store.CheckResult{SiteID: id, Result: held, Held: true})
 		if _, err := e.store.RecordChecks(context.Background(), results); err != nil {
 			t.Fatal(err)

@@ -88,7 +88,8 @@ func (h *Handler) logRequests(next http.Handler) http.Handler {
 // the request log shows it as ****. A new secret URL is one more line here.
 func secretSegments() []string {
 	return []string{
-		"/push/", // a push site's ping token
+		"/push/",  // a push site's ping token
+		"/badge/", // a site's badge token
 	}
 }
 

@@ -35,6 +35,9 @@ func (h *Handler) document() map[string]any {
 	paths := map[string]map[string]any{}
 	for _, rt := range h.routes() {
 		path := strings.TrimSuffix(rt.Path, "{$}")
+		if rt.DocPath != "" {
+			path = rt.DocPath
+		}
 		if path == "" {
 			path = "/"
 		}
@@ -64,7 +67,11 @@ func operation(g *schemas, rt route) map[string]any {
 		op["x-alias-of"] = rt.AliasOf
 	}
 	var params []any
-	for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
+	path := rt.Path
+	if rt.DocPath != "" {
+		path = rt.DocPath
+	}
+	for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
 		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": pathParamSchema(m[1])})
 	}
 	for _, q := range rt.Query {
@@ -109,6 +116,10 @@ func responses(g *schemas, rt route) map[string]any {
 	if slices.Contains(rt.Query, dryRunParam) {
 		out[strconv.Itoa(http.StatusOK)] = map[string]any{"description": "the dry run's answer: what would be made", "content": ok["content"]}
 	}
+	if strings.HasPrefix(rt.Path, "/push/") {
+		out[strconv.Itoa(http.StatusAccepted)] = map[string]any{"description": "the database is unavailable: the ping is kept and written when it is back",
+			"content": ok["content"]}
+	}
 	for _, status := range errorStatuses(rt) {
 		out[strconv.Itoa(status)] = map[string]any{"description": http.StatusText(status), "content": jsonContent(g.ref(errorBody{}))}
 	}
@@ -117,7 +128,7 @@ func responses(g *schemas, rt route) map[string]any {
 
 // errorStatuses lists the errors a route can answer with.
 func errorStatuses(rt route) []int {
-	statuses := []int{http.StatusInternalServerError}
+	statuses := []int{http.StatusInternalServerError, http.StatusServiceUnavailable}
 	if rt.Access != public {
 		statuses = append(statuses, http.StatusUnauthorized)
 	}
@@ -158,6 +169,10 @@ func errorStatuses(rt route) []int {
 	case "/webhooks/{id}":
 		if rt.Method == "PATCH" {
 			statuses = append(statuses, http.StatusConflict, http.StatusTooManyRequests, http.StatusBadGateway)
+		}
+	case "/status-pages", "/status-pages/{id}":
+		if rt.Method == "POST" || rt.Method == "PATCH" {
+			statuses = append(statuses, http.StatusConflict)
 		}
 	case "/sites/{id}/anomaly-check", "/latencyAnomalyCheck":
 		statuses = append(statuses, http.StatusConflict)

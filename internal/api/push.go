@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -17,7 +18,11 @@ type pushView struct {
 // in the URL is the credential, so cron jobs need no login. The site is up again at once and
 // its deadline moves to interval + grace from now.
 func (h *Handler) push(w http.ResponseWriter, r *http.Request) error {
-	site, err := h.store.SiteByPushToken(r.Context(), r.PathValue("token"))
+	token := r.PathValue("token")
+	site, err := h.store.SiteByPushToken(r.Context(), token)
+	if errors.Is(err, store.ErrUnavailable) {
+		return h.bufferPing(w, token, err)
+	}
 	if err != nil {
 		return notFoundAs(err, noPushSite)
 	}
@@ -26,6 +31,9 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) error {
 	}
 	ping := monitor.Result{CheckedAt: monitor.StoredTime(h.now()), Status: monitor.StatusUp}
 	recs, err := h.store.RecordChecks(r.Context(), []store.CheckResult{{SiteID: site.ID, Result: ping, Ping: true}})
+	if errors.Is(err, store.ErrUnavailable) {
+		return h.bufferPing(w, token, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -36,6 +44,16 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) error {
 		h.onAlert()
 	}
 	return reply(w, http.StatusOK, pushView{OK: true, Status: string(recs[0].State.Status)})
+}
+
+// bufferPing keeps a ping the database cannot take now, to be written with the scheduler's
+// results when it is back: the cron job that sent it need not retry, and no deadline is judged
+// before it is written. The token is not checked until then; an unknown one is dropped.
+func (h *Handler) bufferPing(w http.ResponseWriter, token string, unavailable error) error {
+	if h.pings == nil || !h.pings.BufferPing(token, monitor.StoredTime(h.now())) {
+		return unavailable
+	}
+	return reply(w, http.StatusAccepted, pushView{OK: true, Status: "buffered"})
 }
 
 const noPushSite = "no push site has this URL"

@@ -75,6 +75,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, noun string, err 
 		apiErr = notFound("no such " + noun)
 	case errors.Is(err, store.ErrNotFound):
 		apiErr = notFound("not found")
+	case errors.Is(err, store.ErrUnavailable):
+		// Not a fault of ours to log per request: the scheduler logs the outage once, and the
+		// request log has every 503.
+		w.Header().Set("Retry-After", retryAfterSeconds)
+		apiErr = databaseUnavailable
 	case errors.Is(err, context.Canceled):
 		apiErr = &Error{Status: http.StatusServiceUnavailable, Code: "shutting_down", Message: "Tocsin is shutting down; try again in a moment"}
 	default:
@@ -83,6 +88,13 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, noun string, err 
 	}
 	writeJSON(w, apiErr.Status, errorBody{Error: errorDetail{Code: apiErr.Code, Message: apiErr.Message, Field: apiErr.Field}})
 }
+
+// databaseUnavailable answers while the database cannot be reached or written (connections
+// refused or cut, disk full); Retry-After says when to try again.
+var databaseUnavailable = &Error{Status: http.StatusServiceUnavailable, Code: "database_unavailable",
+	Message: "the database is unavailable right now; try again shortly"}
+
+const retryAfterSeconds = "5"
 
 func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("Content-Type", "application/json")

@@ -52,6 +52,9 @@ func (h *Handler) createSites(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := h.markMaintenance(r, created); err != nil {
+		return err
+	}
 	h.sitesChanged()
 	return reply(w, http.StatusCreated, batchView{Sites: viewSites(created)})
 }

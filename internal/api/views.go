@@ -9,12 +9,14 @@ import (
 
 // siteView is a site as the API shows it.
 type siteView struct {
-	ID                   int64      `json:"id"`
-	Type                 string     `json:"type"`
-	URL                  string     `json:"url"`
-	Name                 string     `json:"name"`
-	Status               string     `json:"status"`
-	Flapping             bool       `json:"flapping"` // its status keeps changing; see monitor.Flap
+	ID       int64  `json:"id"`
+	Type     string `json:"type"`
+	URL      string `json:"url"`
+	Name     string `json:"name"`
+	Status   string `json:"status"`
+	Flapping bool   `json:"flapping"` // its status keeps changing; see monitor.Flap
+	// InMaintenance: a maintenance window covers the site now; its outage alerts are held.
+	InMaintenance        bool       `json:"in_maintenance"`
 	ResponseTimeMS       *int64     `json:"response_time_ms"`
 	LastChecked          *time.Time `json:"last_checked"`
 	LastStatusChange     *time.Time `json:"last_status_change"`
@@ -70,7 +72,7 @@ type latencyView struct {
 
 func viewSite(s monitor.Site) siteView {
 	v := siteView{
-		ID: s.ID, URL: s.URL, Name: s.Name, Status: string(s.Status), Flapping: s.Flap.Flapping, ResponseTimeMS: s.ResponseTimeMS,
+		ID: s.ID, URL: s.URL, Name: s.Name, Status: string(s.Status), Flapping: s.Flap.Flapping, InMaintenance: s.InMaintenance, ResponseTimeMS: s.ResponseTimeMS,
 		LastChecked: s.LastChecked, LastStatusChange: s.LastStatusChange,
 		LastStatusCode: nonZero(s.StatusCode), LastError: nonEmpty(s.LastError),
 		CheckIntervalSeconds: s.CheckIntervalSeconds, ExpectedStatusCode: s.ExpectedStatusCode,

@@ -28,6 +28,7 @@ type Config struct {
 	DBHost              string        `env:"DB_HOST" flag:"-"`
 	DBPort              string        `env:"DB_PORT" flag:"-"`
 	MaxConcurrentChecks int           `env:"TOCSIN_MAX_CONCURRENT_CHECKS" envDefault:"500" flag:"max-concurrent-checks" help:"checks running at once"`
+	OutageBuffer        int           `env:"TOCSIN_OUTAGE_BUFFER" envDefault:"50000" flag:"outage-buffer" help:"check results and push pings kept in memory while the database is away; past it the oldest are dropped"`
 	MinIntervalSeconds  int           `env:"TOCSIN_MIN_INTERVAL_SECONDS" envDefault:"10" flag:"min-interval-seconds" help:"smallest check_interval_seconds the API accepts"`
 	LogFormat           string        `env:"TOCSIN_LOG_FORMAT" envDefault:"text" flag:"log-format" help:"text or json"`
 	LogLevel            string        `env:"TOCSIN_LOG_LEVEL" envDefault:"info" flag:"log-level" help:"debug, info, warn or error"`
@@ -45,6 +46,10 @@ type Config struct {
 	BlockPrivateTargets bool          `env:"TOCSIN_BLOCK_PRIVATE_TARGETS" envDefault:"false" flag:"block-private-targets" help:"also refuse checks and webhooks to loopback and private addresses (cloud metadata addresses are always refused)"`
 	TrustedProxies      string        `env:"TOCSIN_TRUSTED_PROXIES" flag:"trusted-proxies" help:"comma-separated CIDRs (or addresses) of the reverse proxies in front of Tocsin; only from them is X-Forwarded-For believed"`
 	Metrics             string        `env:"TOCSIN_METRICS" envDefault:"off" flag:"metrics" help:"Prometheus metrics at /metrics: off; on, for anyone who can reach Tocsin; or token, for an admin's session token or API key"`
+	RetainChecks        time.Duration `env:"TOCSIN_RETAIN_CHECKS" envDefault:"720h" flag:"retain-checks" help:"how long raw checks are kept; 0 keeps them for ever (uptime, incidents and rollups outlive them)"`
+	RetainHourly        time.Duration `env:"TOCSIN_RETAIN_HOURLY" envDefault:"2160h" flag:"retain-hourly" help:"how long hourly rollups are kept; 0 keeps them for ever"`
+	RetainDaily         time.Duration `env:"TOCSIN_RETAIN_DAILY" envDefault:"17520h" flag:"retain-daily" help:"how long daily rollups are kept; 0 keeps them for ever"`
+	PublicURL           string        `env:"TOCSIN_PUBLIC_URL" flag:"public-url" help:"the address people open Tocsin at, e.g. https://tocsin.example.com: an https one marks the dashboard's sign-in cookie Secure, and the origin is trusted for the dashboard's forms (default: none)"`
 	Canaries            string        `env:"TOCSIN_CANARIES" flag:"canaries" help:"comma-separated http(s) URLs or host:port that should always answer; when they fail along with the sites, Tocsin holds the sites' alerts as its own network is down (default: none)"`
 }
 
@@ -191,6 +196,9 @@ func (c Config) Validate() error {
 	if c.MaxConcurrentChecks < 1 || c.MaxConcurrentChecks > 100000 {
 		bad("TOCSIN_MAX_CONCURRENT_CHECKS", "must be between 1 and 100000, got %d", c.MaxConcurrentChecks)
 	}
+	if c.OutageBuffer < 100 || c.OutageBuffer > 10000000 {
+		bad("TOCSIN_OUTAGE_BUFFER", "must be between 100 and 10000000, got %d", c.OutageBuffer)
+	}
 	if c.MinIntervalSeconds < 1 || c.MinIntervalSeconds > 86400 {
 		bad("TOCSIN_MIN_INTERVAL_SECONDS", "must be between 1 and 86400, got %d", c.MinIntervalSeconds)
 	}
@@ -204,6 +212,11 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		bad("TOCSIN_SHUTDOWN_TIMEOUT", "must be positive, got %s", c.ShutdownTimeout)
+	}
+	for name, d := range map[string]time.Duration{"TOCSIN_RETAIN_CHECKS": c.RetainChecks, "TOCSIN_RETAIN_HOURLY": c.RetainHourly, "TOCSIN_RETAIN_DAILY": c.RetainDaily} {
+		if d < 0 {
+			bad(name, "must be 0 (keep for ever) or positive, got %s", d)
+		}
 	}
 	if c.Auth != "on" && c.Auth != "off" {
 		bad("TOCSIN_AUTH", "must be on or off, got %q", c.Auth)
@@ -227,6 +240,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.Proxies(); err != nil {
 		bad("TOCSIN_TRUSTED_PROXIES", "%v", err)
+	}
+	if _, err := c.PublicOrigin(); err != nil {
+		bad("TOCSIN_PUBLIC_URL", "%v", err)
 	}
 	if _, err := c.CanaryList(); err != nil {
 		bad("TOCSIN_CANARIES", "%v", err)

@@ -14,8 +14,9 @@ func TestLoadDefaultsEnvironmentAndFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Addr: "127.0.0.1:8080", MaxConcurrentChecks: 500, MinIntervalSeconds: 10, LogFormat: "text", LogLevel: "info", ShutdownTimeout: 10 * time.Second, AlertGiveUpAfter: 24 * time.Hour,
-		Auth: "on", Signup: "closed", JWTTTL: 24 * time.Hour, TelegramAPIURL: "https://api.telegram.org", Metrics: "off"}
+	want := Config{Addr: "127.0.0.1:8080", MaxConcurrentChecks: 500, OutageBuffer: 50000, MinIntervalSeconds: 10, LogFormat: "text", LogLevel: "info", ShutdownTimeout: 10 * time.Second, AlertGiveUpAfter: 24 * time.Hour,
+		Auth: "on", Signup: "closed", JWTTTL: 24 * time.Hour, TelegramAPIURL: "https://api.telegram.org", Metrics: "off",
+		RetainChecks: 720 * time.Hour, RetainHourly: 2160 * time.Hour, RetainDaily: 17520 * time.Hour}
 	if c != want {
 		t.Errorf("defaults %+v, want %+v", c, want)
 	}
@@ -158,6 +159,34 @@ func TestCanaries(t *testing.T) {
 		_, err := Load(nil, map[string]string{"TOCSIN_CANARIES": bad})
 		if err == nil || !strings.Contains(err.Error(), "TOCSIN_CANARIES") || !strings.Contains(err.Error(), fmt.Sprintf("%q", bad)) {
 			t.Errorf("%q: %v, want an error naming TOCSIN_CANARIES and the item", bad, err)
+		}
+	}
+}
+
+func TestRetentionIsZeroOrPositive(t *testing.T) {
+	c, err := Load(nil, map[string]string{"TOCSIN_RETAIN_CHECKS": "0", "TOCSIN_RETAIN_HOURLY": "10m"})
+	if err != nil || c.RetainChecks != 0 || c.RetainHourly != 10*time.Minute {
+		t.Errorf("retention 0 and 10m: %+v %v", c, err)
+	}
+	if _, err := Load(nil, map[string]string{"TOCSIN_RETAIN_DAILY": "-1h"}); err == nil || !strings.Contains(err.Error(), "TOCSIN_RETAIN_DAILY") {
+		t.Errorf("a negative retention: %v, want an error naming TOCSIN_RETAIN_DAILY", err)
+	}
+}
+
+func TestPublicOrigin(t *testing.T) {
+	for raw, want := range map[string]string{"": "", "https://Tocsin.example.com/": "https://tocsin.example.com",
+		"http://127.0.0.1:8080/tocsin": "http://127.0.0.1:8080"} {
+		c, err := Load(nil, map[string]string{"TOCSIN_PUBLIC_URL": raw})
+		if err != nil {
+			t.Fatalf("%q: %v", raw, err)
+		}
+		if got, _ := c.PublicOrigin(); got != want {
+			t.Errorf("%q: origin %q, want %q", raw, got, want)
+		}
+	}
+	for _, raw := range []string{"tocsin.example.com", "ftp://x", "https://u:p@x", "https://x/?q=1"} {
+		if _, err := Load(nil, map[string]string{"TOCSIN_PUBLIC_URL": raw}); err == nil || !strings.Contains(err.Error(), "TOCSIN_PUBLIC_URL") {
+			t.Errorf("%q: %v", raw, err)
 		}
 	}
 }

@@ -270,8 +270,9 @@ func (s *server) gone() string {
 	return s.discord.WebhookURL("66")
 }
 
-// A file names webhooks only, for now: a site's channels of other types (made through
-// /channels) are neither exported as webhooks nor unlinked when the file changes its webhooks.
+// A file without channels (no channels section, no site naming any) leaves a site's channels of
+// other types alone: they are not exported as webhooks, nor unlinked when the file changes its
+// webhooks. (This server sends to Discord only, so it does not list them as channels either.)
 func TestApplyKeepsChannelsTheFileCannotNameYet(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *server) {
 		ctx := context.Background()

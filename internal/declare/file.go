@@ -3,10 +3,10 @@
 // HTTP API only, so it works against a remote instance, and it leaves every rule to the server:
 // a file is checked by the server's dry runs before anything changes.
 //
-// A file has one top-level key per section (sites, webhooks), each a list of entries in the
-// API's JSON field names, matched to what exists by name. A section is one type implementing
-// Section; adding one (channels, status pages, maintenance windows) is one more such type in
-// Sections.
+// A file has one top-level key per section (webhooks, channels, sites, maintenance), each a
+// list of entries in the API's JSON field names, matched to what exists by name (a maintenance
+// window by its title). A section is one type implementing Section; adding one (status pages)
+// is one more such type in Sections.
 package declare
 
 import (
@@ -106,14 +106,26 @@ func Parse(file string, data []byte, sections []Section) (*Document, error) {
 		if s == nil {
 			return &FileError{File: file, Line: keyNode.Line, Field: key, Msg: "is not a key of the file; it takes " + keysOf(sections)}
 		}
-		entries, err := parseEntries(file, key, value, s.Fields())
+		entries, err := parseEntries(file, key, value, s.Fields(), nameField(s))
 		doc.Sections[key] = entries
 		return err
 	})
 	return doc, err
 }
 
-func parseEntries(file, key string, list *yaml.Node, fields []string) ([]Entry, error) {
+// namedBy is a section whose entries are named by another field than name (a maintenance
+// window's title).
+type namedBy interface{ NameField() string }
+
+// nameField is the field that names the section's entries: what they are matched by.
+func nameField(s Section) string {
+	if n, ok := s.(namedBy); ok {
+		return n.NameField()
+	}
+	return "name"
+}
+
+func parseEntries(file, key string, list *yaml.Node, fields []string, nameKey string) ([]Entry, error) {
 	list = resolve(list)
 	if list.Kind == yaml.ScalarNode && list.Tag == "!!null" {
 		return []Entry{}, nil // "sites:" with nothing after it: an empty list
@@ -124,13 +136,13 @@ func parseEntries(file, key string, list *yaml.Node, fields []string) ([]Entry, 
 	entries := make([]Entry, 0, len(list.Content))
 	seen := map[string]int{}
 	for i, item := range list.Content {
-		e, err := parseEntry(file, key, i, resolve(item), fields)
+		e, err := parseEntry(file, key, i, resolve(item), fields, nameKey)
 		if err != nil {
 			return nil, err
 		}
 		if first, dup := seen[e.Name]; dup {
-			return nil, &FileError{File: file, Line: e.FieldLine("name"), Field: e.Path("name"),
-				Msg: fmt.Sprintf("%q is the name of %s[%d] (line %d) too; names must be unique, they are what entries are matched by", e.Name, key, first, entries[first].FieldLine("name"))}
+			return nil, &FileError{File: file, Line: e.FieldLine(nameKey), Field: e.Path(nameKey),
+				Msg: fmt.Sprintf("%q is the %s of %s[%d] (line %d) too; %ss must be unique, they are what entries are matched by", e.Name, nameKey, key, first, entries[first].FieldLine(nameKey), nameKey)}
 		}
 		seen[e.Name] = i
 		entries = append(entries, e)
@@ -138,10 +150,10 @@ func parseEntries(file, key string, list *yaml.Node, fields []string) ([]Entry, 
 	return entries, nil
 }
 
-func parseEntry(file, key string, i int, item *yaml.Node, fields []string) (Entry, error) {
+func parseEntry(file, key string, i int, item *yaml.Node, fields []string, nameKey string) (Entry, error) {
 	e := Entry{Index: i, Line: item.Line, Fields: map[string]any{}, Lines: map[string]int{}, parent: key}
 	if item.Kind != yaml.MappingNode {
-		return e, &FileError{File: file, Line: item.Line, Field: e.Path(""), Msg: "must be a mapping of fields, starting with name:"}
+		return e, &FileError{File: file, Line: item.Line, Field: e.Path(""), Msg: "must be a mapping of fields, starting with " + nameKey + ":"}
 	}
 	err := eachPair(file, item, func(field string, keyNode, value *yaml.Node) error {
 		if !slices.Contains(fields, field) {
@@ -158,9 +170,9 @@ func parseEntry(file, key string, i int, item *yaml.Node, fields []string) (Entr
 	if err != nil {
 		return e, err
 	}
-	name, ok := e.Fields["name"].(string)
+	name, ok := e.Fields[nameKey].(string)
 	if !ok || strings.TrimSpace(name) == "" {
-		return e, &FileError{File: file, Line: e.FieldLine("name"), Field: e.Path("name"), Msg: "every entry needs a name (text): entries are matched by it"}
+		return e, &FileError{File: file, Line: e.FieldLine(nameKey), Field: e.Path(nameKey), Msg: "every entry needs a " + nameKey + " (text): entries are matched by it"}
 	}
 	e.Name = strings.TrimSpace(name)
 	return e, nil

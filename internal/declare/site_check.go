@@ -31,6 +31,28 @@ func (s siteSection) checkEntry(run *Run, e Entry, isNew bool) error {
 			}
 		}
 	}
+	if raw, set := e.Fields["channels"]; set {
+		list, ok := raw.([]any)
+		if !ok {
+			return run.Doc.fieldError(e, "channels", "must be a list of channel names")
+		}
+		for _, item := range list {
+			name, ok := item.(string)
+			if !ok {
+				return run.Doc.fieldError(e, "channels", "must be a list of channel names, not %v", item)
+			}
+			channelID, known := run.Names["channels"][name]
+			if !known {
+				channelID, known = run.Names["webhooks"][name]
+			}
+			switch {
+			case !known:
+				return run.Doc.fieldError(e, "channels", "there is no channel named %q (in the file's channels or webhooks, or on the server unless --prune removes it)", name)
+			case channelID < 0:
+				return run.Doc.fieldError(e, "channels", "several channels on the server are named %q; rename them (PATCH /channels/{id}) or declare it under channels", name)
+			}
+		}
+	}
 	if isNew {
 		for _, field := range []string{"bearer_token", "basic_auth", "headers"} {
 			if holdsMasked(e.Fields[field]) {

@@ -10,8 +10,8 @@ import (
 
 // siteFields are the writable fields of a site, in the API's JSON names, in the order an export
 // writes them: those of monitor.SitePatch (what POST and PATCH /sites take) and the two the API
-// reads itself, with webhook_ids replaced by webhooks, which names them. channel_ids, the same
-// list as webhook_ids, is left to a channels section still to come.
+// reads itself, with webhook_ids and channel_ids (one list) replaced by the names of the
+// channels: webhooks names the Discord ones, channels those of the other types (or any).
 func siteFields() []string {
 	fields := []string{"name", "type", "url"}
 	t := reflect.TypeFor[monitor.SitePatch]()
@@ -21,7 +21,7 @@ func siteFields() []string {
 			fields = append(fields, name)
 		}
 	}
-	return append(fields, "accepted_status_codes", "json_schema", "webhooks")
+	return append(fields, "accepted_status_codes", "json_schema", "webhooks", "channels")
 }
 
 // omittedWhenOff are the fields an export leaves out when they hold their "off" value (false,
@@ -29,7 +29,7 @@ func siteFields() []string {
 // written: their default is not their zero (max_redirects: 0 follows no redirect).
 var omittedWhenOff = []string{"paused", "retry_interval_seconds", "resend_interval_minutes", "ignore_tls_errors",
 	"keyword_absent", "max_response_time_ms", "body", "keyword", "bearer_token", "expected_address", "dns_server",
-	"headers", "accepted_status_codes", "webhooks"}
+	"headers", "accepted_status_codes", "webhooks", "channels"}
 
 // isOff says whether a JSON value is its type's zero.
 func isOff(v any) bool {

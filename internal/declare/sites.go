@@ -26,20 +26,24 @@ func (s siteSection) Load(ctx context.Context, run *Run, withSecrets bool) error
 	if err != nil {
 		return fmt.Errorf("read sites: %w", err)
 	}
-	hookNames := map[int64]string{}
+	hookNames, channelNames := map[int64]string{}, map[int64]string{}
 	for _, h := range run.Current["webhooks"] {
 		hookNames[id(h)], _ = h["name"].(string)
 	}
+	for _, c := range nonDiscord(run.Current["channels"]) {
+		channelNames[id(c)], _ = c["name"].(string)
+	}
 	for _, site := range sites {
-		site["webhooks"] = webhookNames(site, hookNames)
+		site["webhooks"] = channelNamesOf(site, hookNames)
+		site["channels"] = channelNamesOf(site, channelNames)
 	}
 	run.Current[s.Key()], run.Names[s.Key()] = sites, nameIDs(sites)
 	return nil
 }
 
-// webhookNames are the names of the webhooks a site alerts, sorted. Its channels of other
-// types, which a file cannot name yet, are not among them (see otherChannelIDs).
-func webhookNames(site Object, names map[int64]string) []any {
+// channelNamesOf are the names, sorted, of the site's channels among names: its Discord
+// webhooks, or its channels of the other types.
+func channelNamesOf(site Object, names map[int64]string) []any {
 	ids, _ := site["webhook_ids"].([]any)
 	out := make([]string, 0, len(ids))
 	for _, raw := range ids {
@@ -49,28 +53,6 @@ func webhookNames(site Object, names map[int64]string) []any {
 		}
 	}
 	return sortedAny(out)
-}
-
-// otherChannelIDs are the site's channels that are not webhooks (Slack, email…): an update
-// of its webhooks keeps them, since the file cannot name them yet.
-func otherChannelIDs(run *Run, siteID int64) []int64 {
-	hooks := map[int64]bool{}
-	for _, h := range run.Current["webhooks"] {
-		hooks[id(h)] = true
-	}
-	var out []int64
-	for _, site := range run.Current["sites"] {
-		if id(site) != siteID {
-			continue
-		}
-		ids, _ := site["webhook_ids"].([]any)
-		for _, raw := range ids {
-			if n, _ := raw.(float64); !hooks[int64(n)] {
-				out = append(out, int64(n))
-			}
-		}
-	}
-	return out
 }
 
 func sortedAny(names []string) []any {
@@ -105,14 +87,29 @@ func (s siteSection) Plan(ctx context.Context, run *Run, entries []Entry, prune 
 	for i, e := range entries {
 		want := desired[i]
 		restoreSecrets(want, e.Fields, currents[i])
-		want["webhooks"] = declaredWebhooks(e)
+		hooks, others, managed := s.declaredChannels(run, e, currents[i])
+		want["webhooks"], want["channels"] = hooks, others
+		// The channels go as one list of ids; without channels in the file, those of the
+		// other types are kept as they are (see withWebhookIDs).
+		setChannels := func(body Object) {
+			body["webhooks"] = hooks
+			if managed {
+				body["channels"] = others
+			} else {
+				delete(body, "channels")
+			}
+		}
 		if currents[i] == nil {
 			body := requests[i]
-			body["webhooks"] = want["webhooks"]
+			setChannels(body)
 			changes = append(changes, Change{Section: s.Key(), Noun: s.Noun(), Op: Create, Name: e.Name, Body: body})
 			continue
 		}
 		if fields, patch := diffSite(want, currents[i]); len(patch) > 0 {
+			_, hooksChanged := patch["webhooks"]
+			if _, channelsChanged := patch["channels"]; hooksChanged || channelsChanged {
+				setChannels(patch)
+			}
 			changes = append(changes, Change{Section: s.Key(), Noun: s.Noun(), Op: Update, Name: e.Name, ID: id(currents[i]), Body: patch, Fields: fields})
 		}
 	}
@@ -123,26 +120,51 @@ func (s siteSection) Plan(ctx context.Context, run *Run, entries []Entry, prune 
 	return changes, nil
 }
 
-// request is what an entry asks the API for: its fields, but webhooks, which go by id.
+// request is what an entry asks the API for: its fields, but webhooks and channels, which go
+// by id.
 func request(e Entry) Object {
 	out := Object{}
 	for k, v := range e.Fields {
-		if k != "webhooks" {
+		if k != "webhooks" && k != "channels" {
 			out[k] = v
 		}
 	}
 	return out
 }
 
-// declaredWebhooks are the names of the webhooks an entry alerts, sorted.
-func declaredWebhooks(e Entry) []any {
-	list, _ := e.Fields["webhooks"].([]any)
-	names := make([]string, 0, len(list))
+// declaredChannels are the names of the channels an entry alerts, sorted: its Discord
+// webhooks, and its channels of the other types. A Discord webhook named among channels is
+// one of its webhooks. A file that declares no channels, for a site whose entry names none,
+// keeps the site's channels of the other types as they are.
+func (s siteSection) declaredChannels(run *Run, e Entry, current Object) (webhooks, channels []any, managed bool) {
+	hooks := names(e.Fields["webhooks"])
+	_, fileHasChannels := run.Doc.Sections["channels"]
+	listed, entryHasChannels := e.Fields["channels"]
+	if !fileHasChannels && !entryHasChannels {
+		if current != nil {
+			channels, _ = current["channels"].([]any)
+		}
+		return sortedAny(hooks), append([]any{}, channels...), false
+	}
+	var others []string
+	for _, name := range names(listed) {
+		if _, isChannel := run.Names["channels"][name]; isChannel {
+			others = append(others, name)
+		} else {
+			hooks = append(hooks, name)
+		}
+	}
+	return sortedAny(hooks), sortedAny(others), true
+}
+
+func names(raw any) []string {
+	list, _ := raw.([]any)
+	out := make([]string, 0, len(list))
 	for _, item := range list {
 		name, _ := item.(string)
-		names = append(names, name)
+		out = append(out, name)
 	}
-	return sortedAny(names)
+	return out
 }
 
 func (s siteSection) Apply(ctx context.Context, run *Run, changes []Change) error {
@@ -177,30 +199,61 @@ func (s siteSection) Apply(ctx context.Context, run *Run, changes []Change) erro
 	return nil
 }
 
-// withWebhookIDs is a change's body with the webhooks it names by name given by id, now that
+// withWebhookIDs is a change's body with the channels it names by name given by id, now that
 // they all exist.
 func withWebhookIDs(run *Run, c Change) (Object, error) {
-	names, named := c.Body["webhooks"].([]any)
+	hooks, named := c.Body["webhooks"].([]any)
 	if !named {
 		return c.Body, nil
 	}
+	others, managed := c.Body["channels"].([]any)
 	body := Object{}
 	for k, v := range c.Body {
-		if k != "webhooks" {
+		if k != "webhooks" && k != "channels" {
 			body[k] = v
 		}
 	}
-	ids := make([]int64, 0, len(names))
-	for _, n := range names {
-		name, _ := n.(string)
-		hookID := run.Names["webhooks"][name]
-		if hookID <= 0 {
-			return nil, fmt.Errorf("site %q: webhook %q has no id", c.Name, name)
+	ids := make([]int64, 0, len(hooks)+len(others))
+	for _, list := range []struct {
+		key   string
+		names []any
+	}{{"webhooks", hooks}, {"channels", others}} {
+		for _, n := range list.names {
+			name, _ := n.(string)
+			channelID := run.Names[list.key][name]
+			if channelID <= 0 {
+				return nil, fmt.Errorf("site %q: %s %q has no id", c.Name, list.key[:len(list.key)-1], name)
+			}
+			ids = append(ids, channelID)
 		}
-		ids = append(ids, hookID)
 	}
-	body["webhook_ids"] = append(ids, otherChannelIDs(run, c.ID)...)
+	if !managed {
+		ids = append(ids, otherChannelIDs(run, c.ID)...)
+	}
+	body["webhook_ids"] = ids
 	return body, nil
+}
+
+// otherChannelIDs are the site's channels that are not webhooks (Slack, email…), kept by an
+// update of its webhooks when the file does not name channels.
+func otherChannelIDs(run *Run, siteID int64) []int64 {
+	hooks := map[int64]bool{}
+	for _, h := range run.Current["webhooks"] {
+		hooks[id(h)] = true
+	}
+	var out []int64
+	for _, site := range run.Current["sites"] {
+		if id(site) != siteID {
+			continue
+		}
+		ids, _ := site["webhook_ids"].([]any)
+		for _, raw := range ids {
+			if n, _ := raw.(float64); !hooks[int64(n)] {
+				out = append(out, int64(n))
+			}
+		}
+	}
+	return out
 }
 
 func (s siteSection) Delete(ctx context.Context, run *Run, changes []Change) error {

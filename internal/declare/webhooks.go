@@ -68,7 +68,15 @@ func (s webhookSection) Plan(ctx context.Context, run *Run, entries []Entry, pru
 	}
 	run.plannedNames(s.Key(), entries, matched, prune)
 	if prune {
-		changes = append(changes, pruned(s.Key(), s.Noun(), run.Current[s.Key()], entries)...)
+		// A Discord webhook the channels section declares is that section's to keep.
+		channels := declaredNames(run.Doc, "channels")
+		for _, c := range pruned(s.Key(), s.Noun(), run.Current[s.Key()], entries) {
+			if channels[c.Name] {
+				run.Names[s.Key()][c.Name] = c.ID
+				continue
+			}
+			changes = append(changes, c)
+		}
 	}
 	return changes, nil
 }

@@ -28,7 +28,7 @@ func BenchmarkScrape(b *testing.B) {
 	for _, backend := range storetest.Backends() {
 		b.Run(fmt.Sprintf("%s/%d-sites", backend.Name, n), func(b *testing.B) {
 			st := backend.Open(b)
-			seedCheckedSites(b, st, n)
+			addCheckedSites(b, st, n)
 			h := New(st, time.Now, "bench", quiet()).Handler()
 			var size int
 			for b.Loop() {
@@ -50,7 +50,7 @@ func gzippedSize(h http.Handler) int {
 	return rec.Body.Len()
 }
 
-func seedCheckedSites(b *testing.B, st store.Store, n int) {
+func addCheckedSites(b *testing.B, st store.Store, n int) {
 	ctx := context.Background()
 	expiry := t0.Add(60 * 24 * time.Hour)
 	for start := 0; start < n; start += 10000 {

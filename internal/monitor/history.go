@@ -53,7 +53,7 @@ func statusTimeline(sorted []Event) Timeline {
 	return tl
 }
 
-// monitoringPeriods are the pauses and gaps the monitoring events record.
+// monitoringPeriods are the pauses, gaps and maintenance the monitoring events record.
 func monitoringPeriods(sorted []Event) []Period {
 	var out []Period
 	since := map[string]time.Time{}
@@ -62,11 +62,11 @@ func monitoringPeriods(sorted []Event) []Period {
 		if ev.Kind != EventMonitoring || from == to {
 			continue
 		}
-		if from == MonitoringPaused || from == MonitoringGap {
+		if Unwatched(from) {
 			out = append(out, Period{From: since[from], To: ev.At}) // zero time: began before all
 			delete(since, from)
 		}
-		if _, open := since[to]; !open && (to == MonitoringPaused || to == MonitoringGap) {
+		if _, open := since[to]; !open && Unwatched(to) {
 			since[to] = ev.At
 		}
 	}

@@ -38,6 +38,8 @@ type Maintenance struct {
 	Duration  time.Duration
 	Timezone  string
 	CreatedAt time.Time
+	// UpdatedAt is when the window was last saved: a window opens for its sites no earlier.
+	UpdatedAt time.Time
 }
 
 // Recurring reports whether the window repeats on a cron schedule.

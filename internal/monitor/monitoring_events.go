@@ -13,6 +13,8 @@ import "time"
 //     the next check was due. Written together with the next event, by the first check after
 //     the gap (see Gap).
 //   - MonitoringGap → MonitoringActive: the gap ended. At is the first check after it.
+//   - MonitoringActive ⇄ MonitoringMaintenance: a maintenance window opened or closed. Checks
+//     still run, but the time inside counts as excluded, like a pause.
 //
 // Reason is free text for people ("paused", "not monitored for 2h13m0s").
 //
@@ -28,7 +30,16 @@ const (
 	MonitoringActive = "active"
 	MonitoringPaused = "paused"
 	MonitoringGap    = "gap"
+	// MonitoringMaintenance: a maintenance window covers the site. Active → maintenance when
+	// a window opens for it (At is when it opened), back to active when it closes.
+	MonitoringMaintenance = "maintenance"
 )
+
+// Unwatched says whether a monitoring state leaves time out of uptime: paused, in a gap, or in
+// maintenance. Anything else (active, or a state this version does not know) counts.
+func Unwatched(state string) bool {
+	return state == MonitoringPaused || state == MonitoringGap || state == MonitoringMaintenance
+}
 
 // PauseEvent records that a site was paused (paused true) or resumed at the given time.
 func PauseEvent(siteID int64, at time.Time, paused bool) Event {
@@ -58,4 +69,14 @@ func GapEvents(siteID int64, gap Period) [2]Event {
 		{SiteID: siteID, Kind: EventMonitoring, At: gap.From, From: MonitoringActive, To: MonitoringGap, Reason: reason},
 		{SiteID: siteID, Kind: EventMonitoring, At: gap.To, From: MonitoringGap, To: MonitoringActive, Reason: reason},
 	}
+}
+
+// MaintenanceEvent records that a maintenance window opened (open true) or closed for a site at
+// the given time; reason names the window.
+func MaintenanceEvent(siteID int64, at time.Time, open bool, reason string) Event {
+	from, to := MonitoringActive, MonitoringMaintenance
+	if !open {
+		from, to = to, from
+	}
+	return Event{SiteID: siteID, Kind: EventMonitoring, At: at, From: EventState(from), To: EventState(to), Reason: reason}
 }

@@ -42,6 +42,9 @@ func (s Site) Observe(r Result) Observation {
 		o.RetryAt = &at
 	}
 	o.Site = next
+	if s.InMaintenance || s.MaintenanceHeld {
+		o.holdForMaintenance(s, prev, r)
+	}
 	return o
 }
 

@@ -74,6 +74,13 @@ type Site struct {
 	NextCheckAt          time.Time
 	CreatedAt            time.Time
 
+	// InMaintenance says a maintenance window covers the site at the time in question: now, as
+	// the API shows it, or a check's time when the check is recorded (see maintenance_alerts.go).
+	InMaintenance bool
+	// MaintenanceHeld says the site went down during maintenance and no down alert was sent:
+	// one is owed if it is still down when the window closes.
+	MaintenanceHeld bool
+
 	// Alerting says where the site's alerts go when that is worth a warning: AlertingNoWebhook
 	// when it names no webhook and its owner has no default; "" when they go somewhere. The
 	// store sets it on the sites it reads for their owner.

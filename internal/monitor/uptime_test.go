@@ -261,3 +261,27 @@ func BenchmarkNinetyDayBars(b *testing.B) {
 		h.Days(now, 90)
 	}
 }
+
+func TestMaintenanceIsExcludedLikeAPause(t *testing.T) {
+	const s = time.Second
+	maintenance := func(d time.Duration, open bool) Event {
+		from, to := MonitoringActive, MonitoringMaintenance
+		if !open {
+			from, to = to, from
+		}
+		return Event{SiteID: 1, Kind: EventMonitoring, At: tAt(d), From: EventState(from), To: EventState(to)}
+	}
+	events := []Event{statusEv(0, StatusPending, StatusUp), maintenance(20*s, true), statusEv(30*s, StatusUp, StatusDown),
+		maintenance(40*s, false), statusEv(50*s, StatusDown, StatusUp)}
+	withMaintenance := NewHistory(events, nil).Figures(tAt(0), tAt(80*s))
+	paused := NewHistory([]Event{events[0], pauseEv(20*s, true), events[2], pauseEv(40*s, false), events[4]}, nil).Figures(tAt(0), tAt(80*s))
+	if withMaintenance.Up != 50*s || withMaintenance.Down != 10*s || withMaintenance.Excluded != 20*s {
+		t.Errorf("up %v down %v excluded %v, want 50s 10s 20s", withMaintenance.Up, withMaintenance.Down, withMaintenance.Excluded)
+	}
+	if withMaintenance.Up != paused.Up || withMaintenance.Down != paused.Down || withMaintenance.Excluded != paused.Excluded {
+		t.Errorf("maintenance %+v differs from the same time paused %+v", withMaintenance, paused)
+	}
+	if !Unwatched(MonitoringMaintenance) || Unwatched(MonitoringActive) {
+		t.Error("Unwatched: maintenance must be unwatched, active watched")
+	}
+}

@@ -7,6 +7,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -84,6 +85,9 @@ type Dispatcher struct {
 	cfg     Config
 	pace    *pacer
 	wake    chan struct{}
+	// away is set while claims fail because the database is unavailable: logged once, not
+	// every poll (Run's goroutine only).
+	away bool
 }
 
 // New builds a dispatcher that sends through the drivers of each channel type; now is the
@@ -124,10 +128,21 @@ func (d *Dispatcher) round(ctx context.Context) {
 		leaseEnd := now.Add(d.cfg.Lease) // as the store writes it
 		hooks, err := d.store.ClaimAlertWebhooks(ctx, store.Claim{Worker: d.cfg.Worker, Now: now, Limit: d.cfg.Parallel, LeaseMargin: d.cfg.Lease})
 		if err != nil {
-			if ctx.Err() == nil {
+			switch {
+			case ctx.Err() != nil:
+			case errors.Is(err, store.ErrUnavailable):
+				if !d.away {
+					d.log.Warn("database unavailable: alerts wait in the outbox until it is back", "err", err)
+				}
+				d.away = true
+			default:
 				d.log.Error("claim channels with alerts due", "err", err)
 			}
 			return
+		}
+		if d.away {
+			d.away = false
+			d.log.Info("database back: sending the alerts due")
 		}
 		var wg sync.WaitGroup
 		for _, hook := range hooks {

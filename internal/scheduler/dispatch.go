@@ -100,7 +100,7 @@ func (s *Scheduler) dispatch() {
 				return
 			}
 			s.waiting.Add(-1)
-			go s.runScheduled(site)
+			go s.runScheduled(site, false)
 		}
 		clear(ready) // the sites' memory is the checks' now
 		if !more {

@@ -120,7 +120,7 @@ func (w *batchWriter) left(rest []store.CheckResult) []store.CheckResult {
 		rest = append([]store.CheckResult{*w.suspect}, rest...)
 	}
 	if len(rest) > 0 {
-		w.s.log.Error("record check results", "results", len(rest), "err", w.err)
+		w.s.lastWriteErr = w.err // logged as part of the outage, not once a second
 	}
 	return rest
 }

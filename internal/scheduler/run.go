@@ -12,7 +12,7 @@ import (
 // finish for up to DrainTimeout (abandoning the rest unrecorded), writes every result it has,
 // and returns.
 func (s *Scheduler) Run(ctx context.Context) {
-	s.resume(ctx)
+	s.resume(ctx) // a failure is logged; the schedule is then taken as it is
 	go s.dispatch()
 	written := make(chan struct{})
 	go func() {
@@ -22,9 +22,14 @@ func (s *Scheduler) Run(ctx context.Context) {
 
 	ticker := time.NewTicker(s.cfg.PollInterval)
 	defer ticker.Stop()
+	sweep := time.NewTicker(s.cfg.MaintenanceSweep)
+	defer sweep.Stop()
+	s.sweepMaintenance(ctx)
 	for {
 		s.claimAndStart(ctx)
 		select {
+		case <-sweep.C:
+			s.sweepMaintenance(ctx)
 		case <-ctx.Done():
 			s.drain()
 			s.net.close()
@@ -33,6 +38,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 			return
 		case <-ticker.C:
 			s.net.tick()
+			s.outage.report(s.now(), int(s.backlog.Load())+s.pings.len())
 		case <-s.wake:
 		}
 	}
@@ -40,36 +46,76 @@ func (s *Scheduler) Run(ctx context.Context) {
 
 // resume spreads the checks that fell due while Tocsin was stopped, so a restart neither
 // bursts nor skips.
-func (s *Scheduler) resume(ctx context.Context) {
+func (s *Scheduler) resume(ctx context.Context) error {
 	n, err := s.store.ResumeSchedule(ctx, store.Resume{Now: s.now(), Grace: s.cfg.ResumeGrace, Window: s.cfg.ResumeWindow})
 	if err != nil {
 		s.log.Error("resume schedule", "err", err)
-		return
+		return err
 	}
 	if n > 0 {
-		s.log.Info("spreading checks missed while stopped", "sites", n, "window", s.cfg.ResumeWindow)
+		s.log.Info("spreading checks missed while stopped or while the database was away", "sites", n, "window", s.cfg.ResumeWindow)
 	}
+	return nil
+}
+
+// outageProbeEvery is how often claims are tried while the database is away.
+const outageProbeEvery = time.Second
+
+// duringOutage checks the held sites that are due from memory, and says whether claims may be
+// tried again: once a second, when every result and ping kept meanwhile is written (so no push
+// deadline is judged before its pings are in), and after the overdue schedule is spread as at
+// start. Then the outage is over.
+func (s *Scheduler) duringOutage(ctx context.Context) bool {
+	now := s.now()
+	if free := cap(s.slots) - len(s.slots); free > 0 {
+		sites := s.held.due(now, free)
+		s.outage.checked(len(sites))
+		s.start(sites, true)
+	}
+	if now.Sub(s.lastProbe) < outageProbeEvery || s.backlog.Load() > 0 || s.pings.len() > 0 || len(s.results) > 0 {
+		return false
+	}
+	s.lastProbe = now
+	if s.outage.writeError() != nil {
+		return false
+	}
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.resume(rctx); err != nil {
+		return false
+	}
+	s.outage.end(s.now())
+	return true
 }
 
 // claimAndStart claims the sites due within the look-ahead and queues each to start at its due
-// time (see dispatch), until none is left or MaxWaiting sites wait. It claims nothing while every slot is busy:
-// checks are already waiting for slots, and a claim's lease runs while its site waits.
+// time (see dispatch), until none is left or MaxWaiting sites wait. It claims nothing while
+// every slot is busy: checks are already waiting for slots, and a claim's lease runs while its
+// site waits.
 func (s *Scheduler) claimAndStart(ctx context.Context) {
+	if s.outage.active() && !s.duringOutage(ctx) {
+		return
+	}
 	for ctx.Err() == nil {
 		limit := min(s.cfg.ClaimBatch, s.cfg.MaxWaiting-int(s.waiting.Load()))
 		if limit <= 0 || len(s.slots) == cap(s.slots) {
 			return
 		}
 		start := s.now()
-		sites, err := s.store.ClaimDueSites(ctx, store.Claim{Worker: s.cfg.Worker, Now: start.Add(s.cfg.LookAhead),
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		sites, err := s.store.ClaimDueSites(cctx, store.Claim{Worker: s.cfg.Worker, Now: start.Add(s.cfg.LookAhead),
 			Limit: limit, LeaseMargin: s.cfg.LeaseMargin})
+		cancel()
 		s.cfg.Observer.Claimed(len(sites), s.now().Sub(start))
 		if err != nil {
 			if ctx.Err() == nil {
-				s.log.Error("claim due sites", "err", err)
+				s.outage.begin(s.now(), err, false)
+				s.lastProbe = s.now()
 			}
 			return
 		}
+		s.held.claimed(sites)
+		s.held.prune(s.now(), s.cfg.LeaseMargin)
 		// Shutdown waits for these like for running checks: they were claimed, so their slot
 		// is checked now or not until the next interval.
 		s.waiting.Add(int64(len(sites)))
@@ -81,8 +127,18 @@ func (s *Scheduler) claimAndStart(ctx context.Context) {
 	}
 }
 
-// runScheduled runs a claimed site's check in the slot dispatch took for it.
-func (s *Scheduler) runScheduled(site monitor.Site) {
+// start runs the sites' checks, each in a slot. Sites from memory were not claimed: their
+// results end no claim, and are late (history only if another process checked the site since).
+func (s *Scheduler) start(sites []monitor.Site, fromMemory bool) {
+	for _, site := range sites {
+		s.slots <- struct{}{}
+		s.running.Add(1)
+		go s.runScheduled(site, fromMemory)
+	}
+}
+
+// runScheduled runs a site's check in the slot taken for it (by dispatch, for claimed sites).
+func (s *Scheduler) runScheduled(site monitor.Site, fromMemory bool) {
 	defer s.running.Done()
 	defer func() { <-s.slots }()
 	s.cfg.Observer.Lateness(s.now().Sub(dueSlot(site)))
@@ -90,7 +146,7 @@ func (s *Scheduler) runScheduled(site monitor.Site) {
 	if s.checkCtx.Err() != nil {
 		return
 	}
-	s.net.observe(site, store.CheckResult{SiteID: site.ID, Result: r, Claimed: true})
+	s.net.observe(site, store.CheckResult{SiteID: site.ID, Result: r, Claimed: !fromMemory, Late: fromMemory})
 }
 
 // runProbe checks the site and returns a result fit to store: its text is cleaned here too,

@@ -36,11 +36,17 @@ type Config struct {
 	DrainTimeout  time.Duration // how long shutdown waits for running checks
 	ResumeGrace   time.Duration // overdue by less than this at start: checked at once
 	ResumeWindow  time.Duration // overdue sites at start are spread over this
+	// MaintenanceSweep is how often the maintenance windows' openings and closings are written
+	// (see sweepMaintenance).
+	MaintenanceSweep time.Duration
 	// OnAlert, if set, is called after results that raised alerts are written, so the
 	// dispatcher sends them at once instead of at its next poll.
 	OnAlert func()
 	// Observer, if set, is told of checks, claims and writes (for metrics).
 	Observer Observer
+	// OutageBuffer bounds the check results (and push pings) kept in memory while the
+	// database is away; past it the oldest are dropped, with one log line.
+	OutageBuffer int
 	// Canaries are probed, with the probe function, to tell whether Tocsin's own network is
 	// down when checks fail with no answer (see netrule.go); none leaves the mass rule alone.
 	Canaries []monitor.Target
@@ -52,8 +58,8 @@ func (c Config) withDefaults() Config {
 			*v = d
 		}
 	}
-	// Checks start on their own timers, so the poll needs only to outpace the look-ahead: a
-	// slower one costs fewer claims.
+	// Checks start from a queue at their due time, so the poll needs only to outpace the
+	// look-ahead: a slower one costs fewer claims.
 	def(&c.PollInterval, 500*time.Millisecond)
 	def(&c.LeaseMargin, 30*time.Second)
 	def(&c.FlushInterval, 250*time.Millisecond)
@@ -61,6 +67,7 @@ func (c Config) withDefaults() Config {
 	def(&c.ResumeGrace, 5*time.Second)
 	def(&c.ResumeWindow, time.Minute)
 	def(&c.LookAhead, min(4*c.PollInterval, 2*time.Second))
+	def(&c.MaintenanceSweep, 5*time.Second)
 	if c.MaxConcurrent <= 0 {
 		c.MaxConcurrent = 500
 	}
@@ -69,6 +76,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ClaimBatch <= 0 {
 		c.ClaimBatch = 1000
+	}
+	if c.OutageBuffer <= 0 {
+		c.OutageBuffer = DefaultOutageBuffer
 	}
 	if c.MaxBatch <= 0 {
 		c.MaxBatch = 500
@@ -81,6 +91,10 @@ func (c Config) withDefaults() Config {
 	}
 	return c
 }
+
+// DefaultOutageBuffer is how many results are kept while the database is away, unless set:
+// a few hours of 300 sites checked every minute, in some tens of megabytes.
+const DefaultOutageBuffer = 50000
 
 // ErrStopping is returned by CheckNow once shutdown has begun. It wraps context.Canceled, which
 // is how callers that do not know this package recognise it.
@@ -100,6 +114,14 @@ type Scheduler struct {
 	wake    chan struct{} // a site was added or changed: look for due sites now
 	results chan store.CheckResult
 	net     *netWatch // between the checks and results: holds what our own network failed
+
+	held      *heldSites // the sites this process claimed last, checked from memory in an outage
+	outage    *dbOutage
+	backlog   atomic.Int64 // results the writer holds because the database would not take them
+	lastProbe time.Time    // the last claim tried during an outage (Run's goroutine only)
+	pings     pingBuffer   // push pings the database could not take
+	// lastWriteErr is why the last write failed (the writer's goroutine only).
+	lastWriteErr error
 
 	// checkCtx is cancelled only when shutdown gives up waiting; a cancelled check is not
 	// recorded, so Tocsin never writes a false "down" caused by its own shutdown.
@@ -124,6 +146,9 @@ func New(st Store, probe ProbeFunc, now func() time.Time, log *slog.Logger, cfg 
 		results:  results,
 		net:      newNetWatch(st, probe, cfg.Canaries, now, log, results),
 		checkCtx: ctx, cancelChecks: cancel,
+		held:   newHeldSites(),
+		outage: &dbOutage{log: log},
+		pings:  pingBuffer{wake: make(chan struct{}, 1)},
 	}
 }
 
@@ -135,3 +160,7 @@ func (s *Scheduler) Wake() {
 	default:
 	}
 }
+
+// Ready says whether check results are being written: an error while the database will not
+// take them (/readyz fails), nil otherwise.
+func (s *Scheduler) Ready() error { return s.outage.writeError() }

@@ -7,10 +7,6 @@ import (
 	"github.com/tocsin/tocsin/internal/store"
 )
 
-// maxPendingBatches bounds the results kept in memory while the database refuses writes; past
-// it the oldest are dropped, since the sites will be checked again anyway.
-const maxPendingBatches = 20
-
 // writeResults batches results into few transactions: a batch is written when it is full or
 // FlushInterval after its first result arrived. It returns once results is closed and drained.
 func (s *Scheduler) writeResults() {
@@ -33,27 +29,49 @@ func (s *Scheduler) writeResults() {
 			}
 		case <-timer.C:
 			batch = s.flush(batch, timer)
+		case <-s.pings.wake:
+			batch = s.flush(batch, timer)
 		}
 	}
 }
 
-// flush writes the batch and returns what is left to write: nothing, or the results the
-// database did not take because it failed, to be retried a second later.
+// flush writes the batch, and the push pings kept meanwhile, and returns what is left to
+// write: nothing, or the results the database did not take because it failed, to be retried a
+// second later. Those are late: written once the database is back, in order, they change a
+// site's status only if no other process checked it since. Past the outage buffer the oldest
+// are dropped, since their sites are checked again anyway.
 func (s *Scheduler) flush(batch []store.CheckResult, retry *time.Timer) []store.CheckResult {
-	if len(batch) == 0 {
+	pings, pingErr := s.pings.resolve(s.store)
+	batch = append(batch, pings...)
+	if len(batch) == 0 && pingErr == nil {
 		return batch
 	}
-	left := s.record(batch)
-	if len(left) == 0 {
+	var left []store.CheckResult
+	if len(batch) > 0 {
+		left = s.record(batch)
+	}
+	if len(left) == 0 && pingErr == nil {
 		retry.Stop()
+		s.backlog.Store(0)
+		s.outage.wrote()
 		return batch[:0]
 	}
-	if limit := maxPendingBatches * s.cfg.MaxBatch; len(left) > limit {
-		s.log.Warn("dropping oldest check results the database would not take", "dropped", len(left)-limit)
+	if len(left) > 0 {
+		s.outage.begin(s.now(), s.lastWriteErr, true)
+	} else {
+		s.outage.begin(s.now(), pingErr, true)
+	}
+	if limit := s.cfg.OutageBuffer; len(left) > limit {
+		s.outage.drop(len(left)-limit, limit)
 		left = left[len(left)-limit:]
 	}
+	left = slices.Clone(left) // the batch's array is reused by the next results
+	for i := range left {
+		left[i].Late = true
+	}
+	s.backlog.Store(int64(len(left)))
 	retry.Reset(time.Second)
-	return slices.Clone(left) // the batch's array is reused by the next results
+	return left
 }
 
 func (s *Scheduler) flushFinal(batch []store.CheckResult) {

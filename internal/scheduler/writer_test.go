@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -274,8 +275,12 @@ func TestFlushIsolatesWhatTheDatabaseRefuses(t *testing.T) {
 					defer retry.Stop()
 
 					left := sched.flush(append([]store.CheckResult(nil), batch...), retry)
-					if want := batch[len(batch)-tt.left:]; !reflect.DeepEqual(left, want) && len(left)+len(want) > 0 {
-						t.Errorf("left for later: %d results, want the last %d, untouched", len(left), tt.left)
+					want := slices.Clone(batch[len(batch)-tt.left:])
+					for i := range want {
+						want[i].Late = true // they wait for the database, so another process may check their sites first
+					}
+					if !reflect.DeepEqual(left, want) && len(left)+len(want) > 0 {
+						t.Errorf("left for later: %d results, want the last %d, untouched but late", len(left), tt.left)
 					}
 					if tt.heals {
 						f.heal()

@@ -29,10 +29,18 @@ type SiteUpdate struct {
 // PlanWrites folds results, in order, into their sites. sites holds every site that still
 // exists, with its settings and state; results for other sites are dropped. Both stores call
 // this inside the transaction that holds their sites' rows, so two results for one site can
-// never both flip it. The rules themselves are monitor.Site.Observe's.
-func PlanWrites(sites map[int64]monitor.Site, results []CheckResult) Writes {
+// never both flip it. The rules themselves are monitor.Site.Observe's; cal says which sites a
+// maintenance window covers at each check's time.
+func PlanWrites(sites map[int64]monitor.Site, results []CheckResult, cal monitor.MaintenanceCalendar) Writes {
 	w := Writes{Recorded: make([]Recorded, 0, len(results))}
 	index := make(map[int64]int, len(sites))
+	if !cal.Empty() && len(results) > 0 {
+		from, to := results[0].Result.CheckedAt, results[0].Result.CheckedAt
+		for _, r := range results {
+			from, to = earliest(from, r.Result.CheckedAt), latest(to, r.Result.CheckedAt)
+		}
+		cal = cal.Span(from, to.Add(time.Nanosecond))
+	}
 	for _, r := range results {
 		site, ok := sites[r.SiteID]
 		if !ok {
@@ -54,6 +62,15 @@ func PlanWrites(sites map[int64]monitor.Site, results []CheckResult) Writes {
 			w.Recorded = append(w.Recorded, Recorded{Check: monitor.Check{SiteID: r.SiteID, Result: r.Result, Held: true}, State: site.State()})
 			continue
 		}
+		if Overtaken(site, r) {
+			// History only, as a held check, and the site's last check stays where it is.
+			if !seen {
+				u.Site, u.Last = site, lastResultOf(site)
+			}
+			w.Recorded = append(w.Recorded, Recorded{Check: monitor.Check{SiteID: r.SiteID, Result: r.Result}, State: site.State()})
+			continue
+		}
+		site.InMaintenance = cal.Covers(site, r.Result.CheckedAt)
 		o := site.Observe(r.Result)
 		w.Recorded = append(w.Recorded, recorded(r, o))
 		u.Site, u.Last = o.Site, r.Result
@@ -67,6 +84,26 @@ func PlanWrites(sites map[int64]monitor.Site, results []CheckResult) Writes {
 		}
 	}
 	return w
+}
+
+// Overtaken says the result waited while the database was away and is older than the site's
+// last check: meanwhile another process checked the site. It is history, and changes nothing:
+// the newer check already said what the site is. A ping is never overtaken, since it moves a
+// deadline no check can.
+func Overtaken(site monitor.Site, r CheckResult) bool {
+	return r.Late && !r.Ping && site.LastChecked != nil && r.Result.CheckedAt.Before(*site.LastChecked)
+}
+
+// lastResultOf is the site's last check as the site row holds it, to be written back unchanged.
+func lastResultOf(site monitor.Site) monitor.Result {
+	last := monitor.Result{StatusCode: site.StatusCode, Error: site.LastError}
+	if site.ResponseTimeMS != nil {
+		last.ResponseTime = time.Duration(*site.ResponseTimeMS) * time.Millisecond
+	}
+	if site.LastChecked != nil {
+		last.CheckedAt = *site.LastChecked
+	}
+	return last
 }
 
 func recorded(r CheckResult, o monitor.Observation) Recorded {
@@ -85,6 +122,12 @@ func recorded(r CheckResult, o monitor.Observation) Recorded {
 		case monitor.AlertFlapping, monitor.AlertSettled:
 			q.Event = rec.Flapping
 		case monitor.AlertCertExpiring:
+		case monitor.AlertDown:
+			// A down owed since a maintenance window is not this result's event: the store
+			// finds the site's down event for it (see OwedDown).
+			if rec.Event != nil && rec.Event.To == monitor.StatusState(monitor.StatusDown) {
+				q.Event = rec.Event
+			}
 		default:
 			q.Event = rec.Event
 		}
@@ -105,7 +148,7 @@ func (w Writes) Events() []*monitor.Event {
 // events lists the result's events in the order they happened: a status change before the
 // flapping it starts.
 func (r Recorded) events() []*monitor.Event {
-	var out []*monitor.Event
+	out := append([]*monitor.Event(nil), r.Monitoring...)
 	for _, ev := range []*monitor.Event{r.Event, r.Latency, r.Flapping} {
 		if ev != nil {
 			out = append(out, ev)
@@ -237,4 +280,18 @@ func SiteIDs(results []CheckResult) []int64 {
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids)
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

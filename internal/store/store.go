@@ -50,6 +50,14 @@ type Store interface {
 	// reschedule is set, so that an edit never undoes a claim made meanwhile.
 	UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error)
 	DeleteSite(ctx context.Context, owner, id int64) error
+	// SitesDigest sums up the owner's sites in one cheap aggregate, without reading them: a
+	// page watching for changes (made by any process) polls it and reloads what it shows only
+	// when the digest differs.
+	SitesDigest(ctx context.Context, owner int64) (SitesDigest, error)
+	// SitePage is one page of the owner's sites, worst first (down, pending, up, then paused;
+	// by name within each), narrowed as the query says, and how many sites match in all. It
+	// reads only the page's rows, however many sites there are.
+	SitePage(ctx context.Context, owner int64, q SitePageQuery) ([]monitor.Site, int, error)
 	// SiteByPushToken finds a push site by the secret in its ping URL, whoever owns it.
 	SiteByPushToken(ctx context.Context, token string) (monitor.Site, error)
 
@@ -70,6 +78,15 @@ type Store interface {
 
 	History(ctx context.Context, owner, siteID int64, q HistoryQuery) ([]monitor.Check, error)
 	Events(ctx context.Context, owner, siteID int64, q HistoryQuery) ([]monitor.Event, error)
+	// CheckBuckets sums up the checks of the owner's sites in [from, to) by bucket of the
+	// given length (counted from the Unix epoch), for charts and sparklines over windows too
+	// long to draw check by check. Only buckets with checks are returned, oldest first; sites
+	// not the owner's have none.
+	CheckBuckets(ctx context.Context, owner int64, siteIDs []int64, from, to time.Time, bucket time.Duration) (map[int64][]CheckBucket, error)
+	// EventsSince lists the events of the owner's sites at or after from, and for each site
+	// and kind of event the last one before from (what was in force when from came), oldest
+	// first: what monitor.NewHistory needs for uptime from from on.
+	EventsSince(ctx context.Context, owner int64, siteIDs []int64, from time.Time) (map[int64][]monitor.Event, error)
 
 	// Channels are where alerts go: Discord webhooks, Slack webhooks, Telegram chats, ntfy
 	// topics, email addresses, signed webhooks. They share one id space, so a site's
@@ -152,15 +169,113 @@ type Store interface {
 	// minute, so every request does not cost a write.
 	APIKeyByHash(ctx context.Context, hash string, at time.Time) (monitor.APIKey, monitor.User, error)
 
+	// SetPassword replaces a user's password hash and ends all of the user's sessions.
+	SetPassword(ctx context.Context, userID int64, passwordHash string) error
+
+	// CreateSession records a sign-in; it also forgets the user's expired sessions.
+	CreateSession(ctx context.Context, s Session) error
+	// SessionByHash finds a session that has not expired at now, and its user; an expired or
+	// unknown one is ErrNotFound.
+	SessionByHash(ctx context.Context, hash string, now time.Time) (Session, monitor.User, error)
+	// DeleteSession ends one session (signing out); ending one that is gone is not an error.
+	DeleteSession(ctx context.Context, hash string) error
+
 	// SharedSecret returns the secret stored under name, storing candidate first if there is
 	// none, so that every process (and every restart) agrees on one value.
 	SharedSecret(ctx context.Context, name string, candidate []byte, at time.Time) ([]byte, error)
+
+	// RecordMonitoring records a monitoring event (monitor.EventMonitoring: a site paused or
+	// resumed, a maintenance window opening or closing) of one of owner's sites, and moves its
+	// uptime ledger: the time until ev.At counts as before, the time after as ev.To says.
+	RecordMonitoring(ctx context.Context, owner int64, ev monitor.Event) error
+	// Incidents lists a site's incidents, newest first, paged by their start like History.
+	Incidents(ctx context.Context, owner, siteID int64, q HistoryQuery) ([]monitor.Incident, error)
+	// SiteUptime computes a site's exact figures over each window from its events.
+	SiteUptime(ctx context.Context, owner, siteID int64, windows []monitor.Period) ([]monitor.UptimeFigures, error)
+	// FleetUptime is the figures of every site of owner over [from, now), from the uptime
+	// ledgers and the hourly (or, past their retention, daily) rollups: from is moved back to
+	// the start of its UTC hour (day), which Since says. Sites come in id order.
+	FleetUptime(ctx context.Context, owner int64, from, now time.Time) ([]SiteFigures, error)
+	// Overview is what a dashboard shows of a page of sites: each one's uptime over the last
+	// 24 hours and 30 days and its hourly points of the last 24 hours. Sites of other owners
+	// are left out.
+	Overview(ctx context.Context, owner int64, siteIDs []int64, now time.Time) (map[int64]SiteOverview, error)
+	// Stats is a site's rollups over [from, to) by UTC hour or day, oldest first; periods
+	// without checks are left out.
+	Stats(ctx context.Context, owner, siteID int64, q StatsQuery) ([]StatsPoint, error)
+
+	// Prune deletes at most limit rows of table older than before, and answers how many.
+	Prune(ctx context.Context, table PrunedTable, before time.Time, limit int) (int64, error)
+	// Reclaim gives space freed by pruning back to the file system, where the database needs
+	// asking (SQLite); elsewhere it does nothing.
+	Reclaim(ctx context.Context) error
+	// MergeDay writes the daily rollups of day (days since the epoch) from its hours, for the
+	// sites after afterSite, at most about limit hourly rows at a time; it answers the last
+	// site merged, and done when no site is left.
+	MergeDay(ctx context.Context, day int64, afterSite int64, limit int) (last int64, done bool, err error)
+	// RollupDays are the first day with hourly rollups and the last day with daily ones (ok
+	// false when there are none), for the background merge to know where to start.
+	RollupDays(ctx context.Context) (firstHourly int64, lastDaily int64, ok bool, err error)
+	// BackfillRollups adds the checks recorded before a site had rollups (older databases) to
+	// its hourly rollups, at most limit checks at a time, from the site after afterSite on;
+	// it answers where to go on from, and done when every site is through.
+	BackfillRollups(ctx context.Context, cursor BackfillCursor, limit int) (BackfillCursor, bool, error)
+	StatusPages
+	// Maintenance windows. CreateMaintenance and UpdateMaintenance refuse site ids that are not
+	// the owner's with a *monitor.FieldError on site_ids; UpdateMaintenance writes every field.
+	CreateMaintenance(ctx context.Context, m monitor.Maintenance) (monitor.Maintenance, error)
+	UpdateMaintenance(ctx context.Context, m monitor.Maintenance) (monitor.Maintenance, error)
+	Maintenance(ctx context.Context, owner, id int64) (monitor.Maintenance, error)
+	ListMaintenance(ctx context.Context, owner int64) ([]monitor.Maintenance, error)
+	DeleteMaintenance(ctx context.Context, owner, id int64) error
+	// SyncMaintenance writes the maintenance events (monitor.MaintenanceEvent) of every site
+	// whose window opened or closed by now, once each, dated when it did, and the down alerts
+	// owed by sites still down when their window closed.
+	SyncMaintenance(ctx context.Context, now time.Time) (MaintenanceSweep, error)
 
 	// MetricsSnapshot reads what the metrics show of every owner's sites and alerts at now.
 	MetricsSnapshot(ctx context.Context, now time.Time) (MetricsSnapshot, error)
 
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// SitesDigest is what SitesDigest reads: the owner's sites counted by state, and marks that
+// change when a site is added, deleted, or changes status.
+type SitesDigest struct {
+	Sites, Up, Down, Pending, Paused int
+	// IDSum is the sum of the sites' ids: a site deleted and another added between two polls
+	// still change it.
+	IDSum int64
+	// LastChange is the latest status change or creation among the sites; nil when none.
+	LastChange *time.Time
+}
+
+// SitePageQuery asks SitePage for a page of sites; zero fields do not filter.
+type SitePageQuery struct {
+	// Search is text the name or the URL contains, in any case (ASCII case only on SQLite).
+	Search string
+	// State is down, pending or up (of sites not paused), or paused.
+	State  string
+	Limit  int
+	Offset int
+}
+
+// CheckBucket is what the checks of one site in one bucket of time came to.
+type CheckBucket struct {
+	At     time.Time // the bucket's start
+	Checks int
+	Failed int
+	// AvgMS and MaxMS are the mean and the slowest response time, in milliseconds, of all
+	// its checks.
+	AvgMS float64
+	MaxMS int64
+}
+
+// MaintenanceSweep is what one SyncMaintenance wrote.
+type MaintenanceSweep struct {
+	Opened, Closed int // sites whose window opened, closed
+	Alerts         int // owed down alerts queued
 }
 
 // SiteFilter narrows ListSites; zero fields do not filter.
@@ -204,6 +319,9 @@ type CheckResult struct {
 	// history (the site's last check moves, and its claim ends) but its site keeps its state,
 	// and it raises no event and no alert.
 	Held bool
+	// Late says the result waited in memory while the database was away. If the site was
+	// checked since (by another process), it is stored as history only: see Overtaken.
+	Late bool
 }
 
 // DeliveryOutcome is what became of one attempt to send notifications.
@@ -251,7 +369,9 @@ type Recorded struct {
 	Latency *monitor.Event // set when the latency watch changed its mind
 	// Flapping is set when the site started flapping or settled.
 	Flapping *monitor.Event
-	Alerts   []QueuedAlert // the alerts the result raised
+	// Monitoring holds the two events of a gap in monitoring this result ended (PlanLedger).
+	Monitoring []*monitor.Event
+	Alerts     []QueuedAlert // the alerts the result raised
 	// Unrouted lists the alerts that found no webhook to go to: the site has none of its own
 	// and its owner no default. Recoveries and reminders follow their down alert, so a down
 	// that went nowhere is reported once, not again with its recovery.
@@ -289,3 +409,57 @@ func (q HistoryQuery) Bounds() (from, to, before time.Time) {
 }
 
 func farFuture() time.Time { return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+// SiteFigures are one site's uptime figures over a window.
+type SiteFigures struct {
+	SiteID int64
+	Name   string
+	Since  time.Time // where the window really began: from, moved back to its hour or day
+	monitor.UptimeFigures
+}
+
+// SiteOverview is what a dashboard shows of one site.
+type SiteOverview struct {
+	Day, Month monitor.UptimeFigures // the last 24 hours, the last 30 days
+	Hours      []StatsPoint          // the last 24 hours' points, oldest first
+}
+
+// StatsStep is the length of a stats point.
+type StatsStep string
+
+const (
+	StepHour StatsStep = "hour"
+	StepDay  StatsStep = "day"
+)
+
+// StatsQuery asks for a site's rollups over [From, To) by Step.
+type StatsQuery struct {
+	From, To time.Time
+	Step     StatsStep
+}
+
+// StatsPoint is a site's rollup over one UTC hour or day.
+type StatsPoint struct {
+	At               time.Time // the start of the hour or day
+	Checks, Failures int64
+	Hist             monitor.Histogram // response times of the checks that passed
+	// Up and Down are the time counted up and down in the period (to the minute of the
+	// checks that fell in it).
+	Up, Down time.Duration
+}
+
+// PrunedTable names what the pruner deletes from.
+type PrunedTable string
+
+const (
+	PruneChecks PrunedTable = "checks"
+	PruneHours  PrunedTable = "rollup_hours"
+	PruneDays   PrunedTable = "rollup_days"
+)
+
+// BackfillCursor is where the rollup backfill goes on from: the site, and the checks of it
+// older than Before (zero: not begun on that site).
+type BackfillCursor struct {
+	SiteID int64
+	Before time.Time
+}

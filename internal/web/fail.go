@@ -40,6 +40,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, heading, message = http.StatusNotFound, "Not found", "There is no such site, or it is not yours."
 	case errors.Is(err, context.Canceled):
 		status, heading, message = http.StatusServiceUnavailable, "Tocsin is stopping", "Try again in a moment."
+	case errors.Is(err, store.ErrUnavailable):
+		w.Header().Set("Retry-After", "5")
+		status, heading, message = http.StatusServiceUnavailable, "The database is unavailable",
+			"Tocsin cannot reach its database right now; checks go on and are written when it is back. Try again in a moment."
 	default:
 		h.log.Error("page failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}

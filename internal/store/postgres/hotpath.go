@@ -69,7 +69,7 @@ func insert(ctx context.Context, tx *sql.Tx, table string, rows sqlstore.Rows, r
 }
 
 // update writes the batch with one UPDATE … FROM unnest(…).
-func update(ctx context.Context, tx *sql.Tx, table, key string, set []sqlstore.Assignment, rows sqlstore.Rows) error {
+func update(ctx context.Context, tx *sql.Tx, table, key string, set []sqlstore.Assignment, rows sqlstore.Rows, where ...string) error {
 	v, args, err := unnest(rows)
 	if err != nil {
 		return err
@@ -79,6 +79,22 @@ func update(ctx context.Context, tx *sql.Tx, table, key string, set []sqlstore.A
 		assignments[i] = a.Column + " = " + a.Expr
 	}
 	q := `UPDATE ` + table + ` SET ` + strings.Join(assignments, ", ") + ` FROM ` + v + ` WHERE ` + table + `.` + key + ` = v.` + key
+	for _, w := range where {
+		q += ` AND (` + w + `)`
+	}
+	_, err = tx.ExecContext(ctx, q, args...)
+	return err
+}
+
+// upsert writes the batch with one INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE; the
+// batch must not hold two rows with the same key.
+func upsert(ctx context.Context, tx *sql.Tx, table string, key []string, rows sqlstore.Rows) error {
+	v, args, err := unnest(rows)
+	if err != nil {
+		return err
+	}
+	cols := strings.Join(rows.Columns, ", ")
+	q := `INSERT INTO ` + table + ` (` + cols + `) SELECT ` + cols + ` FROM ` + v + sqlstore.OnConflictSet(key, rows.Columns)
 	_, err = tx.ExecContext(ctx, q, args...)
 	return err
 }
@@ -114,6 +130,8 @@ func arrayType(v any) (string, error) {
 		return "bigint[]", nil
 	case *string:
 		return "text[]", nil
+	case []byte:
+		return "bytea[]", nil
 	}
 	switch reflect.ValueOf(v).Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:

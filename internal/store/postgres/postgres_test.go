@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -35,5 +36,14 @@ func TestMaintainWarnsWhenAutovacuumIsOff(t *testing.T) {
 	warned := strings.Contains(logs.String(), "autovacuum off")
 	if warned != (setting == "off") {
 		t.Errorf("autovacuum %s, log %q", setting, logs.String())
+	}
+}
+
+// TOCSIN_TEST_DATABASE_URL=postgres://… go test -run '^$' -bench RecordChecks ./internal/store/postgres/
+func BenchmarkRecordChecks(b *testing.B) {
+	for _, windows := range []int{0, 10} {
+		b.Run(fmt.Sprintf("windows=%d", windows), func(b *testing.B) {
+			storetest.BenchRecordChecks(b, storetest.OpenPostgres(b), windows)
+		})
 	}
 }

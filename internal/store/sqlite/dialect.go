@@ -18,10 +18,14 @@ var dialect = sqlstore.Dialect{
 	Arg:             arg,
 	InIDs:           func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
 	UniqueViolation: uniqueViolation,
+	TimeBucket:      func(col, width string) string { return "(" + col + " / " + width + " * " + width + ")" },
+	Unavailable:     unavailable,
 	ClaimSites:      claimSites,
 	ResumeSchedule:  resumeSchedule,
 	Insert:          insert,
 	Update:          update,
+	Upsert:          upsert,
+	Reclaim:         `PRAGMA incremental_vacuum(2000)`,
 }
 
 func arg(v any) any {
@@ -43,4 +47,18 @@ func arg(v any) any {
 func uniqueViolation(err error) bool {
 	var e *sqlite.Error
 	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+}
+
+// unavailable: the disk is full (or the file reached its size limit), or reading or writing
+// the file failed.
+func unavailable(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code() & 0xff { // the primary code of an extended one
+	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+		return true
+	}
+	return false
 }

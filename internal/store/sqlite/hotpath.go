@@ -56,7 +56,7 @@ func insert(ctx context.Context, tx *sql.Tx, table string, rows sqlstore.Rows, r
 // update prepares one UPDATE and runs it for each row, the row's values bound as parameters
 // where the assignments read v.name. (UPDATE … FROM a one-row table of parameters would cost a
 // third more: SQLite first copies the joined rows into a temporary table.)
-func update(ctx context.Context, tx *sql.Tx, table, key string, set []sqlstore.Assignment, rows sqlstore.Rows) error {
+func update(ctx context.Context, tx *sql.Tx, table, key string, set []sqlstore.Assignment, rows sqlstore.Rows, where ...string) error {
 	param := map[string]string{}
 	for i, c := range rows.Columns {
 		param[c] = fmt.Sprintf("$%d", i+1)
@@ -77,6 +77,19 @@ func update(ctx context.Context, tx *sql.Tx, table, key string, set []sqlstore.A
 		}
 	}
 	q := `UPDATE ` + table + ` SET ` + strings.Join(assignments, ", ") + ` WHERE ` + key + ` = ` + param[key]
+	for _, w := range where {
+		q += ` AND (` + w + `)`
+	}
+	return eachRow(ctx, tx, q, rows.Values, func(stmt *sql.Stmt, args []any) error {
+		_, err := stmt.ExecContext(ctx, args...)
+		return err
+	})
+}
+
+// upsert prepares one INSERT … ON CONFLICT DO UPDATE and runs it for each row.
+func upsert(ctx context.Context, tx *sql.Tx, table string, key []string, rows sqlstore.Rows) error {
+	q := `INSERT INTO ` + table + ` (` + strings.Join(rows.Columns, ", ") + `) VALUES (` + params(len(rows.Columns)) + `)` +
+		sqlstore.OnConflictSet(key, rows.Columns)
 	return eachRow(ctx, tx, q, rows.Values, func(stmt *sql.Stmt, args []any) error {
 		_, err := stmt.ExecContext(ctx, args...)
 		return err

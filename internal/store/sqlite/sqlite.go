@@ -93,3 +93,19 @@ func (s *Store) restoreWriter(ctx context.Context, failed bool) error {
 	}
 	return nil
 }
+
+// LimitPages caps the database at its current size plus extra pages, as a full disk would:
+// writes that need more room fail with SQLITE_FULL (store.ErrUnavailable) until it is lifted
+// with a larger limit. The cap holds on the writer connection only, until it is closed. Tests
+// use it to simulate a full disk.
+func (s *Store) LimitPages(ctx context.Context, extra int64) error {
+	var pages int64
+	if err := s.write.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
+		return err
+	}
+	if extra < 0 {
+		pages, extra = 1<<31, 0 // SQLite's own largest
+	}
+	_, err := s.write.ExecContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, pages+extra))
+	return err
+}

@@ -56,7 +56,7 @@ func (s *Store) CreateUser(ctx context.Context, u monitor.User, onlyFirst bool) 
 
 // adoptOrphans gives the first account what was made before accounts existed.
 func adoptOrphans(ctx context.Context, tx conn, owner int64) error {
-	for _, table := range []string{"sites", "webhooks"} {
+	for _, table := range []string{"sites", "webhooks", "status_pages"} {
 		if _, err := tx.exec(ctx, `UPDATE `+table+` SET owner_id = $1 WHERE owner_id = 0`, owner); err != nil {
 			return err
 		}
@@ -109,7 +109,7 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 		if err := mayDelete(users, id); err != nil {
 			return err
 		}
-		for _, q := range []string{`DELETE FROM sites WHERE owner_id = $1`, `DELETE FROM webhooks WHERE owner_id = $1`, `DELETE FROM users WHERE id = $1`} {
+		for _, q := range []string{`DELETE FROM maintenance WHERE owner_id = $1`, `DELETE FROM sites WHERE owner_id = $1`, `DELETE FROM status_pages WHERE owner_id = $1`, `DELETE FROM webhooks WHERE owner_id = $1`, `DELETE FROM users WHERE id = $1`} {
 			if _, err := tx.exec(ctx, q, id); err != nil {
 				return err
 			}

@@ -1,5 +1,10 @@
 package sqlstore
 
+import (
+	"slices"
+	"strings"
+)
+
 // column is one column of a batch of rows, with its value for an item.
 type column[T any] struct {
 	name  string
@@ -29,4 +34,16 @@ func copied[T any](columns []column[T]) []Assignment {
 		set[i] = Assignment{c.name, "v." + c.name}
 	}
 	return set
+}
+
+// OnConflictSet is the ON CONFLICT clause of an upsert: on a row with the same key columns,
+// every other column takes the new row's value.
+func OnConflictSet(key, columns []string) string {
+	var set []string
+	for _, c := range columns {
+		if !slices.Contains(key, c) {
+			set = append(set, c+" = excluded."+c)
+		}
+	}
+	return ` ON CONFLICT (` + strings.Join(key, ", ") + `) DO UPDATE SET ` + strings.Join(set, ", ")
 }

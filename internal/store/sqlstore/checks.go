@@ -24,8 +24,15 @@ func (s *Store) RecordChecks(ctx context.Context, results []store.CheckResult) (
 		if err != nil {
 			return err
 		}
-		w = store.PlanWrites(sites, results)
+		cal, err := s.calendarOf(ctx, tx, sites)
+		if err != nil {
+			return err
+		}
+		w = store.PlanWrites(sites, results, cal)
 		if err := s.writeChecks(ctx, raw, w); err != nil {
+			return err
+		}
+		if err := s.writeLedgers(ctx, tx, raw, sites, &w); err != nil {
 			return err
 		}
 		if err := s.insertEvents(ctx, raw, w); err != nil {
@@ -66,7 +73,7 @@ var checkColumns = []column[store.Recorded]{
 	{"status_code", func(r store.Recorded) any { return r.Check.StatusCode }},
 	{"response_time_ms", func(r store.Recorded) any { return r.Check.ResponseTimeMS() }},
 	{"error", func(r store.Recorded) any { return r.Check.Error }},
-	{"timings", func(r store.Recorded) any { return JSON(store.EncodeTimings(r.Check.Timings)) }},
+	{"phases", func(r store.Recorded) any { return store.EncodePhases(r.Check.Timings) }},
 	{"held", func(r store.Recorded) any { return r.Check.Held }},
 }
 
@@ -136,7 +143,7 @@ func (s *Store) History(ctx context.Context, owner, siteID int64, hq store.Histo
 		return nil, err
 	}
 	from, to, before := hq.Bounds()
-	const q = `SELECT id, site_id, checked_at, status, status_code, response_time_ms, error, timings, held FROM checks
+	const q = `SELECT id, site_id, checked_at, status, status_code, response_time_ms, error, timings, phases, held FROM checks
 		WHERE site_id = $1 AND checked_at < $2 AND checked_at >= $3 AND checked_at <= $4
 		ORDER BY checked_at DESC, id DESC LIMIT $5`
 	rows, err := s.read.query(ctx, q, siteID, before, from, to, hq.Limit)
@@ -155,13 +162,19 @@ func scanCheck(row scanner) (monitor.Check, error) {
 		c       monitor.Check
 		respMS  int64
 		timings []byte
+		phases  []byte
 	)
-	err := row.Scan(&c.ID, &c.SiteID, timeAt(&c.CheckedAt), &c.Status, &c.StatusCode, &respMS, &c.Error, &timings, &c.Held)
+	err := row.Scan(&c.ID, &c.SiteID, timeAt(&c.CheckedAt), &c.Status, &c.StatusCode, &respMS, &c.Error, &timings, &phases, &c.Held)
 	if err != nil {
 		return c, err
 	}
 	c.ResponseTime = time.Duration(respMS) * time.Millisecond
-	if c.Timings, err = store.DecodeTimings(timings); err != nil {
+	if len(phases) > 0 {
+		c.Timings, err = store.DecodePhases(phases)
+	} else {
+		c.Timings, err = store.DecodeTimings(timings)
+	}
+	if err != nil {
 		return c, fmt.Errorf("check %d timings: %w", c.ID, err)
 	}
 	return c, nil

@@ -23,8 +23,16 @@ type Dialect struct {
 	// LockUsers, unless empty, runs first when an account is made, so that concurrent sign-ups
 	// count the accounts one at a time.
 	LockUsers string
+	// TimeBucket is the SQL expression of the start of the bucket a time column falls in: the
+	// buckets are width microseconds long (the bigint parameter named), counted from the Unix
+	// epoch. Its value reads as a time.
+	TimeBucket func(column, width string) string
 	// UniqueViolation says whether err is a unique constraint's refusal.
 	UniqueViolation func(err error) bool
+	// Unavailable says whether err means the database is away (its connection refused or cut,
+	// its disk full) rather than that the statement failed; the Store wraps such errors with
+	// store.ErrUnavailable. Network errors count whatever it says.
+	Unavailable func(err error) bool
 
 	// ClaimSites claims due sites as store.Store.ClaimDueSites says, returning SiteColumns.
 	// Its arguments: $1 the worker, $2 now, $3 now plus the lease margin (a claim lasts until
@@ -38,7 +46,14 @@ type Dialect struct {
 	// Insert returns the new ids, in the order of the rows, when asked. Update sets each row's
 	// assignments on the row whose key column equals the row's key value.
 	Insert func(ctx context.Context, tx *sql.Tx, table string, rows Rows, returnIDs bool) ([]int64, error)
-	Update func(ctx context.Context, tx *sql.Tx, table, key string, set []Assignment, rows Rows) error
+	// where, if given, are further conditions on the row being updated, ANDed.
+	Update func(ctx context.Context, tx *sql.Tx, table, key string, set []Assignment, rows Rows, where ...string) error
+	// Upsert inserts each row or, when a row with the same key columns exists, sets its other
+	// columns to the row's values.
+	Upsert func(ctx context.Context, tx *sql.Tx, table string, key []string, rows Rows) error
+	// Reclaim, unless empty, gives the space that deleted rows freed back to the file system,
+	// a little at a time (SQLite's incremental vacuum).
+	Reclaim string
 }
 
 // Rows is a batch of rows for Dialect.Insert and Update: every row holds a value for each

@@ -3,9 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 
+	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
@@ -15,6 +17,9 @@ func (s *Store) enqueueAlerts(ctx context.Context, tx conn, raw *sql.Tx, w *stor
 	alertSites := w.AlertSites()
 	if len(alertSites) == 0 {
 		return nil
+	}
+	if err := owedDownEvents(ctx, tx, w); err != nil {
+		return err
 	}
 	routes, err := s.routes(ctx, tx, alertSites)
 	if err != nil {
@@ -108,4 +113,39 @@ func webhooksOfLastEvent(ctx context.Context, tx conn, siteID, before int64, whi
 		return nil, err
 	}
 	return collect(rows, func(row scanner) (id int64, err error) { return id, row.Scan(&id) }, "webhook ids")
+}
+
+// owedDownEvents gives each down alert without an event of its own (one owed since a
+// maintenance window closed) the site's last down event, so that its notifications are found
+// as the down alert later recoveries answer.
+func owedDownEvents(ctx context.Context, tx conn, w *store.Writes) error {
+	for i := range w.Recorded {
+		r := &w.Recorded[i]
+		for j := range r.Alerts {
+			q := &r.Alerts[j]
+			if q.Alert.Kind != monitor.AlertDown || q.Event != nil {
+				continue
+			}
+			ev, err := lastDownEvent(ctx, tx, r.Check.SiteID)
+			if err != nil {
+				return err
+			}
+			q.Event = ev
+		}
+	}
+	return nil
+}
+
+// lastDownEvent is the site's last recorded change to down, nil if it has none.
+func lastDownEvent(ctx context.Context, tx conn, siteID int64) (*monitor.Event, error) {
+	const q = `SELECT id, at FROM events WHERE site_id = $1 AND kind = 'status' AND to_status = 'down' ORDER BY id DESC LIMIT 1`
+	ev := monitor.Event{SiteID: siteID, Kind: monitor.EventStatus, To: monitor.StatusState(monitor.StatusDown)}
+	err := tx.row(ctx, q, siteID).Scan(&ev.ID, timeAt(&ev.At))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find site %d's down event: %w", siteID, err)
+	}
+	return &ev, nil
 }

@@ -18,7 +18,7 @@ const SiteColumns = `sites.id, owner_id, type, name, url, check_interval_seconds
 	paused, failure_threshold, resend_interval_minutes, options, retry_interval_seconds, grace_seconds, push_token,
 	status, status_code, response_time_ms, last_error, last_checked, last_status_change, last_alert_at,
 	last_ping_at, cert_expires_at, cert_alerted_days, latency, consecutive_failures, consecutive_successes,
-	next_check_at, created_at, flapping, flap_changes, flap_down_since`
+	next_check_at, created_at, flapping, flap_changes, flap_down_since, maintenance_held`
 
 func scanSite(row scanner) (monitor.Site, error) {
 	var (
@@ -31,7 +31,8 @@ func scanSite(row scanner) (monitor.Site, error) {
 		&s.RetryIntervalSeconds, &s.GraceSeconds, &pushToken, &s.Status, &s.StatusCode, &s.ResponseTimeMS, &s.LastError,
 		timeOrNil(&s.LastChecked), timeOrNil(&s.LastStatusChange), timeOrNil(&s.LastAlertAt), timeOrNil(&s.LastPingAt),
 		timeOrNil(&s.CertExpiresAt), &s.CertAlertedDays, &latency, &s.ConsecutiveFailures, &s.ConsecutiveSuccesses,
-		timeAt(&s.NextCheckAt), timeAt(&s.CreatedAt), &s.Flap.Flapping, &s.Flap.Changes, timeOrNil(&s.Flap.DownSince))
+		timeAt(&s.NextCheckAt), timeAt(&s.CreatedAt), &s.Flap.Flapping, &s.Flap.Changes, timeOrNil(&s.Flap.DownSince),
+		&s.MaintenanceHeld)
 	if err != nil {
 		return monitor.Site{}, err
 	}
@@ -64,6 +65,7 @@ var siteState = []column[store.SiteUpdate]{
 	{"flapping", func(u store.SiteUpdate) any { return u.Site.Flap.Flapping }},
 	{"flap_changes", func(u store.SiteUpdate) any { return int64(u.Site.Flap.Changes) }},
 	{"flap_down_since", func(u store.SiteUpdate) any { return u.Site.Flap.DownSince }},
+	{"maintenance_held", func(u store.SiteUpdate) any { return u.Site.MaintenanceHeld }},
 }
 
 func kindOf(s monitor.Site) any {

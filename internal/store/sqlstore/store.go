@@ -27,10 +27,12 @@ func New(write, read *sql.DB, d Dialect) *Store {
 	if d.Arg == nil {
 		d.Arg = func(v any) any { return v }
 	}
-	return &Store{writeDB: write, readDB: read, write: conn{write, d.Arg}, read: conn{read, d.Arg}, d: d}
+	s := &Store{writeDB: write, readDB: read, d: d}
+	s.write, s.read = conn{write, d.Arg, s.mark}, conn{read, d.Arg, s.mark}
+	return s
 }
 
-func (s *Store) Ping(ctx context.Context) error { return s.readDB.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) error { return s.mark(s.readDB.PingContext(ctx)) }
 
 func (s *Store) Close() error {
 	if s.readDB == s.writeDB {
@@ -43,13 +45,13 @@ func (s *Store) Close() error {
 func (s *Store) inTx(ctx context.Context, fn func(tx conn, raw *sql.Tx) error) error {
 	tx, err := s.writeDB.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return s.mark(err)
 	}
 	defer tx.Rollback()
-	if err := fn(conn{tx, s.d.Arg}, tx); err != nil {
-		return err
+	if err := fn(conn{tx, s.d.Arg, s.mark}, tx); err != nil {
+		return s.mark(err)
 	}
-	return tx.Commit()
+	return s.mark(tx.Commit())
 }
 
 // querier is what a database handle and a transaction share.
@@ -64,6 +66,8 @@ type querier interface {
 type conn struct {
 	q   querier
 	arg func(any) any
+	// mark wraps an error that says the database is away with store.ErrUnavailable.
+	mark func(error) error
 }
 
 func (c conn) args(args []any) []any {
@@ -75,16 +79,26 @@ func (c conn) args(args []any) []any {
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return c.q.ExecContext(ctx, query, c.args(args)...)
+	res, err := c.q.ExecContext(ctx, query, c.args(args)...)
+	return res, c.mark(err)
 }
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return c.q.QueryContext(ctx, query, c.args(args)...)
+	rows, err := c.q.QueryContext(ctx, query, c.args(args)...)
+	return rows, c.mark(err)
 }
 
-func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
-	return c.q.QueryRowContext(ctx, query, c.args(args)...)
+func (c conn) row(ctx context.Context, query string, args ...any) row {
+	return row{c.q.QueryRowContext(ctx, query, c.args(args)...), c.mark}
 }
+
+// row is a *sql.Row whose Scan marks an unavailable database's error as the store's others.
+type row struct {
+	r    *sql.Row
+	mark func(error) error
+}
+
+func (r row) Scan(dest ...any) error { return r.mark(r.r.Scan(dest...)) }
 
 // execOne runs a statement that must change a row, and answers store.ErrNotFound when it
 // changed none.

@@ -1,0 +1,41 @@
+package statuspage
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// humanDuration says how long, to two units at most: "0 s", "5 min", "3 h 12 min", "2 d 3 h".
+func humanDuration(d time.Duration) string {
+	s := int64(max(d, 0) / time.Second)
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%d s", s)
+	case s < 3600:
+		return twoUnits(s/60, "min", s%60, "s")
+	case s < 86400:
+		return twoUnits(s/3600, "h", s%3600/60, "min")
+	}
+	return twoUnits(s/86400, "d", s%86400/3600, "h")
+}
+
+func twoUnits(a int64, unitA string, b int64, unitB string) string {
+	if b == 0 {
+		return fmt.Sprintf("%d %s", a, unitA)
+	}
+	return fmt.Sprintf("%d %s %d %s", a, unitA, b, unitB)
+}
+
+// sortIncidents puts the newest first: ongoing ones lead, as they began last or matter most.
+func sortIncidents(incs []IncidentView) {
+	slices.SortStableFunc(incs, func(a, b IncidentView) int {
+		if a.Ongoing != b.Ongoing {
+			if a.Ongoing {
+				return -1
+			}
+			return 1
+		}
+		return b.StartedAt.Compare(a.StartedAt)
+	})
+}

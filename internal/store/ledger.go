@@ -1,0 +1,332 @@
+package store
+
+import (
+	"time"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+)
+
+// Ledger is a site's running uptime account, moved by every batch of results in the
+// transaction that records them: the time counted as up and as down since it began, up to At,
+// whether the site is watched (Mode, a monitoring state), and the run of failed checks the
+// site is in. Per-hour rollups keep a copy of Up and Down as they stood at the end of each
+// hour, so that the uptime of any range of whole hours is the difference of two rows.
+type Ledger struct {
+	SiteID int64
+	// At is up to when the time has been counted; zero for a site with no ledger yet (it
+	// begins at its first check: the time before is excluded).
+	At       time.Time
+	Mode     string // monitor.MonitoringActive, or a state monitor.Unwatched says is left out
+	Up, Down time.Duration
+	Run      monitor.FailureRun
+}
+
+// HourKey names a site's hour: hours since the Unix epoch, UTC.
+type HourKey struct {
+	SiteID int64
+	Hour   int64
+}
+
+// HourOf is the UTC hour holding t, in hours since the epoch.
+func HourOf(t time.Time) int64 { return floorDiv(t.Unix(), 3600) }
+
+// DayOf is the UTC day holding t, in days since the epoch.
+func DayOf(t time.Time) int64 { return floorDiv(t.Unix(), 86400) }
+
+// HourStart is when hour (hours since the epoch) begins.
+func HourStart(hour int64) time.Time { return time.Unix(hour*3600, 0).UTC() }
+
+// DayStart is when day (days since the epoch) begins.
+func DayStart(day int64) time.Time { return time.Unix(day*86400, 0).UTC() }
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+// Rollup is a site's checks over one hour or one day: how many, how many failed, the response
+// times of those that passed, and the ledger's totals at the end of the period (or, for the
+// period under way, as they stand).
+type Rollup struct {
+	SiteID           int64
+	Period           int64 // hours or days since the epoch
+	Checks, Failures int64
+	CumUp, CumDown   time.Duration
+	Hist             monitor.Histogram
+}
+
+// HourDelta is what a batch adds to one hour's rollup.
+type HourDelta struct {
+	Checks, Failures int64
+	Hist             monitor.Histogram
+	// HasCum says CumUp and CumDown are the hour's new totals; otherwise the hour's stored
+	// totals move by ShiftUp and ShiftDown (a down event dated back into an earlier hour).
+	HasCum             bool
+	CumUp, CumDown     time.Duration
+	ShiftUp, ShiftDown time.Duration
+}
+
+// Apply adds the delta to an hour's stored rollup (the zero Rollup when it has none yet).
+func (d *HourDelta) Apply(r Rollup) Rollup {
+	r.Checks += d.Checks
+	r.Failures += d.Failures
+	r.Hist.Merge(&d.Hist)
+	if d.HasCum {
+		r.CumUp, r.CumDown = d.CumUp, d.CumDown
+	} else {
+		r.CumUp += d.ShiftUp
+		r.CumDown += d.ShiftDown
+	}
+	return r
+}
+
+// IncidentWrites are what a batch does to incidents: each site's incident open before the
+// batch gets more failed checks or ends; new incidents are inserted (possibly already ended).
+type IncidentWrites struct {
+	MoreFailed map[int64]int       // site → failed checks to add to its open incident
+	Ended      map[int64]time.Time // site → when its open incident ended
+	Opened     []monitor.Incident
+}
+
+// LedgerWrites is what a batch of results does to the ledgers, rollups and incidents.
+type LedgerWrites struct {
+	Ledgers   []Ledger // the new ledger of every site in the batch
+	Hours     map[HourKey]*HourDelta
+	Incidents IncidentWrites
+}
+
+// HourKeys lists the hours the batch touches.
+func (lw LedgerWrites) HourKeys() []HourKey {
+	keys := make([]HourKey, 0, len(lw.Hours))
+	for k := range lw.Hours {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// ledgerRun is one site's ledger being moved through a batch.
+type ledgerRun struct {
+	site   monitor.Site
+	l      Ledger
+	status monitor.Status
+	// open is the incident under way: -1 the one open before the batch, i ≥ 0 Opened[i],
+	// -2 none.
+	open int
+}
+
+// PlanLedger moves the ledgers of the batch's sites through its results, in order: it counts
+// the time since each site's previous check as its status then was (or leaves it out while
+// unwatched, or across a gap in monitoring, whose two events it adds to the result that found
+// it), dates each down event back to the first failed check of its run (moving that time from
+// up to down), and keeps the incidents and the hourly rollups. sites hold the sites as they
+// were before the batch; ledgers their ledgers (a site without one starts one).
+func PlanLedger(w *Writes, sites map[int64]monitor.Site, ledgers map[int64]Ledger) LedgerWrites {
+	lw := LedgerWrites{Hours: map[HourKey]*HourDelta{}, Incidents: IncidentWrites{MoreFailed: map[int64]int{}, Ended: map[int64]time.Time{}}}
+	runs := map[int64]*ledgerRun{}
+	var order []int64
+	for i := range w.Recorded {
+		rec := &w.Recorded[i]
+		id := rec.Check.SiteID
+		run, ok := runs[id]
+		if !ok {
+			site := sites[id]
+			l, had := ledgers[id]
+			if !had {
+				l = Ledger{SiteID: id, Mode: monitor.MonitoringActive}
+			}
+			run = &ledgerRun{site: site, l: l, status: site.Status, open: -2}
+			if site.Status == monitor.StatusDown {
+				run.open = -1
+			}
+			runs[id] = run
+			order = append(order, id)
+		}
+		lw.record(run, rec)
+	}
+	for _, id := range order {
+		lw.Ledgers = append(lw.Ledgers, runs[id].l)
+	}
+	return lw
+}
+
+func (lw *LedgerWrites) hour(site, hour int64) *HourDelta {
+	k := HourKey{site, hour}
+	d := lw.Hours[k]
+	if d == nil {
+		d = &HourDelta{}
+		lw.Hours[k] = d
+	}
+	return d
+}
+
+func (lw *LedgerWrites) record(run *ledgerRun, rec *Recorded) {
+	c := rec.Check
+	at := c.CheckedAt
+	d := lw.hour(c.SiteID, HourOf(at))
+	d.Checks++
+	if c.Status == monitor.StatusDown {
+		d.Failures++
+	} else {
+		d.Hist.Add(c.ResponseTime)
+	}
+	l := &run.l
+	switch {
+	case l.At.IsZero():
+		l.At = at
+	case at.After(l.At):
+		end := at
+		if l.Mode == monitor.MonitoringActive {
+			interval := run.site.Interval()
+			if run.site.Kind == monitor.KindPush {
+				interval += run.site.Grace()
+			}
+			if gap, ok := monitor.Gap(l.At, at, interval, run.site.Timeout()); ok {
+				end = gap.From
+				for _, ev := range monitor.GapEvents(c.SiteID, gap) {
+					rec.Monitoring = append(rec.Monitoring, &ev)
+				}
+			}
+			lw.count(run, l.At, end, run.status)
+		}
+		l.At = at
+	}
+	if c.Held { // history only: the site keeps its state (and its time counts as that state)
+		lw.snapshot(run, at)
+		return
+	}
+	l.Run = l.Run.Next(c.Result)
+	if ev := rec.Event; ev != nil {
+		lw.statusChange(run, ev)
+	}
+	if c.Status == monitor.StatusDown && !(rec.Event != nil && rec.Event.To == monitor.StatusState(monitor.StatusDown)) {
+		switch {
+		case run.open == -1:
+			lw.Incidents.MoreFailed[c.SiteID]++
+		case run.open >= 0:
+			lw.Incidents.Opened[run.open].FailedChecks++
+		}
+	}
+	run.status = rec.State.Status
+	lw.snapshot(run, at)
+}
+
+// statusChange dates a down event back to its run's first failure and opens or ends incidents.
+func (lw *LedgerWrites) statusChange(run *ledgerRun, ev *monitor.Event) {
+	down := monitor.StatusState(monitor.StatusDown)
+	switch {
+	case ev.To == down:
+		stamped := ev.At
+		*ev = run.l.Run.Backdate(*ev)
+		if ev.At.Before(stamped) && run.l.Mode == monitor.MonitoringActive {
+			lw.moveToDown(run, ev.At, stamped, monitor.Status(ev.From) == monitor.StatusUp)
+		}
+		inc := run.l.Run.Incident(ev.SiteID, *ev)
+		lw.Incidents.Opened = append(lw.Incidents.Opened, inc)
+		run.open = len(lw.Incidents.Opened) - 1
+	case ev.From == down:
+		switch {
+		case run.open == -1:
+			lw.Incidents.Ended[ev.SiteID] = ev.At
+		case run.open >= 0:
+			end := ev.At
+			lw.Incidents.Opened[run.open].EndedAt = &end
+		}
+		run.open = -2
+	}
+}
+
+// count adds [from, to) to the ledger as status says, hour by hour, noting each hour's totals.
+func (lw *LedgerWrites) count(run *ledgerRun, from, to time.Time, status monitor.Status) {
+	for from.Before(to) {
+		h := HourOf(from)
+		end := HourStart(h + 1)
+		if end.After(to) {
+			end = to
+		}
+		switch status {
+		case monitor.StatusUp:
+			run.l.Up += end.Sub(from)
+		case monitor.StatusDown:
+			run.l.Down += end.Sub(from)
+		}
+		d := lw.hour(run.l.SiteID, h)
+		d.HasCum, d.CumUp, d.CumDown = true, run.l.Up, run.l.Down
+		from = end
+	}
+}
+
+// moveToDown counts [from, to), already counted as up (or, after pending, not at all), as
+// down: the down event was dated back to from. Hours before to's hour keep their totals
+// shifted by what moved within and before them.
+func (lw *LedgerWrites) moveToDown(run *ledgerRun, from, to time.Time, wasUp bool) {
+	var moved time.Duration
+	last := HourOf(to)
+	for from.Before(to) {
+		h := HourOf(from)
+		end := HourStart(h + 1)
+		if end.After(to) {
+			end = to
+		}
+		moved += end.Sub(from)
+		if h < last {
+			d := lw.hour(run.l.SiteID, h)
+			up := time.Duration(0)
+			if wasUp {
+				up = -moved
+			}
+			if d.HasCum { // noted earlier in this batch, before the move
+				d.CumUp, d.CumDown = d.CumUp+up, d.CumDown+moved
+			} else {
+				d.ShiftUp, d.ShiftDown = d.ShiftUp+up, d.ShiftDown+moved
+			}
+		}
+		from = end
+	}
+	if wasUp {
+		run.l.Up -= moved
+	}
+	run.l.Down += moved
+}
+
+// snapshot notes the ledger's totals as those of the hour holding at.
+func (lw *LedgerWrites) snapshot(run *ledgerRun, at time.Time) {
+	d := lw.hour(run.l.SiteID, HourOf(at))
+	d.HasCum, d.CumUp, d.CumDown = true, run.l.Up, run.l.Down
+}
+
+// MonitoringChange moves a ledger to a monitoring event at ev.At: the time until then counts
+// as the site's status said (unless it was unwatched), and from then on as ev.To says. It
+// returns the ledger and the totals of the hours the counted time reached.
+func MonitoringChange(site monitor.Site, l Ledger, had bool, ev monitor.Event) (Ledger, LedgerWrites) {
+	lw := LedgerWrites{Hours: map[HourKey]*HourDelta{}}
+	if !had {
+		l = Ledger{SiteID: site.ID, Mode: monitor.MonitoringActive}
+	}
+	run := &ledgerRun{site: site, l: l, status: site.Status}
+	switch {
+	case run.l.At.IsZero():
+		run.l.At = ev.At
+	case ev.At.After(run.l.At):
+		if run.l.Mode == monitor.MonitoringActive {
+			lw.count(run, run.l.At, ev.At, site.Status)
+		}
+		run.l.At = ev.At
+	}
+	run.l.Mode = string(ev.To)
+	lw.Ledgers = []Ledger{run.l}
+	return run.l, lw
+}
+
+// MergeRollups adds an hour's rollup to the day's (acc), hours in order: the day's totals are
+// its last hour's.
+func MergeRollups(acc, hour Rollup, day int64) Rollup {
+	acc.SiteID, acc.Period = hour.SiteID, day
+	acc.Checks += hour.Checks
+	acc.Failures += hour.Failures
+	acc.Hist.Merge(&hour.Hist)
+	acc.CumUp, acc.CumDown = hour.CumUp, hour.CumDown
+	return acc
+}

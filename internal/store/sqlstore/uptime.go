@@ -1,0 +1,431 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/store"
+)
+
+func (s *Store) RecordMonitoring(ctx context.Context, owner int64, ev monitor.Event) error {
+	ev.Kind = monitor.EventMonitoring
+	err := s.inTx(ctx, func(tx conn, raw *sql.Tx) error {
+		q := `SELECT ` + SiteColumns + ` FROM sites WHERE id = $1 AND owner_id = $2` + s.d.ForUpdate
+		site, err := scanSite(tx.row(ctx, q, ev.SiteID, owner))
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		return s.recordMonitoringEvents(ctx, tx, raw, []monitor.Site{site}, []*monitor.Event{&ev})
+	})
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("record monitoring of site %d: %w", ev.SiteID, err)
+	}
+	return err
+}
+
+func (s *Store) Incidents(ctx context.Context, owner, siteID int64, hq store.HistoryQuery) ([]monitor.Incident, error) {
+	if err := s.ownsSite(ctx, owner, siteID); err != nil {
+		return nil, err
+	}
+	from, to, before := hq.Bounds()
+	const q = `SELECT site_id, started_at, ended_at, error, status_code, failed_checks FROM incidents
+		WHERE site_id = $1 AND started_at < $2 AND started_at >= $3 AND started_at <= $4
+		ORDER BY started_at DESC, id DESC LIMIT $5`
+	rows, err := s.read.query(ctx, q, siteID, before, from, to, hq.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("incidents of site %d: %w", siteID, err)
+	}
+	return collect(rows, scanIncident, "incidents")
+}
+
+func scanIncident(row scanner) (monitor.Incident, error) {
+	var i monitor.Incident
+	err := row.Scan(&i.SiteID, timeAt(&i.StartedAt), timeOrNil(&i.EndedAt), &i.Error, &i.StatusCode, &i.FailedChecks)
+	return i, err
+}
+
+// SiteUptime reads the events of the windows, with the status and monitoring events in force
+// when the earliest begins, and lets monitor.History count.
+func (s *Store) SiteUptime(ctx context.Context, owner, siteID int64, windows []monitor.Period) ([]monitor.UptimeFigures, error) {
+	if err := s.ownsSite(ctx, owner, siteID); err != nil {
+		return nil, err
+	}
+	if len(windows) == 0 {
+		return nil, nil
+	}
+	from, to := windows[0].From, windows[0].To
+	for _, w := range windows[1:] {
+		from, to = minTime(from, w.From), maxTime(to, w.To)
+	}
+	const cols = `id, site_id, kind, at, from_status, to_status, reason`
+	q := `SELECT ` + cols + ` FROM events WHERE site_id = $1 AND at >= $2 AND at < $3 AND kind IN ('status', 'monitoring')`
+	var events []monitor.Event
+	rows, err := s.read.query(ctx, q, siteID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("uptime of site %d: %w", siteID, err)
+	}
+	if events, err = collect(rows, scanEvent, "events"); err != nil {
+		return nil, err
+	}
+	for _, kind := range []monitor.EventKind{monitor.EventStatus, monitor.EventMonitoring} {
+		q := `SELECT ` + cols + ` FROM events WHERE site_id = $1 AND at < $2 AND kind = $3 ORDER BY at DESC, id DESC LIMIT 1`
+		ev, err := scanEvent(s.read.row(ctx, q, siteID, from, string(kind)))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return nil, fmt.Errorf("uptime of site %d: %w", siteID, err)
+		default:
+			events = append(events, ev)
+		}
+	}
+	slices.SortStableFunc(events, func(a, b monitor.Event) int { return int(a.ID - b.ID) })
+	h := monitor.NewHistory(events, nil)
+	out := make([]monitor.UptimeFigures, len(windows))
+	for i, w := range windows {
+		out[i] = h.Figures(w.From, w.To)
+	}
+	return out, nil
+}
+
+func scanEvent(row scanner) (monitor.Event, error) {
+	var e monitor.Event
+	err := row.Scan(&e.ID, &e.SiteID, &e.Kind, timeAt(&e.At), &e.From, &e.To, &e.Reason)
+	return e, err
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// fleetRow is what the fleet query reads of one site: its ledger and the totals at the start
+// of the window.
+type fleetRow struct {
+	id                 int64
+	name               string
+	status             monitor.Status
+	interval, timeout  int64
+	at                 *time.Time
+	mode               sql.NullString
+	up, down           sql.NullInt64
+	hourUp, hourDown   sql.NullInt64
+	dayUp, dayDown     sql.NullInt64
+	since              time.Time
+	incidents, closed  int
+	repair             time.Duration
+	ended, startedThen []time.Time
+}
+
+// fleetQuery reads, for each site, its ledger and the ledger's totals as the last hourly
+// rollup before hour $2 (and the last daily one before day $3) left them.
+const fleetQuery = `SELECT s.id, s.name, s.status, s.check_interval_seconds, s.timeout_seconds,
+		l.at, l.mode, l.up_ms, l.down_ms, h.cum_up_ms, h.cum_down_ms, d.cum_up_ms, d.cum_down_ms
+	FROM sites s
+	LEFT JOIN uptime_ledgers l ON l.site_id = s.id
+	LEFT JOIN rollup_hours h ON h.site_id = s.id
+		AND h.hour = (SELECT max(hour) FROM rollup_hours r WHERE r.site_id = s.id AND r.hour < $2)
+	LEFT JOIN rollup_days d ON d.site_id = s.id
+		AND d.day = (SELECT max(day) FROM rollup_days r WHERE r.site_id = s.id AND r.day < $3)
+	WHERE s.owner_id = $1 AND s.id `
+
+func (s *Store) FleetUptime(ctx context.Context, owner int64, from, now time.Time) ([]store.SiteFigures, error) {
+	return s.fleet(ctx, owner, nil, from, now)
+}
+
+// fleet computes the figures of owner's sites (of ids, when not nil) over [from, now).
+func (s *Store) fleet(ctx context.Context, owner int64, ids []int64, from, now time.Time) ([]store.SiteFigures, error) {
+	hour, day := store.HourOf(from), store.DayOf(from)
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if ids == nil {
+		rows, err = s.read.query(ctx, fleetQuery+`> 0 ORDER BY s.id`, owner, hour, day)
+	} else {
+		rows, err = s.read.query(ctx, fleetQuery+s.d.InIDs("$4")+` ORDER BY s.id`, owner, hour, day, ids)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fleet uptime: %w", err)
+	}
+	sites, err := collect(rows, func(row scanner) (*fleetRow, error) {
+		var f fleetRow
+		err := row.Scan(&f.id, &f.name, &f.status, &f.interval, &f.timeout, timeOrNil(&f.at), &f.mode, &f.up, &f.down,
+			&f.hourUp, &f.hourDown, &f.dayUp, &f.dayDown)
+		return &f, err
+	}, "fleet uptime")
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*fleetRow, len(sites))
+	for _, f := range sites {
+		byID[f.id] = f
+	}
+	if err := s.fleetIncidents(ctx, owner, ids, from, now, byID); err != nil {
+		return nil, err
+	}
+	out := make([]store.SiteFigures, 0, len(sites))
+	for _, f := range sites {
+		out = append(out, f.figures(from, now))
+	}
+	return out, nil
+}
+
+// figures are the site's figures over the window, from where its snapshot at the start lets
+// it begin until now, the time since the ledger's last count included.
+func (f *fleetRow) figures(from, now time.Time) store.SiteFigures {
+	var startUp, startDown int64
+	since := store.HourStart(store.HourOf(from))
+	switch {
+	case f.hourUp.Valid:
+		startUp, startDown = f.hourUp.Int64, f.hourDown.Int64
+	case f.dayUp.Valid:
+		startUp, startDown = f.dayUp.Int64, f.dayDown.Int64
+		since = store.DayStart(store.DayOf(from))
+	}
+	fig := monitor.UptimeFigures{Incidents: f.incidents, Resolved: f.closed, Repair: f.repair}
+	if f.up.Valid {
+		up, down := time.Duration(f.up.Int64-startUp)*time.Millisecond, time.Duration(f.down.Int64-startDown)*time.Millisecond
+		if f.at != nil && f.mode.String == monitor.MonitoringActive && now.After(*f.at) {
+			tail := now.Sub(*f.at)
+			interval := time.Duration(f.interval) * time.Second
+			if tail > 2*interval+time.Duration(f.timeout)*time.Second {
+				tail = interval // Tocsin stopped: the last check stands for one interval
+			}
+			switch f.status {
+			case monitor.StatusUp:
+				up += tail
+			case monitor.StatusDown:
+				down += tail
+			}
+		}
+		fig.Up, fig.Down = max(up, 0), max(down, 0)
+	}
+	fig.Excluded = max(now.Sub(since)-fig.Up-fig.Down, 0)
+	return store.SiteFigures{SiteID: f.id, Name: f.name, Since: since, UptimeFigures: monitor.SumFigures(fig)}
+}
+
+// fleetIncidents counts the incidents that began in [from, now), and those that ended in it
+// with their durations, into the sites' rows.
+func (s *Store) fleetIncidents(ctx context.Context, owner int64, ids []int64, from, now time.Time, byID map[int64]*fleetRow) error {
+	filter, args := `> 0`, []any{owner, from, now}
+	if ids != nil {
+		filter, args = s.d.InIDs("$4"), append(args, ids)
+	}
+	q := `SELECT i.site_id, i.started_at, i.ended_at FROM incidents i JOIN sites s ON s.id = i.site_id
+		WHERE s.owner_id = $1 AND s.id ` + filter + ` AND i.started_at >= $2 AND i.started_at < $3
+		UNION ALL
+		SELECT i.site_id, i.started_at, i.ended_at FROM incidents i JOIN sites s ON s.id = i.site_id
+		WHERE s.owner_id = $1 AND s.id ` + filter + ` AND i.started_at < $2 AND i.ended_at >= $2 AND i.ended_at < $3`
+	rows, err := s.read.query(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("fleet incidents: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			site    int64
+			started time.Time
+			ended   *time.Time
+		)
+		if err := rows.Scan(&site, timeAt(&started), timeOrNil(&ended)); err != nil {
+			return fmt.Errorf("fleet incidents: %w", err)
+		}
+		f := byID[site]
+		if f == nil {
+			continue
+		}
+		if !started.Before(from) {
+			f.incidents++
+		}
+		if ended != nil && !ended.Before(from) && ended.Before(now) {
+			f.closed++
+			f.repair += ended.Sub(started)
+		}
+	}
+	return rows.Err()
+}
+
+func (s *Store) Overview(ctx context.Context, owner int64, siteIDs []int64, now time.Time) (map[int64]store.SiteOverview, error) {
+	if len(siteIDs) == 0 {
+		return map[int64]store.SiteOverview{}, nil
+	}
+	month, err := s.fleet(ctx, owner, siteIDs, now.Add(-30*24*time.Hour), now)
+	if err != nil {
+		return nil, err
+	}
+	day, err := s.fleet(ctx, owner, siteIDs, now.Add(-24*time.Hour), now)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]store.SiteOverview, len(month))
+	for i, m := range month {
+		out[m.SiteID] = store.SiteOverview{Month: m.UptimeFigures, Day: day[i].UptimeFigures}
+	}
+	first := store.HourOf(now) - 23
+	rows, err := s.read.query(ctx, `SELECT site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist FROM rollup_hours
+		WHERE site_id `+s.d.InIDs("$1")+` AND hour >= $2 ORDER BY site_id, hour`, siteIDs, first-1)
+	if err != nil {
+		return nil, fmt.Errorf("overview: %w", err)
+	}
+	rollups, err := collect(rows, scanRollup, "hourly rollups")
+	if err != nil {
+		return nil, err
+	}
+	for start := 0; start < len(rollups); {
+		end := start
+		for end < len(rollups) && rollups[end].SiteID == rollups[start].SiteID {
+			end++
+		}
+		if o, ok := out[rollups[start].SiteID]; ok {
+			o.Hours = points(rollups[start:end], first, store.HourStart)
+			out[rollups[start].SiteID] = o
+		}
+		start = end
+	}
+	return out, nil
+}
+
+// points turns one site's rollups, oldest first, into stats points from period first on; a
+// rollup before first only gives the totals the first point counts from.
+func points(rollups []store.Rollup, first int64, start func(int64) time.Time) []store.StatsPoint {
+	var (
+		out            []store.StatsPoint
+		prevUp, prevDn time.Duration
+		seen           bool
+	)
+	for _, r := range rollups {
+		if r.Period >= first {
+			p := store.StatsPoint{At: start(r.Period), Checks: r.Checks, Failures: r.Failures, Hist: r.Hist}
+			if seen {
+				p.Up, p.Down = max(r.CumUp-prevUp, 0), max(r.CumDown-prevDn, 0)
+			}
+			out = append(out, p)
+		}
+		prevUp, prevDn, seen = r.CumUp, r.CumDown, true
+	}
+	return out
+}
+
+func (s *Store) Stats(ctx context.Context, owner, siteID int64, q store.StatsQuery) ([]store.StatsPoint, error) {
+	if err := s.ownsSite(ctx, owner, siteID); err != nil {
+		return nil, err
+	}
+	const hourCols = `site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist`
+	firstHour, lastHour := store.HourOf(q.From), store.HourOf(q.To.Add(-time.Nanosecond))
+	if q.Step == store.StepDay {
+		firstHour, lastHour = store.DayOf(q.From)*24, store.DayOf(q.To.Add(-time.Nanosecond))*24+23
+	}
+	// The hours of the range and the last one before it, which the first point counts from.
+	rows, err := s.read.query(ctx, `SELECT `+hourCols+` FROM rollup_hours WHERE site_id = $1 AND hour >= $2 AND hour <= $3
+		UNION ALL
+		SELECT `+hourCols+` FROM rollup_hours WHERE site_id = $1 AND hour = (SELECT max(hour) FROM rollup_hours WHERE site_id = $1 AND hour < $2)
+		ORDER BY 2`, siteID, firstHour, lastHour)
+	if err != nil {
+		return nil, fmt.Errorf("stats of site %d: %w", siteID, err)
+	}
+	hours, err := collect(rows, scanRollup, "hourly rollups")
+	if err != nil {
+		return nil, err
+	}
+	if q.Step != store.StepDay {
+		return points(hours, firstHour, store.HourStart), nil
+	}
+	firstDay, lastDay := store.DayOf(q.From), store.DayOf(q.To.Add(-time.Nanosecond))
+	rows, err = s.read.query(ctx, `SELECT site_id, day, checks, failures, cum_up_ms, cum_down_ms, hist FROM rollup_days
+		WHERE site_id = $1 AND day >= $2 AND day <= $3
+		UNION ALL
+		SELECT site_id, day, checks, failures, cum_up_ms, cum_down_ms, hist FROM rollup_days
+		WHERE site_id = $1 AND day = (SELECT max(day) FROM rollup_days WHERE site_id = $1 AND day < $2)
+		ORDER BY 2`, siteID, firstDay, lastDay)
+	if err != nil {
+		return nil, fmt.Errorf("stats of site %d: %w", siteID, err)
+	}
+	days, err := collect(rows, scanRollup, "daily rollups")
+	if err != nil {
+		return nil, err
+	}
+	return points(mergeDays(days, hours), firstDay, store.DayStart), nil
+}
+
+// mergeDays lays daily rollups and hourly ones side by side, oldest first: a day without its
+// daily rollup (today, or one not merged yet) is merged from its hours.
+func mergeDays(days, hours []store.Rollup) []store.Rollup {
+	byDay := map[int64]store.Rollup{}
+	for _, d := range days {
+		byDay[d.Period] = d
+	}
+	fromHours := map[int64]store.Rollup{}
+	for _, h := range hours {
+		day := floorDiv(h.Period, 24)
+		if _, ok := byDay[day]; ok {
+			continue
+		}
+		fromHours[day] = store.MergeRollups(fromHours[day], h, day)
+	}
+	for day, r := range fromHours {
+		byDay[day] = r
+	}
+	out := make([]store.Rollup, 0, len(byDay))
+	for _, r := range byDay {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b store.Rollup) int { return int(a.Period - b.Period) })
+	return out
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+// recordMonitoringEvents inserts monitoring events, events[i] of sites[i] (locked by the
+// caller's transaction), and moves each site's uptime ledger to it, so that what the events
+// leave out of uptime the ledgers leave out too.
+func (s *Store) recordMonitoringEvents(ctx context.Context, tx conn, raw *sql.Tx, sites []monitor.Site, events []*monitor.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(sites))
+	for i, site := range sites {
+		ids[i] = site.ID
+	}
+	ledgers, err := s.readLedgers(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for i, site := range sites {
+		l, had := ledgers[site.ID]
+		next, lw := store.MonitoringChange(site, l, had, *events[i])
+		ledgers[site.ID] = next
+		if err := s.d.Upsert(ctx, raw, "uptime_ledgers", []string{"site_id"}, rowsOf(ledgerWriteColumns, lw.Ledgers)); err != nil {
+			return fmt.Errorf("write uptime ledger: %w", err)
+		}
+		if err := s.writeHours(ctx, tx, raw, lw); err != nil {
+			return err
+		}
+	}
+	if _, err := s.d.Insert(ctx, raw, "events", rowsOf(eventColumns, events), false); err != nil {
+		return fmt.Errorf("insert monitoring events: %w", err)
+	}
+	return nil
+}
