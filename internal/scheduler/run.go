@@ -104,7 +104,7 @@ func (s *Scheduler) claimAndStart(ctx context.Context) {
 		}
 		start := s.now()
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		sites, err := s.store.ClaimDueSites(cctx, store.Claim{Worker: s.cfg.Worker, Now: start.Add(s.cfg.LookAhead),
+		sites, err := s.store.ClaimDueSites(cctx, store.Claim{Worker: s.cfg.Worker, Now: start, Due: start.Add(s.cfg.LookAhead),
 			Limit: limit, LeaseMargin: s.cfg.LeaseMargin})
 		cancel()
 		s.cfg.Observer.Claimed(len(sites), s.now().Sub(start))

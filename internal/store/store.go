@@ -286,9 +286,13 @@ type SiteFilter struct {
 // Claim asks for up to Limit due sites on behalf of Worker.
 type Claim struct {
 	Worker string
-	// Now: sites due by then are claimed, and their next check moves past it. A scheduler
-	// that starts each check on its own timer passes a time a little ahead of the clock.
-	Now   time.Time
+	// Now is the clock: a site's next check moves to the first slot of its schedule after it
+	// (the slots it missed are skipped, never checked in a burst).
+	Now time.Time
+	// Due: sites due by then are claimed; zero means Now. A scheduler that starts each check
+	// at its due time passes a time a little ahead of the clock; a site due within that
+	// look-ahead gives up only the slot it is claimed for, whatever its interval.
+	Due   time.Time
 	Limit int
 	// LeaseMargin is added to each site's timeout to bound how long a claim lasts if its
 	// result never comes back (the process died).

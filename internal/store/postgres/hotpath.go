@@ -18,7 +18,7 @@ import (
 // burst.
 const claimSites = `WITH due AS (
 		SELECT id FROM sites
-		WHERE NOT paused AND next_check_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)
+		WHERE NOT paused AND next_check_at <= $2 AND (claimed_until IS NULL OR claimed_until < $5::timestamptz)
 		ORDER BY next_check_at
 		LIMIT $4
 		FOR UPDATE SKIP LOCKED)
@@ -26,7 +26,7 @@ const claimSites = `WITH due AS (
 		claimed_by = $1,
 		claimed_until = $3::timestamptz + make_interval(secs => timeout_seconds),
 		next_check_at = next_check_at + make_interval(secs => check_interval_seconds
-			* (floor(extract(epoch FROM $2 - next_check_at) / check_interval_seconds) + 1))
+			* (floor(greatest(extract(epoch FROM $5::timestamptz - next_check_at), 0) / check_interval_seconds) + 1))
 	FROM due WHERE sites.id = due.id
 	RETURNING ` + sqlstore.SiteColumns
 

@@ -17,10 +17,10 @@ const claimSites = `UPDATE sites SET
 		claimed_by = $1,
 		claimed_until = $3 + timeout_seconds * 1000000,
 		next_check_at = next_check_at + check_interval_seconds * 1000000
-			* (($2 - next_check_at) / (check_interval_seconds * 1000000) + 1)
+			* (max($5 - next_check_at, 0) / (check_interval_seconds * 1000000) + 1)
 	WHERE id IN (
 		SELECT id FROM sites
-		WHERE paused = 0 AND next_check_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)
+		WHERE paused = 0 AND next_check_at <= $2 AND (claimed_until IS NULL OR claimed_until < $5)
 		ORDER BY next_check_at
 		LIMIT $4)
 	RETURNING ` + sqlstore.SiteColumns

@@ -10,7 +10,11 @@ import (
 
 // ClaimDueSites runs the dialect's claim: the hot path of the schedule.
 func (s *Store) ClaimDueSites(ctx context.Context, c store.Claim) ([]monitor.Site, error) {
-	rows, err := s.write.query(ctx, s.d.ClaimSites, c.Worker, c.Now, c.Now.Add(c.LeaseMargin), c.Limit)
+	due := c.Due
+	if due.IsZero() {
+		due = c.Now
+	}
+	rows, err := s.write.query(ctx, s.d.ClaimSites, c.Worker, due, due.Add(c.LeaseMargin), c.Limit, c.Now)
 	if err != nil {
 		return nil, fmt.Errorf("claim due sites: %w", err)
 	}

@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"DeleteTakesTheHistory", testDeleteTakesTheHistory},
 		{"ClaimTakesOnlyDueUnpausedSites", testClaimTakesOnlyDueUnpausedSites},
 		{"ClaimSkipsMissedSlots", testClaimSkipsMissedSlots},
+		{"ClaimAheadOfTheClockTakesOneSlot", testClaimAheadOfTheClockTakesOneSlot},
 		{"ClaimHonoursLimitAndOrder", testClaimHonoursLimitAndOrder},
 		{"ClaimIsLeasedUntilRecordedOrExpired", testClaimIsLeasedUntilRecordedOrExpired},
 		{"ConcurrentClaimsNeverShareASite", testConcurrentClaimsNeverShareASite},
@@ -344,6 +345,29 @@ func testClaimSkipsMissedSlots(t *testing.T, s store.Store) {
 		t.Errorf("next = %v, want the first slot after now %v", got[0].NextCheckAt, want)
 	}
 	_ = site
+}
+
+// A claim ahead of the clock (the scheduler's look-ahead) takes each site's next slot only: a
+// site whose interval is shorter than the look-ahead keeps the slots still to come, and an
+// overdue one moves to the first slot after the clock, not after the look-ahead.
+func testClaimAheadOfTheClockTakesOneSlot(t *testing.T, s store.Store) {
+	soon := mustCreate(t, s, newSite(1, "soon", 1, t0.Add(500*time.Millisecond)))
+	late := mustCreate(t, s, newSite(1, "late", 1, t0.Add(-2500*time.Millisecond)))
+	got, err := s.ClaimDueSites(context.Background(), store.Claim{Worker: "w", Now: t0, Due: t0.Add(2 * time.Second),
+		Limit: 10, LeaseMargin: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := map[int64]time.Time{}
+	for _, site := range got {
+		next[site.ID] = site.NextCheckAt
+	}
+	if want := t0.Add(1500 * time.Millisecond); !next[soon.ID].Equal(want) {
+		t.Errorf("a site due within the look-ahead: next %v, want its next slot %v", next[soon.ID], want)
+	}
+	if want := t0.Add(500 * time.Millisecond); !next[late.ID].Equal(want) {
+		t.Errorf("an overdue site: next %v, want the first slot after the clock %v", next[late.ID], want)
+	}
 }
 
 func testClaimHonoursLimitAndOrder(t *testing.T, s store.Store) {
