@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
 	"github.com/tocsin/tocsin/internal/api"
 	"github.com/tocsin/tocsin/internal/config"
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -25,6 +26,7 @@ import (
 	"github.com/tocsin/tocsin/internal/probe"
 	"github.com/tocsin/tocsin/internal/retention"
 	"github.com/tocsin/tocsin/internal/scheduler"
+	"github.com/tocsin/tocsin/internal/siteops"
 	"github.com/tocsin/tocsin/internal/statuspage"
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/postgres"
@@ -189,8 +191,15 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
+	publicOrigin, err := cfg.PublicOrigin()
+	if err != nil {
+		return err
+	}
+	// One set of account rules, and one login limiter, for the API and the dashboard.
+	accts := accounts.New(st, authn.Attempts, authn.SignupOpen, time.Now, log.With("component", "accounts"))
 	handler := api.New(api.Deps{
-		Store: watched, StatusPages: pages, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
+		Accounts: accts,
+		Store:    watched, StatusPages: pages, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: drivers.Discord(), DiscordHosts: cfg.DiscordHosts(), Channels: drivers, Auth: authn, OnAlert: dispatcher.Wake,
 		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
@@ -200,8 +209,16 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		log.Info("client addresses are read from X-Forwarded-For behind trusted proxies", "proxies", proxies)
 	}
 	// One server: the dashboard's pages and assets, and the API for everything else.
-	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: log.With("component", "web"),
-		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st, Manage: st}})
+	webLog := log.With("component", "web")
+	// The forms add and change sites by the rules the API follows (siteops).
+	sites := &siteops.Sites{Store: st, Checker: sched, Now: time.Now, Log: webLog,
+		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, TargetCheck: authn.TargetCheck}
+	// Live update streams never end on their own: they end when shutdown begins.
+	stopping := make(chan struct{})
+	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: webLog,
+		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st, Manage: st},
+		Sites: sites, Stopping: stopping,
+		Accounts: accts, Channels: drivers, PublicOrigin: publicOrigin, ClientAddr: api.ClientAddr(proxies)})
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
 	}
@@ -220,6 +237,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(func() { close(stopping) })
 	schedCtx, stopScheduler := context.WithCancel(context.Background())
 	schedDone := make(chan struct{})
 	go func() {

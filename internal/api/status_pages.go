@@ -140,6 +140,10 @@ func slugTaken(err error) error {
 }
 
 func (h *Handler) createStatusPage(w http.ResponseWriter, r *http.Request) error {
+	dryRun, err := boolParam(r, "dry_run")
+	if err != nil {
+		return err
+	}
 	var req statusPageRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
@@ -149,6 +153,9 @@ func (h *Handler) createStatusPage(w http.ResponseWriter, r *http.Request) error
 	req.apply(&p)
 	if err := h.checkPage(r.Context(), p); err != nil {
 		return err
+	}
+	if dryRun {
+		return reply(w, http.StatusOK, viewStatusPage(p))
 	}
 	created, err := h.store.CreateStatusPage(r.Context(), p)
 	if err != nil {
@@ -183,6 +190,10 @@ func (h *Handler) getStatusPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) updateStatusPage(w http.ResponseWriter, r *http.Request) error {
+	dryRun, err := boolParam(r, "dry_run")
+	if err != nil {
+		return err
+	}
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -200,6 +211,9 @@ func (h *Handler) updateStatusPage(w http.ResponseWriter, r *http.Request) error
 	p.UpdatedAt = monitor.StoredTime(h.now())
 	if err := h.checkPage(r.Context(), p); err != nil {
 		return err
+	}
+	if dryRun {
+		return reply(w, http.StatusOK, viewStatusPage(p))
 	}
 	saved, err := h.store.UpdateStatusPage(r.Context(), p)
 	if err != nil {

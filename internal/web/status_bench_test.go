@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"syscall"
 	"testing"
 	"time"
 
@@ -40,35 +39,20 @@ func BenchmarkStatusPageWithOneHundredSites(b *testing.B) {
 			}
 			b.Run("cached", func(b *testing.B) {
 				serve(b)
-				cpu := processCPU()
+				defer reportCPU(b)()
 				for b.Loop() {
 					serve(b)
 				}
-				reportCPU(b, cpu)
 			})
 			b.Run("uncached", func(b *testing.B) {
-				cpu := processCPU()
+				defer reportCPU(b)()
 				for b.Loop() {
 					pages.Forget("bench")
 					serve(b)
 				}
-				reportCPU(b, cpu)
 			})
 		})
 	}
-}
-
-// processCPU is the CPU time this process has used (the database's too, for SQLite, which runs
-// in it). On a shared machine the wall time per request depends on the other loads; the CPU
-// time per request much less, so the benchmark reports both.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func reportCPU(b *testing.B, since time.Duration) {
-	b.ReportMetric(float64(processCPU()-since)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }
 
 // addStatusPage adds n sites with 90 days of outages and a page of them in two sections.
