@@ -117,6 +117,8 @@ func testSitesByIDAreTheOwners(t *testing.T, s store.Store) {
 // when from began.
 func testSitesEventsReadWhatWasInForce(t *testing.T, s store.Store) {
 	ctx := context.Background()
+	// Checked hourly: at a shorter interval, an hour between checks is a gap in monitoring,
+	// with events of its own.
 	a := mustCreate(t, s, newSite(1, "a", 3600, t0))
 	b := mustCreate(t, s, newSite(1, "b", 3600, t0))
 	c := mustCreate(t, s, newSite(1, "c", 3600, t0))
