@@ -5,12 +5,13 @@ import (
 	"net/http"
 
 	"github.com/tocsin/tocsin/internal/monitor"
-	"github.com/tocsin/tocsin/internal/store"
 )
 
-// StatusPageLister lists an owner's status pages, for the dashboard's page of them.
+// StatusPageLister lists an owner's status pages and their sites, for the dashboard's page of
+// them.
 type StatusPageLister interface {
 	ListStatusPages(ctx context.Context, owner int64) ([]monitor.StatusPage, error)
+	SitesByID(ctx context.Context, owner int64, ids []int64) ([]monitor.Site, error)
 }
 
 type statusPageRow struct {
@@ -55,7 +56,11 @@ func (h *Handler) statusPagesPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	sites, err := h.store.ListSites(r.Context(), owner(r), store.SiteFilter{})
+	var ids []int64
+	for _, p := range pages {
+		ids = append(ids, p.SiteIDs()...)
+	}
+	sites, err := h.statusPages.SitesByID(r.Context(), owner(r), ids)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -220,3 +220,30 @@ func testBadgeTokens(t *testing.T, s store.Store) {
 		t.Errorf("a deleted site's token still works: %v", err)
 	}
 }
+
+// A page made before accounts existed goes to the first account; an account's pages go with it.
+func testStatusPagesGoWithTheirAccount(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	orphan, err := s.CreateStatusPage(ctx, monitor.StatusPage{Slug: "early", Title: "Early", CreatedAt: t0, UpdatedAt: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ada := mustCreateUser(t, s, newUser("ada"), false)
+	if _, err := s.StatusPage(ctx, ada.ID, orphan.ID); err != nil {
+		t.Errorf("the first account did not take over the earlier page: %v", err)
+	}
+	bob := mustCreateUser(t, s, newUser("bob"), false)
+	bobs, err := s.CreateStatusPage(ctx, monitor.StatusPage{OwnerID: bob.ID, Slug: "bobs", Title: "Bob's", CreatedAt: t0, UpdatedAt: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteUser(ctx, bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StatusPageBySlug(ctx, bobs.Slug); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a deleted account's page is still public: %v", err)
+	}
+	if _, err := s.StatusPageBySlug(ctx, "early"); err != nil {
+		t.Errorf("another account's page went too: %v", err)
+	}
+}

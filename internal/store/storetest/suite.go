@@ -100,6 +100,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"SitesByIDAreTheOwners", testSitesByIDAreTheOwners},
 		{"SitesEventsReadWhatWasInForce", testSitesEventsReadWhatWasInForce},
 		{"BadgeTokens", testBadgeTokens},
+		{"StatusPagesGoWithTheirAccount", testStatusPagesGoWithTheirAccount},
 		{"MaintenanceRoundTrip", testMaintenanceRoundTrip},
 		{"MaintenanceHoldsADownUntilTheWindowEnds", testMaintenanceHoldsADownUntilTheWindowEnds},
 		{"MaintenanceSendsTheRecoveryOfAnEarlierDown", testMaintenanceSendsTheRecoveryOfAnEarlierDown},
