@@ -72,6 +72,12 @@ type migrator interface {
 	Migrate(ctx context.Context, log *slog.Logger) error
 }
 
+// maintainer is a store that keeps its own tables in shape while Tocsin runs (PostgreSQL
+// without autovacuum).
+type maintainer interface {
+	Maintain(ctx context.Context, log *slog.Logger)
+}
+
 // openStore opens the configured database and applies pending migrations.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (store.Store, error) {
 	db, err := config.ParseDatabase(cfg.DatabaseURL)
@@ -128,6 +134,10 @@ func serve(args []string, env map[string]string, stdout, stderr io.Writer) int {
 		return code
 	}
 	log := newLogger(cfg, stderr)
+	if err := checkOpenFileLimit(cfg.MaxConcurrentChecks); err != nil {
+		log.Error("cannot start", "err", err)
+		return 1
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -152,6 +162,9 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	}
 	defer st.Close()
 
+	if m, ok := st.(maintainer); ok {
+		go m.Maintain(ctx, log.With("component", "vacuum"))
+	}
 	worker := instanceID(cfg, ln.Addr())
 	if err := st.ReleaseClaims(ctx, worker); err != nil {
 		return err
@@ -202,6 +215,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		Store:    watched, StatusPages: pages, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: drivers.Discord(), DiscordHosts: cfg.DiscordHosts(), Channels: drivers, Auth: authn, OnAlert: dispatcher.Wake,
+		OnSitesChanged: sched.Wake,
 		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
 		Ready: sched.Ready, Pings: sched,
 	})
@@ -212,11 +226,11 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	webLog := log.With("component", "web")
 	// The forms add and change sites by the rules the API follows (siteops).
 	sites := &siteops.Sites{Store: st, Checker: sched, Now: time.Now, Log: webLog,
-		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, TargetCheck: authn.TargetCheck}
+		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, TargetCheck: authn.TargetCheck, Rescheduled: sched.Wake}
 	// Live update streams never end on their own: they end when shutdown begins.
 	stopping := make(chan struct{})
 	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: webLog,
-		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st},
+		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st, Manage: st},
 		Sites: sites, Stopping: stopping,
 		Accounts: accts, Channels: drivers, PublicOrigin: publicOrigin, ClientAddr: api.ClientAddr(proxies)})
 	if hosts := cfg.DiscordHosts(); hosts != nil {

@@ -43,9 +43,11 @@ type Handler struct {
 	// accounts holds the rules of sign-up, login, passwords and API keys.
 	accounts *accounts.Service
 	onAlert  func()
-	observe  Observer
-	ready    func() error
-	pings    PingBuffer
+	// sitesChanged wakes the scheduler; never nil.
+	sitesChanged func()
+	observe      Observer
+	ready        func() error
+	pings        PingBuffer
 	// statusPages serves status pages' public data and forgets a page when it changes.
 	statusPages StatusPages
 
@@ -90,6 +92,9 @@ type Deps struct {
 	// OnAlert, if set, is called when a request queued an alert (a push site's recovery), so the
 	// dispatcher sends it at once.
 	OnAlert func()
+	// OnSitesChanged, if set, is called when sites were added or changed, so the scheduler
+	// looks for due sites at once instead of at its next poll.
+	OnSitesChanged func()
 	// FirstCheckWait bounds how long POST /sites waits for a new site's first check (default 30s).
 	FirstCheckWait time.Duration
 	// TrustedProxies are the reverse proxies in front of Tocsin: only from them is
@@ -135,11 +140,14 @@ func New(d Deps) http.Handler {
 	if h.observe == nil {
 		h.observe = nopObserver{}
 	}
+	if h.sitesChanged = d.OnSitesChanged; h.sitesChanged == nil {
+		h.sitesChanged = func() {}
+	}
 	if h.firstCheckWait <= 0 {
 		h.firstCheckWait = 30 * time.Second
 	}
 	h.sites = &siteops.Sites{Store: d.Store, Checker: d.Checker, Now: d.Now, Log: d.Log, Limits: d.Limits,
-		TargetCheck: d.Auth.TargetCheck, FirstCheckWait: h.firstCheckWait}
+		TargetCheck: d.Auth.TargetCheck, FirstCheckWait: h.firstCheckWait, Rescheduled: d.OnSitesChanged}
 	if h.auth.Attempts == nil {
 		h.auth.Attempts = auth.NewAttemptLimiter(10, 15*time.Minute, d.Now)
 	}

@@ -251,17 +251,20 @@ func (h *Handler) publicStatusJSON(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return notFoundAs(err, "no such status page")
 	}
-	now := h.now()
-	w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", snap.MaxAge(now)))
-	w.Header().Set("ETag", snap.ETag)
+	body, tag, err := snap.JSON()
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", snap.MaxAge(h.now())))
+	w.Header().Set("ETag", tag)
 	w.Header().Set("Access-Control-Allow-Origin", "*") // public data, for scripts on other sites
-	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatches(inm, snap.ETag) {
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatches(inm, tag) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	w.Write(snap.JSON)
+	w.Write(body)
 	return nil
 }
 

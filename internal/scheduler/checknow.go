@@ -41,5 +41,6 @@ func (s *Scheduler) CheckNow(ctx context.Context, site monitor.Site) (store.Reco
 		return store.Recorded{}, store.ErrNotFound // deleted while it was being checked
 	}
 	s.logEvents(recs)
+	s.Wake() // a failure may have brought the next check forward
 	return recs[0], nil
 }

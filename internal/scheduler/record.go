@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
@@ -104,7 +105,19 @@ func (w *batchWriter) try(rows []store.CheckResult) error {
 		w.suspect = nil
 	}
 	w.s.logEvents(recs)
+	if anyFailed(rows) {
+		w.s.Wake() // a failure may have brought its site's next check forward, to retry it
+	}
 	return nil
+}
+
+func anyFailed(rows []store.CheckResult) bool {
+	for _, r := range rows {
+		if r.Result.Status != monitor.StatusUp {
+			return true
+		}
+	}
+	return false
 }
 
 // left is what a later flush must write: the suspect, if nothing landed after it, then rest.

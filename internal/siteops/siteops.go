@@ -42,6 +42,9 @@ type Sites struct {
 	TargetCheck func(rawURL string) error
 	// FirstCheckWait bounds how long Add waits for a new site's first check.
 	FirstCheckWait time.Duration
+	// Rescheduled, if set, is called when an edit moved a site's next check, so the scheduler
+	// looks for due sites at once instead of at its next poll.
+	Rescheduled func()
 }
 
 // IDsField is the name a patch gave its list of channels under, for errors about it.
@@ -143,5 +146,9 @@ func (s *Sites) Update(ctx context.Context, before monitor.Site, patch monitor.S
 	}
 	next, reschedule := monitor.NextCheckAfterEdit(before, after, monitor.StoredTime(s.Now()))
 	after.NextCheckAt = next
-	return s.Store.UpdateSite(ctx, after, reschedule)
+	saved, err := s.Store.UpdateSite(ctx, after, reschedule)
+	if err == nil && reschedule && s.Rescheduled != nil {
+		s.Rescheduled()
+	}
+	return saved, err
 }

@@ -286,8 +286,10 @@ type SiteFilter struct {
 // Claim asks for up to Limit due sites on behalf of Worker.
 type Claim struct {
 	Worker string
-	Now    time.Time
-	Limit  int
+	// Now: sites due by then are claimed, and their next check moves past it. A scheduler
+	// that starts each check on its own timer passes a time a little ahead of the clock.
+	Now   time.Time
+	Limit int
 	// LeaseMargin is added to each site's timeout to bound how long a claim lasts if its
 	// result never comes back (the process died).
 	LeaseMargin time.Duration

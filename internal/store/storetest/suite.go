@@ -94,6 +94,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"UptimeFromEventsAndLedger", testUptimeFromEventsAndLedger},
 		{"PausesAndGapsAreExcluded", testPausesAndGapsAreExcluded},
 		{"RetentionKeepsFiguresAndRollups", testRetentionKeepsFiguresAndRollups},
+		{"BackdatingCrossesTheHour", testBackdatingCrossesTheHour},
 		{"StatusPagesRoundTripAndSlugsAreUnique", testStatusPagesRoundTripAndSlugsAreUnique},
 		{"SitesByIDAreTheOwners", testSitesByIDAreTheOwners},
 		{"SitesEventsReadWhatWasInForce", testSitesEventsReadWhatWasInForce},
