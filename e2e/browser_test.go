@@ -67,11 +67,13 @@ type tab struct {
 	mu       sync.Mutex
 	problems []string
 	close    context.CancelFunc // closes the tab
+	// autoSignIn: a page that sends the tab to sign in is answered as the test account.
+	autoSignIn bool
 }
 
 func (b *browser) tab(t *testing.T, v view) *tab {
 	t.Helper()
-	tb := &tab{t: t}
+	tb := &tab{t: t, autoSignIn: true}
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithListener(tb.listen))
 	t.Cleanup(cancel)
 	tb.ctx, tb.close = ctx, cancel
@@ -119,10 +121,18 @@ func (tb *tab) listen(ev any) {
 	}
 }
 
-// open loads a page and waits for it.
+// open loads a page and waits for it. Sent to sign in (every test's Tocsin runs with sign-in
+// on), the tab signs in as the test account and so lands on the page asked for.
 func (tb *tab) open(url string) {
 	tb.t.Helper()
 	tb.do(chromedp.Navigate(url), chromedp.WaitReady("body"))
+	if tb.autoSignIn && eval[bool](tb, `location.pathname === "/app/signin" && !!document.querySelector('form[action="/app/signin"]')`) {
+		tb.do(chromedp.SendKeys("#f-username", testUser), chromedp.SendKeys("#f-password", testPassword),
+			chromedp.Click(`form[action="/app/signin"] button[type="submit"]`))
+		waitFor(tb.t, "the sign-in to land", func() bool {
+			return eval[string](tb, "location.pathname") != "/app/signin" && eval[string](tb, "document.readyState") == "complete"
+		})
+	}
 }
 
 func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {

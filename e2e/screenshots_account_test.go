@@ -21,12 +21,14 @@ func TestScreenshotsOfSignInAndAccount(t *testing.T) {
 
 	for _, scheme := range []string{"light", "dark"} {
 		tab := b.tab(t, view{width: 1280, height: 720, scheme: scheme})
+		tab.autoSignIn = false
 		tab.open(app.url + "/app/signin")
 		tab.screenshot("dashboard-signin-" + scheme)
 		tab.assertNoProblems()
 	}
 
 	tab := b.tab(t, desktop("light"))
+	tab.autoSignIn = false
 	tab.open(app.url + "/app/signin")
 	tab.submit([][2]string{{"#f-username", "ada"}, {"#f-password", "correct horse"}}, `form button[type="submit"]`, "#sites, .empty")
 	tab.open(app.url + "/app/alerts/new?type=discord")

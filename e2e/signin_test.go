@@ -11,9 +11,9 @@ import (
 	"github.com/tocsin/tocsin/internal/notify/discordtest"
 )
 
-// startTocsinWithAuth runs Tocsin as it runs by default: sign-in on.
+// startTocsinWithAuth runs Tocsin with sign-in on and no account yet: the browser makes it.
 func startTocsinWithAuth(t *testing.T, env ...string) *tocsin {
-	return startTocsin(t, append([]string{"TOCSIN_AUTH=on"}, env...)...)
+	return startTocsinBare(t, append([]string{"TOCSIN_AUTH=on"}, env...)...)
 }
 
 // path is where the tab is, without the host.
@@ -64,6 +64,7 @@ func TestSignUpSetADiscordWebhookMakeAKeyAndSignOut(t *testing.T) {
 	discord := discordtest.New(t)
 	app := startTocsinWithAuth(t, "TOCSIN_DISCORD_ALLOWED_HOSTS="+discord.Host())
 	tab := b.tab(t, desktop("light"))
+	tab.autoSignIn = false
 
 	// A signed-out browser is sent to sign in; before any account exists, it signs up.
 	tab.open(app.url + "/")

@@ -86,11 +86,38 @@ func needBrowser(t *testing.T) *browser {
 type tocsin struct {
 	url string
 	log *syncBuffer
+	// token is the first account's, for the API; empty with auth off.
+	token string
 }
 
-// startTocsin runs the binary on a free port with a new SQLite file and auth off (and the
-// extra environment given), and waits until it answers.
+// The account every test's Tocsin has (the first, so an admin); tabs sign in as it.
+const (
+	testUser     = "ada"
+	testPassword = "correct horse"
+)
+
+// startTocsin runs the binary as Tocsin runs by default, with sign-in on, on a free port with a
+// new SQLite file (and the extra environment given, which may turn auth off), waits until it
+// answers and makes the first account, whose token the API calls carry.
 func startTocsin(t *testing.T, env ...string) *tocsin {
+	t.Helper()
+	p := startTocsinBare(t, env...)
+	var session struct {
+		Token string `json:"token"`
+	}
+	if resp, err := http.Get(p.url + "/me"); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			return p // auth is off
+		}
+	}
+	p.call(t, http.MethodPost, "/auth/signup", map[string]any{"username": testUser, "password": testPassword}, http.StatusCreated, &session)
+	p.token = session.Token
+	return p
+}
+
+// startTocsinBare starts Tocsin with no account yet.
+func startTocsinBare(t *testing.T, env ...string) *tocsin {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -100,7 +127,7 @@ func startTocsin(t *testing.T, env ...string) *tocsin {
 	l.Close()
 	p := &tocsin{url: "http://" + addr, log: &syncBuffer{}}
 	cmd := exec.Command(suite.binary, "serve", "--addr", addr, "--min-interval-seconds", "1")
-	cmd.Env = append(os.Environ(), "TOCSIN_AUTH=off", "DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "tocsin.db"))
+	cmd.Env = append(os.Environ(), "TOCSIN_AUTH=on", "DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "tocsin.db"))
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	if err := cmd.Start(); err != nil {
@@ -144,6 +171,9 @@ func (p *tocsin) call(t *testing.T, method, path string, body any, wantStatus in
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if p.token != "" {
+		req.Header.Set("Authorization", "Bearer "+p.token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
