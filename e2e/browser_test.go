@@ -66,6 +66,7 @@ type tab struct {
 	ctx      context.Context
 	mu       sync.Mutex
 	problems []string
+	close    context.CancelFunc // closes the tab
 }
 
 func (b *browser) tab(t *testing.T, v view) *tab {
@@ -73,7 +74,7 @@ func (b *browser) tab(t *testing.T, v view) *tab {
 	tb := &tab{t: t}
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithListener(tb.listen))
 	t.Cleanup(cancel)
-	tb.ctx = ctx
+	tb.ctx, tb.close = ctx, cancel
 	err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(v.width, v.height),
 		chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {

@@ -42,6 +42,8 @@ func TestScreenshots(t *testing.T) {
 		{"dashboard-site-dark", fmt.Sprintf("/app/sites/%d", checkout), desktop("dark")},
 		{"dashboard-site-phone", fmt.Sprintf("/app/sites/%d", checkout), view{width: 390, height: 844, scheme: "dark"}},
 		{"dashboard-alerts-light", "/app/alerts", desktop("light")},
+		{"dashboard-alerts-dark", "/app/alerts", desktop("dark")},
+		{"dashboard-site-form-light", "/app/sites/new", desktop("light")},
 	}
 	for _, s := range shots {
 		tab := b.tab(t, s.v)
@@ -49,6 +51,9 @@ func TestScreenshots(t *testing.T) {
 		time.Sleep(300 * time.Millisecond) // let the chart settle to its width
 		tab.screenshot(s.name)
 		tab.assertNoProblems()
+		// A browser opens at most six connections to a server, and each page's live updates
+		// hold one while it is shown.
+		tab.close()
 	}
 }
 

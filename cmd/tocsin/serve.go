@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
 	"github.com/tocsin/tocsin/internal/api"
 	"github.com/tocsin/tocsin/internal/config"
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -25,6 +26,7 @@ import (
 	"github.com/tocsin/tocsin/internal/probe"
 	"github.com/tocsin/tocsin/internal/retention"
 	"github.com/tocsin/tocsin/internal/scheduler"
+	"github.com/tocsin/tocsin/internal/siteops"
 	"github.com/tocsin/tocsin/internal/statuspage"
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/postgres"
@@ -68,6 +70,12 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 type migrator interface {
 	store.Store
 	Migrate(ctx context.Context, log *slog.Logger) error
+}
+
+// maintainer is a store that keeps its own tables in shape while Tocsin runs (PostgreSQL
+// without autovacuum).
+type maintainer interface {
+	Maintain(ctx context.Context, log *slog.Logger)
 }
 
 // openStore opens the configured database and applies pending migrations.
@@ -126,6 +134,10 @@ func serve(args []string, env map[string]string, stdout, stderr io.Writer) int {
 		return code
 	}
 	log := newLogger(cfg, stderr)
+	if err := checkOpenFileLimit(cfg.MaxConcurrentChecks); err != nil {
+		log.Error("cannot start", "err", err)
+		return 1
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -150,6 +162,9 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	}
 	defer st.Close()
 
+	if m, ok := st.(maintainer); ok {
+		go m.Maintain(ctx, log.With("component", "vacuum"))
+	}
 	worker := instanceID(cfg, ln.Addr())
 	if err := st.ReleaseClaims(ctx, worker); err != nil {
 		return err
@@ -189,10 +204,18 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
+	publicOrigin, err := cfg.PublicOrigin()
+	if err != nil {
+		return err
+	}
+	// One set of account rules, and one login limiter, for the API and the dashboard.
+	accts := accounts.New(st, authn.Attempts, authn.SignupOpen, time.Now, log.With("component", "accounts"))
 	handler := api.New(api.Deps{
-		Store: watched, StatusPages: pages, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
+		Accounts: accts,
+		Store:    watched, StatusPages: pages, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: drivers.Discord(), DiscordHosts: cfg.DiscordHosts(), Channels: drivers, Auth: authn, OnAlert: dispatcher.Wake,
+		OnSitesChanged: sched.Wake,
 		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
 		Ready: sched.Ready, Pings: sched,
 	})
@@ -200,8 +223,16 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		log.Info("client addresses are read from X-Forwarded-For behind trusted proxies", "proxies", proxies)
 	}
 	// One server: the dashboard's pages and assets, and the API for everything else.
-	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: log.With("component", "web"),
-		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st}})
+	webLog := log.With("component", "web")
+	// The forms add and change sites by the rules the API follows (siteops).
+	sites := &siteops.Sites{Store: st, Checker: sched, Now: time.Now, Log: webLog,
+		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, TargetCheck: authn.TargetCheck, Rescheduled: sched.Wake}
+	// Live update streams never end on their own: they end when shutdown begins.
+	stopping := make(chan struct{})
+	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: webLog,
+		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st, Manage: st},
+		Sites: sites, Stopping: stopping,
+		Accounts: accts, Channels: drivers, PublicOrigin: publicOrigin, ClientAddr: api.ClientAddr(proxies)})
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
 	}
@@ -220,6 +251,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(func() { close(stopping) })
 	schedCtx, stopScheduler := context.WithCancel(context.Background())
 	schedDone := make(chan struct{})
 	go func() {

@@ -1,49 +1,22 @@
 package api
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
-	"github.com/tocsin/tocsin/internal/probe"
+	"github.com/tocsin/tocsin/internal/siteops"
 	"github.com/tocsin/tocsin/internal/store"
 )
 
-// checkSiteRefs checks what monitor's rules cannot: that an http site's URL may be checked at
-// all, that its JSON Schema compiles, and that every channel it names is the owner's (any
-// type: webhook_ids and channel_ids name the same rows). idsField is the name the request
-// gave the list under.
+// checkSiteRefs checks what monitor's rules cannot (siteops.Sites.CheckRefs): the target
+// policy, the JSON Schema, and that the channels named are the owner's.
 func (h *Handler) checkSiteRefs(r *http.Request, site monitor.Site, idsField string) error {
-	if h.auth.TargetCheck != nil && site.Kind == monitor.KindHTTP {
-		if err := h.auth.TargetCheck(site.URL); err != nil {
-			return badField("url", "url is not allowed: "+err.Error())
-		}
-	}
-	if s := site.HTTP.JSONSchema; s != "" {
-		if err := probe.CompileSchema(s); err != nil {
-			return badField("json_schema", "json_schema is not a valid JSON Schema: "+err.Error())
-		}
-	}
-	for _, id := range site.WebhookIDs {
-		if _, err := h.store.Channel(r.Context(), site.OwnerID, id); errors.Is(err, store.ErrNotFound) {
-			return badField(idsField, fmt.Sprintf("%s: there is no channel %d", idsField, id))
-		} else if err != nil {
-			return err
-		}
-	}
-	return nil
+	return h.sites.CheckRefs(r.Context(), site, idsField)
 }
 
 // idsField is the name a patch gave its list of channels under.
-func idsField(p monitor.SitePatch) string {
-	if p.ChannelIDs != nil {
-		return "channel_ids"
-	}
-	return "webhook_ids"
-}
+func idsField(p monitor.SitePatch) string { return siteops.IDsField(p) }
 
 func (h *Handler) createSite(w http.ResponseWriter, r *http.Request) error {
 	patch, err := decodeSite(w, r)
@@ -67,42 +40,7 @@ func (h *Handler) respondNewSite(w http.ResponseWriter, r *http.Request, patch m
 }
 
 func (h *Handler) addSite(r *http.Request, patch monitor.SitePatch) (monitor.Site, error) {
-	site, err := monitor.NewSite(owner(r), h.now(), patch, h.limits)
-	if err != nil {
-		return monitor.Site{}, err
-	}
-	if err := h.checkSiteRefs(r, site, idsField(patch)); err != nil {
-		return monitor.Site{}, err
-	}
-	created, err := h.store.CreateSite(r.Context(), site)
-	if err != nil {
-		return monitor.Site{}, err
-	}
-	if !created.Paused && created.Kind != monitor.KindPush {
-		h.firstCheck(r, created)
-		if fresh, err := h.store.Site(r.Context(), created.OwnerID, created.ID); err == nil {
-			created = fresh
-		}
-	}
-	return created, nil
-}
-
-// firstCheck checks a new site and waits for the result: the check's timeout and a little more,
-// at most FirstCheckWait. Past that the reply says "pending"; the check goes on and is recorded.
-func (h *Handler) firstCheck(r *http.Request, site monitor.Site) {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if _, err := h.checker.CheckNow(r.Context(), site); err != nil {
-			h.log.Warn("first check of a new site failed to run", "site_id", site.ID, "err", err)
-		}
-	}()
-	timer := time.NewTimer(min(site.Timeout()+2*time.Second, h.firstCheckWait))
-	defer timer.Stop()
-	select {
-	case <-done:
-	case <-timer.C:
-	}
+	return h.sites.Add(r.Context(), owner(r), patch)
 }
 
 func (h *Handler) listSites(w http.ResponseWriter, r *http.Request) error {
@@ -155,16 +93,7 @@ func (h *Handler) updateSite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	after := before
-	if err := patch.ApplyTo(&after, h.limits); err != nil {
-		return err
-	}
-	if err := h.checkSiteRefs(r, after, idsField(patch)); err != nil {
-		return err
-	}
-	next, reschedule := monitor.NextCheckAfterEdit(before, after, monitor.StoredTime(h.now()))
-	after.NextCheckAt = next
-	updated, err := h.store.UpdateSite(r.Context(), after, reschedule)
+	updated, err := h.sites.Update(r.Context(), before, patch)
 	if err != nil {
 		return err
 	}

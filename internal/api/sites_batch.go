@@ -55,6 +55,7 @@ func (h *Handler) createSites(w http.ResponseWriter, r *http.Request) error {
 	if err := h.markMaintenance(r, created); err != nil {
 		return err
 	}
+	h.sitesChanged()
 	return reply(w, http.StatusCreated, batchView{Sites: viewSites(created)})
 }
 

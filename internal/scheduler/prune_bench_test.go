@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -72,10 +73,27 @@ func BenchmarkScheduleWhilePruning(b *testing.B) {
 }
 
 func measureLag(ctx context.Context, st store.Store, warmup time.Duration) []time.Duration {
-	lag := &lagStore{Store: st, measureAt: time.Now().Add(warmup)}
-	New(lag, httpProbe(), time.Now, quiet(), Config{}).Run(ctx)
+	lag := &lagObserver{measureAt: time.Now().Add(warmup)}
+	New(st, httpProbe(), time.Now, quiet(), Config{Observer: lag}).Run(ctx)
 	slices.Sort(lag.lags)
 	return lag.lags
+}
+
+// lagObserver notes how late each check started after its due time, once warmed up.
+type lagObserver struct {
+	nopObserver
+	mu        sync.Mutex
+	measureAt time.Time
+	lags      []time.Duration
+}
+
+func (o *lagObserver) Lateness(d time.Duration) {
+	if time.Now().Before(o.measureAt) {
+		return
+	}
+	o.mu.Lock()
+	o.lags = append(o.lags, d)
+	o.mu.Unlock()
 }
 
 func report(b *testing.B, phase string, lags []time.Duration, measured time.Duration, pruned int64) {

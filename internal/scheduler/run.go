@@ -12,7 +12,10 @@ import (
 // finish for up to DrainTimeout (abandoning the rest unrecorded), writes every result it has,
 // and returns.
 func (s *Scheduler) Run(ctx context.Context) {
-	s.resume(ctx) // a failure is logged; the schedule is then taken as it is
+	if err := s.resume(ctx); err != nil {
+		s.log.Error("resume schedule", "err", err) // the schedule is then taken as it is
+	}
+	go s.dispatch()
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
@@ -38,6 +41,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 		case <-ticker.C:
 			s.net.tick()
 			s.outage.report(s.now(), int(s.backlog.Load())+s.pings.len())
+		case <-s.wake:
 		}
 	}
 }
@@ -47,7 +51,6 @@ func (s *Scheduler) Run(ctx context.Context) {
 func (s *Scheduler) resume(ctx context.Context) error {
 	n, err := s.store.ResumeSchedule(ctx, store.Resume{Now: s.now(), Grace: s.cfg.ResumeGrace, Window: s.cfg.ResumeWindow})
 	if err != nil {
-		s.log.Error("resume schedule", "err", err)
 		return err
 	}
 	if n > 0 {
@@ -86,20 +89,23 @@ func (s *Scheduler) duringOutage(ctx context.Context) bool {
 	return true
 }
 
-// claimAndStart claims as many due sites as there are free slots and starts their checks, until
-// no due site is left or every slot is busy.
+// claimAndStart claims the sites due within the look-ahead and queues each to start at its due
+// time (see dispatch), until none is left or MaxWaiting sites wait. It claims nothing while
+// every slot is busy: checks are already waiting for slots, and a claim's lease runs while its
+// site waits.
 func (s *Scheduler) claimAndStart(ctx context.Context) {
 	if s.outage.active() && !s.duringOutage(ctx) {
 		return
 	}
 	for ctx.Err() == nil {
-		free := cap(s.slots) - len(s.slots)
-		if free == 0 {
+		limit := min(s.cfg.ClaimBatch, s.cfg.MaxWaiting-int(s.waiting.Load()))
+		if limit <= 0 || len(s.slots) == cap(s.slots) {
 			return
 		}
 		start := s.now()
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		sites, err := s.store.ClaimDueSites(cctx, store.Claim{Worker: s.cfg.Worker, Now: start, Limit: free, LeaseMargin: s.cfg.LeaseMargin})
+		sites, err := s.store.ClaimDueSites(cctx, store.Claim{Worker: s.cfg.Worker, Now: start.Add(s.cfg.LookAhead),
+			Limit: limit, LeaseMargin: s.cfg.LeaseMargin})
 		cancel()
 		s.cfg.Observer.Claimed(len(sites), s.now().Sub(start))
 		if err != nil {
@@ -111,8 +117,12 @@ func (s *Scheduler) claimAndStart(ctx context.Context) {
 		}
 		s.held.claimed(sites)
 		s.held.prune(s.now(), s.cfg.LeaseMargin)
-		s.start(sites, false)
-		if len(sites) < free {
+		// Shutdown waits for these like for running checks: they were claimed, so their slot
+		// is checked now or not until the next interval.
+		s.waiting.Add(int64(len(sites)))
+		s.running.Add(len(sites))
+		s.queue.add(sites)
+		if len(sites) < limit {
 			return
 		}
 	}
@@ -128,6 +138,7 @@ func (s *Scheduler) start(sites []monitor.Site, fromMemory bool) {
 	}
 }
 
+// runScheduled runs a site's check in the slot taken for it (by dispatch, for claimed sites).
 func (s *Scheduler) runScheduled(site monitor.Site, fromMemory bool) {
 	defer s.running.Done()
 	defer func() { <-s.slots }()

@@ -22,6 +22,14 @@ type Config struct {
 	Worker        string        // names this process in claims
 	MaxConcurrent int           // checks running at once
 	PollInterval  time.Duration // how often due sites are looked for
+	// LookAhead: each look claims the sites due within it, and each claimed site waits in a
+	// queue for its due time, so a check starts on time, not at the next look. It must
+	// exceed PollInterval by more than a claim takes; the default is four polls, at most 2s.
+	LookAhead time.Duration
+	// MaxWaiting bounds the sites claimed and waiting for their due time (or for a free slot).
+	MaxWaiting int
+	// ClaimBatch bounds the sites one claim statement hands out.
+	ClaimBatch    int
 	LeaseMargin   time.Duration // added to a check's timeout to bound its claim
 	FlushInterval time.Duration // longest a result waits to be written
 	MaxBatch      int           // most results written in one transaction
@@ -50,15 +58,24 @@ func (c Config) withDefaults() Config {
 			*v = d
 		}
 	}
-	def(&c.PollInterval, 200*time.Millisecond)
+	// Checks start from a queue at their due time, so the poll needs only to outpace the
+	// look-ahead: a slower one costs fewer claims.
+	def(&c.PollInterval, 500*time.Millisecond)
 	def(&c.LeaseMargin, 30*time.Second)
-	def(&c.FlushInterval, 100*time.Millisecond)
+	def(&c.FlushInterval, 250*time.Millisecond)
 	def(&c.DrainTimeout, 10*time.Second)
 	def(&c.ResumeGrace, 5*time.Second)
 	def(&c.ResumeWindow, time.Minute)
+	def(&c.LookAhead, min(4*c.PollInterval, 2*time.Second))
 	def(&c.MaintenanceSweep, 5*time.Second)
 	if c.MaxConcurrent <= 0 {
 		c.MaxConcurrent = 500
+	}
+	if c.MaxWaiting <= 0 {
+		c.MaxWaiting = 20000
+	}
+	if c.ClaimBatch <= 0 {
+		c.ClaimBatch = 1000
 	}
 	if c.OutageBuffer <= 0 {
 		c.OutageBuffer = DefaultOutageBuffer
@@ -92,6 +109,9 @@ type Scheduler struct {
 	cfg   Config
 
 	slots   chan struct{} // one token per running scheduled check
+	waiting atomic.Int64  // sites claimed whose check has not taken a slot yet
+	queue   *dueQueue     // the claimed sites, until their due time
+	wake    chan struct{} // a site was added or changed: look for due sites now
 	results chan store.CheckResult
 	net     *netWatch // between the checks and results: holds what our own network failed
 
@@ -121,12 +141,23 @@ func New(st Store, probe ProbeFunc, now func() time.Time, log *slog.Logger, cfg 
 	return &Scheduler{
 		store: st, probe: probe, now: now, log: log, cfg: cfg,
 		slots:    make(chan struct{}, cfg.MaxConcurrent),
+		wake:     make(chan struct{}, 1),
+		queue:    newDueQueue(),
 		results:  results,
 		net:      newNetWatch(st, probe, cfg.Canaries, now, log, results),
 		checkCtx: ctx, cancelChecks: cancel,
 		held:   newHeldSites(),
 		outage: &dbOutage{log: log},
 		pings:  pingBuffer{wake: make(chan struct{}, 1)},
+	}
+}
+
+// Wake makes the scheduler look for due sites now rather than at its next poll: call it when a
+// site was added or changed, so a site due at once is checked at once. It never blocks.
+func (s *Scheduler) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
 	}
 }
 

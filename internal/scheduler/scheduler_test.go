@@ -350,3 +350,18 @@ func TestCheckNowRecordsOutsideTheSchedule(t *testing.T) {
 		}
 	})
 }
+
+// A site added while the scheduler sleeps between polls is checked when the scheduler is woken,
+// not at its next poll.
+func TestWakeLooksForDueSitesAtOnce(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store.Store) {
+		clk, tg := newClock(), newTarget(t)
+		cfg := fastConfig()
+		cfg.PollInterval = time.Hour
+		sched, _ := start(t, st, clk, cfg, httpProbe())
+		settle() // the first look, at start, found nothing
+		addSite(t, st, clk, tg.URL+"/new", 60, clk.Now())
+		sched.Wake()
+		waitFor(t, "the new site's check", func() bool { return tg.Hits("/new") == 1 })
+	})
+}

@@ -50,6 +50,14 @@ type Store interface {
 	// reschedule is set, so that an edit never undoes a claim made meanwhile.
 	UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error)
 	DeleteSite(ctx context.Context, owner, id int64) error
+	// SitesDigest sums up the owner's sites in one cheap aggregate, without reading them: a
+	// page watching for changes (made by any process) polls it and reloads what it shows only
+	// when the digest differs.
+	SitesDigest(ctx context.Context, owner int64) (SitesDigest, error)
+	// SitePage is one page of the owner's sites, worst first (down, pending, up, then paused;
+	// by name within each), narrowed as the query says, and how many sites match in all. It
+	// reads only the page's rows, however many sites there are.
+	SitePage(ctx context.Context, owner int64, q SitePageQuery) ([]monitor.Site, int, error)
 	// SiteByPushToken finds a push site by the secret in its ping URL, whoever owns it.
 	SiteByPushToken(ctx context.Context, token string) (monitor.Site, error)
 
@@ -70,6 +78,15 @@ type Store interface {
 
 	History(ctx context.Context, owner, siteID int64, q HistoryQuery) ([]monitor.Check, error)
 	Events(ctx context.Context, owner, siteID int64, q HistoryQuery) ([]monitor.Event, error)
+	// CheckBuckets sums up the checks of the owner's sites in [from, to) by bucket of the
+	// given length (counted from the Unix epoch), for charts and sparklines over windows too
+	// long to draw check by check. Only buckets with checks are returned, oldest first; sites
+	// not the owner's have none.
+	CheckBuckets(ctx context.Context, owner int64, siteIDs []int64, from, to time.Time, bucket time.Duration) (map[int64][]CheckBucket, error)
+	// EventsSince lists the events of the owner's sites at or after from, and for each site
+	// and kind of event the last one before from (what was in force when from came), oldest
+	// first: what monitor.NewHistory needs for uptime from from on.
+	EventsSince(ctx context.Context, owner int64, siteIDs []int64, from time.Time) (map[int64][]monitor.Event, error)
 
 	// Channels are where alerts go: Discord webhooks, Slack webhooks, Telegram chats, ntfy
 	// topics, email addresses, signed webhooks. They share one id space, so a site's
@@ -152,6 +169,17 @@ type Store interface {
 	// minute, so every request does not cost a write.
 	APIKeyByHash(ctx context.Context, hash string, at time.Time) (monitor.APIKey, monitor.User, error)
 
+	// SetPassword replaces a user's password hash and ends all of the user's sessions.
+	SetPassword(ctx context.Context, userID int64, passwordHash string) error
+
+	// CreateSession records a sign-in; it also forgets the user's expired sessions.
+	CreateSession(ctx context.Context, s Session) error
+	// SessionByHash finds a session that has not expired at now, and its user; an expired or
+	// unknown one is ErrNotFound.
+	SessionByHash(ctx context.Context, hash string, now time.Time) (Session, monitor.User, error)
+	// DeleteSession ends one session (signing out); ending one that is gone is not an error.
+	DeleteSession(ctx context.Context, hash string) error
+
 	// SharedSecret returns the secret stored under name, storing candidate first if there is
 	// none, so that every process (and every restart) agrees on one value.
 	SharedSecret(ctx context.Context, name string, candidate []byte, at time.Time) ([]byte, error)
@@ -212,6 +240,38 @@ type Store interface {
 	Close() error
 }
 
+// SitesDigest is what SitesDigest reads: the owner's sites counted by state, and marks that
+// change when a site is added, deleted, or changes status.
+type SitesDigest struct {
+	Sites, Up, Down, Pending, Paused int
+	// IDSum is the sum of the sites' ids: a site deleted and another added between two polls
+	// still change it.
+	IDSum int64
+	// LastChange is the latest status change or creation among the sites; nil when none.
+	LastChange *time.Time
+}
+
+// SitePageQuery asks SitePage for a page of sites; zero fields do not filter.
+type SitePageQuery struct {
+	// Search is text the name or the URL contains, in any case (ASCII case only on SQLite).
+	Search string
+	// State is down, pending or up (of sites not paused), or paused.
+	State  string
+	Limit  int
+	Offset int
+}
+
+// CheckBucket is what the checks of one site in one bucket of time came to.
+type CheckBucket struct {
+	At     time.Time // the bucket's start
+	Checks int
+	Failed int
+	// AvgMS and MaxMS are the mean and the slowest response time, in milliseconds, of all
+	// its checks.
+	AvgMS float64
+	MaxMS int64
+}
+
 // MaintenanceSweep is what one SyncMaintenance wrote.
 type MaintenanceSweep struct {
 	Opened, Closed int // sites whose window opened, closed
@@ -226,8 +286,10 @@ type SiteFilter struct {
 // Claim asks for up to Limit due sites on behalf of Worker.
 type Claim struct {
 	Worker string
-	Now    time.Time
-	Limit  int
+	// Now: sites due by then are claimed, and their next check moves past it. A scheduler
+	// that starts each check on its own timer passes a time a little ahead of the clock.
+	Now   time.Time
+	Limit int
 	// LeaseMargin is added to each site's timeout to bound how long a claim lasts if its
 	// result never comes back (the process died).
 	LeaseMargin time.Duration

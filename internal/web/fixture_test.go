@@ -11,7 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
+	"github.com/tocsin/tocsin/internal/auth"
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/notify/channels"
+	"github.com/tocsin/tocsin/internal/notify/discordtest"
+	"github.com/tocsin/tocsin/internal/siteops"
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/storetest"
 )
@@ -24,6 +29,30 @@ type fixture struct {
 	t       testing.TB
 	store   store.Store
 	handler http.Handler
+	// discord plays Discord for the alerts page's channels.
+	discord *discordtest.Fake
+	checker *stubChecker
+}
+
+// stubChecker "checks" a site by recording a result of the status it is set to, as the
+// scheduler records a real check.
+type stubChecker struct {
+	st     store.Store
+	status monitor.Status
+	checks int
+}
+
+func (c *stubChecker) CheckNow(ctx context.Context, s monitor.Site) (store.Recorded, error) {
+	c.checks++
+	status := c.status
+	if status == "" {
+		status = monitor.StatusUp
+	}
+	recs, err := c.st.RecordChecks(ctx, []store.CheckResult{{SiteID: s.ID, Result: check(status, now)}})
+	if err != nil || len(recs) == 0 {
+		return store.Recorded{}, err
+	}
+	return recs[0], nil
 }
 
 // apiStandIn answers like the API's root, so tests can tell which side answered.
@@ -37,8 +66,14 @@ func apiStandIn() http.Handler {
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func newFixture(t testing.TB, st store.Store, authOff bool) *fixture {
-	h := New(Deps{Store: st, API: apiStandIn(), Now: func() time.Time { return now }, Log: quietLog(), AuthOff: authOff, Version: "test"})
-	return &fixture{t: t, store: st, handler: h}
+	checker := &stubChecker{st: st}
+	clock := func() time.Time { return now }
+	fake := discordtest.New(t)
+	sites := &siteops.Sites{Store: st, Checker: checker, Now: clock, Log: quietLog(), Limits: monitor.Limits{MinIntervalSeconds: 10}}
+	h := New(Deps{Store: st, API: apiStandIn(), Now: clock, Log: quietLog(), AuthOff: authOff, Version: "test", Sites: sites,
+		Accounts: accounts.New(st, auth.NewAttemptLimiter(10, 15*time.Minute, clock), false, clock, quietLog()),
+		Channels: channels.New(channels.Config{DiscordHosts: []string{fake.Host()}})})
+	return &fixture{t: t, store: st, handler: h, discord: fake, checker: checker}
 }
 
 // forEachStore runs a test on a fresh dashboard over each kind of store.

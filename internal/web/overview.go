@@ -1,13 +1,13 @@
 package web
 
 import (
-	"cmp"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -68,35 +68,6 @@ func (q overviewQuery) href() string {
 // apart, last.
 func tones() []string { return []string{"down", "pending", "up", "paused"} }
 
-// worstFirst orders the given indices of sites as the overview lists them. It sorts small
-// keys, never the sites, which are large: at 10,000 sites, moving sites cost more than comparing.
-func worstFirst(sites []monitor.Site, indices []int) {
-	type key struct {
-		rank int
-		name string
-	}
-	order := tones()
-	keys := make([]key, len(sites))
-	for _, i := range indices {
-		keys[i] = key{slices.Index(order, siteBadge(sites[i]).Tone), strings.ToLower(sites[i].Name)}
-	}
-	slices.SortFunc(indices, func(a, b int) int {
-		ka, kb := keys[a], keys[b]
-		return cmp.Or(cmp.Compare(ka.rank, kb.rank), cmp.Compare(ka.name, kb.name), cmp.Compare(sites[a].ID, sites[b].ID))
-	})
-}
-
-func (q overviewQuery) matches(s monitor.Site) bool {
-	if q.Tone != "" && siteBadge(s).Tone != q.Tone {
-		return false
-	}
-	if q.Search == "" {
-		return true
-	}
-	needle := strings.ToLower(q.Search)
-	return strings.Contains(strings.ToLower(s.Name), needle) || strings.Contains(strings.ToLower(s.URL), needle)
-}
-
 // countView is one of the overview's counters; it links to the sites it counts.
 type countView struct {
 	badge
@@ -113,6 +84,9 @@ type siteRow struct {
 	Since        moment
 	ResponseTime string
 	Error        string // why it is down
+	Spark        template.HTML
+	Uptime24h    string
+	Uptime30d    string
 }
 
 type overviewPage struct {
@@ -129,6 +103,8 @@ type overviewPage struct {
 	Prev     string
 	Next     string
 	Down     int
+	Done     string // what the action that led here did
+	Live     liveView
 }
 
 func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
@@ -137,26 +113,59 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	// A paged, filtered store query with counts is the next round's; until then the page is
-	// cut here, which keeps the HTML small but still reads every site.
-	sites, err := h.store.ListSites(r.Context(), owner(r), store.SiteFilter{})
+	// The counts come from one aggregate and the page from one paged query: the overview
+	// never reads every site.
+	digest, err := h.store.SitesDigest(r.Context(), owner(r))
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, http.StatusOK, "overview", h.overviewModel(sites, q))
-}
-
-func (h *Handler) overviewModel(sites []monitor.Site, q overviewQuery) overviewPage {
-	p := overviewPage{Query: q, Total: len(sites)}
-	counts := map[string]int{}
-	var matched []int // indices into sites
-	for i, s := range sites {
-		counts[siteBadge(s).Tone]++
-		if q.matches(s) {
-			matched = append(matched, i)
+	sq := store.SitePageQuery{Search: q.Search, State: q.Tone, Limit: sitesPerPage, Offset: (q.Page - 1) * sitesPerPage}
+	sites, matched, err := h.store.SitePage(r.Context(), owner(r), sq)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if len(sites) == 0 && matched > 0 {
+		// Past the last page: show the last.
+		q.Page = (matched + sitesPerPage - 1) / sitesPerPage
+		sq.Offset = (q.Page - 1) * sitesPerPage
+		if sites, matched, err = h.store.SitePage(r.Context(), owner(r), sq); err != nil {
+			h.fail(w, r, err)
+			return
 		}
 	}
+	ids := make([]int64, len(sites))
+	for i, s := range sites {
+		ids[i] = s.ID
+	}
+	tr, err := h.readTrends(r.Context(), owner(r), ids, 30*24*time.Hour)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := h.overviewModel(digest, sites, matched, q)
+	byID := make(map[int64]monitor.Site, len(sites))
+	for _, s := range sites {
+		byID[s.ID] = s
+	}
+	for _, rows := range [][]siteRow{p.Active, p.Paused} {
+		for i := range rows {
+			s := byID[rows[i].ID]
+			rows[i].Spark = sparkSVG(newSparkline(tr.sparks[s.ID], tr.end))
+			rows[i].Uptime24h, rows[i].Uptime30d = tr.uptime(s, 24*time.Hour), tr.uptime(s, 30*24*time.Hour)
+		}
+	}
+	p.Done = doneMessage(r.URL.Query().Get("done"))
+	p.Live = liveView{Stream: "/app/live", Key: overviewKey(digest)}
+	h.render(w, http.StatusOK, "overview", p)
+}
+
+// overviewModel is the overview of the sites counted in digest, showing one page of those the
+// query matches (matched in all), already in order.
+func (h *Handler) overviewModel(digest store.SitesDigest, sites []monitor.Site, matched int, q overviewQuery) overviewPage {
+	p := overviewPage{Query: q, Total: digest.Sites, Matched: matched}
+	counts := map[string]int{"down": digest.Down, "pending": digest.Pending, "up": digest.Up, "paused": digest.Paused}
 	for _, tone := range tones() {
 		b := badge{Tone: tone, Label: toneLabel(tone)}
 		c := countView{badge: b, N: counts[tone], Href: overviewQuery{Tone: tone}.href(), Current: q.Tone == tone}
@@ -165,18 +174,15 @@ func (h *Handler) overviewModel(sites []monitor.Site, q overviewQuery) overviewP
 	}
 	p.Down = counts["down"]
 	p.layout = h.layout(fmt.Sprintf("%d down", p.Down), "overview")
-	worstFirst(sites, matched)
-	p.Matched = len(matched)
-	p.Pages = max(1, (len(matched)+sitesPerPage-1)/sitesPerPage)
+	p.Pages = max(1, (matched+sitesPerPage-1)/sitesPerPage)
 	p.Query.Page = min(q.Page, p.Pages)
 	start := (p.Query.Page - 1) * sitesPerPage
-	end := min(start+sitesPerPage, len(matched))
-	p.From, p.To = start+1, end
-	for _, i := range matched[start:end] {
-		if sites[i].Paused {
-			p.Paused = append(p.Paused, h.siteRow(sites[i]))
+	p.From, p.To = start+1, start+len(sites)
+	for _, s := range sites {
+		if s.Paused {
+			p.Paused = append(p.Paused, h.siteRow(s))
 		} else {
-			p.Active = append(p.Active, h.siteRow(sites[i]))
+			p.Active = append(p.Active, h.siteRow(s))
 		}
 	}
 	if p.Query.Page > 1 {

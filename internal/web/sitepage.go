@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -11,8 +12,6 @@ import (
 )
 
 const (
-	// chartChecks is how many recent checks the response-time chart draws.
-	chartChecks = 200
 	// tableChecks is how many of them the table lists, with their phase timings.
 	tableChecks = 25
 	pageEvents  = 20
@@ -30,8 +29,12 @@ type siteFacts struct {
 	ResponseTime string
 	StatusCode   string
 	LastError    string
+	Paused       bool
 	Cert         *certFacts
 	Latency      *latencyFacts
+	// Maintenance names the maintenance windows covering the site now: its outage alerts
+	// are held. Empty when none does.
+	Maintenance string
 }
 
 type certFacts struct {
@@ -71,6 +74,10 @@ type sitePage struct {
 	Chart  chartData
 	Checks []checkRow // the most recent, newest first
 	Events []eventRow
+	// Done says what the action that led here did.
+	Done  string
+	Live  liveView
+	Trend siteTrend
 }
 
 func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
@@ -84,7 +91,24 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	checks, err := h.store.History(r.Context(), owner(r), id, store.HistoryQuery{Limit: chartChecks})
+	win, err := parseWindow(r.URL.Query())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	chart, checks, err := h.readChart(r.Context(), site, win)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if checks == nil {
+		// A long window's chart is summed up: the table still lists the latest checks.
+		if checks, err = h.store.History(r.Context(), owner(r), id, store.HistoryQuery{Limit: tableChecks}); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	trend, err := h.readTrend(r.Context(), site, win, siteHref(site.ID))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -94,7 +118,15 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	p := sitePage{layout: h.layout(site.Name, "overview"), Site: h.siteFacts(site), Chart: newChartData(checks)}
+	windows, err := h.store.ListMaintenance(r.Context(), owner(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := sitePage{layout: h.layout(site.Name, "overview"), Site: h.siteFacts(site), Chart: chart, Trend: trend,
+		Done: doneMessage(r.URL.Query().Get("done")),
+		Live: liveView{Stream: "/app/live?site=" + strconv.FormatInt(site.ID, 10), Key: siteKey(site)}}
+	p.Site.Maintenance = strings.Join(monitor.NewMaintenanceCalendar(windows).Titles(site, h.now()), ", ")
 	for _, c := range checks[:min(tableChecks, len(checks))] {
 		p.Checks = append(p.Checks, h.checkRow(c))
 	}
@@ -107,7 +139,7 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) siteFacts(s monitor.Site) siteFacts {
 	f := siteFacts{ID: s.ID, Name: s.Name, Target: target(s), Badge: siteBadge(s),
 		LastChecked: h.momentOf(s.LastChecked), Interval: every(s.CheckIntervalSeconds),
-		ResponseTime: milliseconds(s.ResponseTimeMS), LastError: s.LastError}
+		ResponseTime: milliseconds(s.ResponseTimeMS), LastError: s.LastError, Paused: s.Paused}
 	f.Since = h.moment(s.CreatedAt)
 	if s.LastStatusChange != nil {
 		f.Since = h.moment(*s.LastStatusChange)

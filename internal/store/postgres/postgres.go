@@ -81,3 +81,6 @@ func (s *Store) Close() error {
 	s.pool.Close()
 	return err
 }
+
+// DB is the database handle, for tests and tools that read the server's state.
+func (s *Store) DB() *sql.DB { return s.db }

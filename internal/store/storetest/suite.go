@@ -26,6 +26,9 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"CreateAndReadSite", testCreateAndReadSite},
 		{"SitesBelongToTheirOwner", testSitesBelongToTheirOwner},
 		{"ListIsOrderedAndFilters", testListIsOrderedAndFilters},
+		{"SitesDigestChangesWithWhatTheOverviewShows", testSitesDigestChangesWithWhatTheOverviewShows},
+		{"SitePageIsWorstFirstFilteredAndPaged", testSitePageIsWorstFirstFilteredAndPaged},
+		{"CheckBucketsAndEventsSince", testCheckBucketsAndEventsSince},
 		{"UpdateMovesScheduleOnlyWhenAsked", testUpdateMovesScheduleOnlyWhenAsked},
 		{"DeleteTakesTheHistory", testDeleteTakesTheHistory},
 		{"ClaimTakesOnlyDueUnpausedSites", testClaimTakesOnlyDueUnpausedSites},
@@ -57,6 +60,8 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"ConcurrentFirstSignUpsMakeOneAdmin", testConcurrentFirstSignUpsMakeOneAdmin},
 		{"DeleteUserTakesTheirDataButNotTheLastAdmin", testDeleteUserTakesTheirDataButNotTheLastAdmin},
 		{"APIKeys", testAPIKeys},
+		{"SessionsExpireAndEnd", testSessionsExpireAndEnd},
+		{"PasswordChangeEndsSessions", testPasswordChangeEndsSessions},
 		{"SharedSecretIsWrittenOnce", testSharedSecretIsWrittenOnce},
 		{"SiteSettingsRoundTrip", testSiteSettingsRoundTrip},
 		{"ChecksKeepTheirTimings", testChecksKeepTheirTimings},
@@ -98,6 +103,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"MaintenanceHoldsADownUntilTheWindowEnds", testMaintenanceHoldsADownUntilTheWindowEnds},
 		{"MaintenanceSendsTheRecoveryOfAnEarlierDown", testMaintenanceSendsTheRecoveryOfAnEarlierDown},
 		{"ConcurrentMaintenanceSweepsWriteOnce", testConcurrentMaintenanceSweepsWriteOnce},
+		{"RecurringMaintenanceFollowsTheLocalClockAcrossDST", testRecurringMaintenanceFollowsTheLocalClockAcrossDST},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)

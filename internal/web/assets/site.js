@@ -9,9 +9,6 @@
 		return;
 	}
 	var d = JSON.parse(source.textContent);
-	if (d.t.length < 2) {
-		return;
-	}
 	var dark = window.matchMedia("(prefers-color-scheme: dark)");
 	var plot = null;
 
@@ -71,6 +68,9 @@
 	}
 
 	function draw() {
+		if (d.t.length < 2) {
+			return;
+		}
 		var shown = plot ? plot.series.map(function (s) { return s.show; }) : null;
 		if (plot) {
 			plot.destroy();
@@ -84,6 +84,14 @@
 
 	draw();
 	dark.addEventListener("change", draw);
+	// Live updates (live.js) swap in new chart data: draw it.
+	document.addEventListener("tocsin:updated", function () {
+		var fresh = document.getElementById("chart-data");
+		if (fresh) {
+			d = JSON.parse(fresh.textContent);
+			draw();
+		}
+	});
 	if (typeof ResizeObserver !== "undefined") {
 		var width = box.clientWidth;
 		new ResizeObserver(function () {

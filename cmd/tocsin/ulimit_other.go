@@ -1,0 +1,6 @@
+//go:build !unix
+
+package main
+
+// checkOpenFileLimit has no limit to check outside Unix.
+func checkOpenFileLimit(int) error { return nil }

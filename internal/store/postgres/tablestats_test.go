@@ -1,0 +1,24 @@
+package postgres_test
+
+import (
+	"database/sql"
+	"testing"
+	"time"
+)
+
+// tableStats are the sites table's counters in pg_stat_user_tables.
+type tableStats struct{ updates, hot, dead int64 }
+
+// siteTableStats reads the counters once every backend has reported: a backend sends its
+// counts at most once a second, and when it goes idle.
+func siteTableStats(t testing.TB, db *sql.DB) tableStats {
+	t.Helper()
+	time.Sleep(1500 * time.Millisecond)
+	var s tableStats
+	err := db.QueryRow(`SELECT n_tup_upd, n_tup_hot_upd, n_dead_tup FROM pg_stat_user_tables
+		WHERE relname = 'sites' AND schemaname = current_schema()`).Scan(&s.updates, &s.hot, &s.dead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
