@@ -66,26 +66,22 @@ func (s *Store) SiteUptime(ctx context.Context, owner, siteID int64, windows []m
 	for _, w := range windows[1:] {
 		from, to = minTime(from, w.From), maxTime(to, w.To)
 	}
+	// One round trip: the events of the windows, and the status and monitoring events in force
+	// when the earliest begins.
 	const cols = `id, site_id, kind, at, from_status, to_status, reason`
-	q := `SELECT ` + cols + ` FROM events WHERE site_id = $1 AND at >= $2 AND at < $3 AND kind IN ('status', 'monitoring')`
-	var events []monitor.Event
+	last := func(kind string) string {
+		return ` UNION ALL SELECT * FROM (SELECT ` + cols + ` FROM events WHERE site_id = $1 AND at < $2 AND kind = '` + kind +
+			`' ORDER BY at DESC, id DESC LIMIT 1) ` + kind
+	}
+	q := `SELECT ` + cols + ` FROM events WHERE site_id = $1 AND at >= $2 AND at < $3 AND kind IN ('status', 'monitoring')` +
+		last("status") + last("monitoring")
 	rows, err := s.read.query(ctx, q, siteID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("uptime of site %d: %w", siteID, err)
 	}
-	if events, err = collect(rows, scanEvent, "events"); err != nil {
+	events, err := collect(rows, scanEvent, "events")
+	if err != nil {
 		return nil, err
-	}
-	for _, kind := range []monitor.EventKind{monitor.EventStatus, monitor.EventMonitoring} {
-		q := `SELECT ` + cols + ` FROM events WHERE site_id = $1 AND at < $2 AND kind = $3 ORDER BY at DESC, id DESC LIMIT 1`
-		ev, err := scanEvent(s.read.row(ctx, q, siteID, from, string(kind)))
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return nil, fmt.Errorf("uptime of site %d: %w", siteID, err)
-		default:
-			events = append(events, ev)
-		}
 	}
 	slices.SortStableFunc(events, func(a, b monitor.Event) int { return int(a.ID - b.ID) })
 	h := monitor.NewHistory(events, nil)
