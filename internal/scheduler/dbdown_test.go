@@ -105,34 +105,30 @@ func TestOutageInsideADatabaseOutageIsSeen(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 			return len(logs.lines(outageEndLog)) == 1
 		})
-		// The catch-up is spread as at start: over the next interval each site is checked once,
-		// not at once and again at its slot.
-		waitFor(t, "the last results written", func() bool { return sched.Ready() == nil && sched.backlog.Load() == 0 })
-		before := make([]int, len(sites))
-		for i := range sites {
-			before[i] = tg.Hits(fmt.Sprintf("/%d", i))
-		}
-		// Seconds after the catch-up began at which each site was checked, over two intervals:
-		// the first within one interval, and none again less than half an interval later.
-		checkedAt := make([][]int, len(sites))
-		for sec := 1; sec <= 20; sec++ {
+		// The catch-up is spread as at start: no site is checked again less than half an
+		// interval after its last check from memory.
+		endAt := clk.Now()
+		for range 12 {
 			clk.Advance(time.Second)
 			settle()
-			for i := range sites {
-				n := tg.Hits(fmt.Sprintf("/%d", i))
-				for range n - before[i] {
-					checkedAt[i] = append(checkedAt[i], sec)
-				}
-				before[i] = n
-			}
 		}
-		for i, at := range checkedAt {
-			if len(at) == 0 || at[0] > 10 {
-				t.Errorf("site %d checked at %v s after the outage, want once within the first interval", i, at)
+		waitFor(t, "every site checked after the outage", func() bool {
+			for _, s := range sites {
+				if got, _ := st.Site(ctx, 0, s.ID); got.LastChecked == nil || !got.LastChecked.After(endAt) {
+					return false
+				}
 			}
-			for j := 1; j < len(at); j++ {
-				if at[j]-at[j-1] < 5 {
-					t.Errorf("site %d checked at %v s after the outage: again less than half an interval later", i, at)
+			return true
+		})
+		for _, s := range sites {
+			checks, err := st.History(ctx, 0, s.ID, store.HistoryQuery{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i+1 < len(checks); i++ { // newest first
+				later, earlier := checks[i].CheckedAt, checks[i+1].CheckedAt
+				if later.After(endAt.Add(-10*time.Second)) && later.Sub(earlier) < 5*time.Second {
+					t.Errorf("site %d checked at %v and again at %v, less than half its interval later", s.ID, earlier, later)
 				}
 			}
 		}

@@ -145,6 +145,9 @@ func (h *publicHandler) statusPage(w http.ResponseWriter, r *http.Request) {
 		publicNotFound(w, "There is no status page here.")
 		return
 	}
+	if unavailable(w, err) {
+		return
+	}
 	if err != nil {
 		h.log.Error("status page failed", "slug", slug, "err", err)
 		http.Error(w, "something went wrong on our side; it has been logged", http.StatusInternalServerError)
@@ -222,6 +225,9 @@ func (h *publicHandler) badge(draw func(r *http.Request, site monitor.Site) ([]b
 			publicNotFound(w, "no such badge")
 			return
 		}
+		if unavailable(w, err) {
+			return
+		}
 		if err != nil {
 			h.log.Error("badge failed", "err", err)
 			http.Error(w, "something went wrong on our side; it has been logged", http.StatusInternalServerError)
@@ -286,4 +292,16 @@ func (h *publicHandler) responseBadge(r *http.Request, site monitor.Site) ([]byt
 	}
 	d := time.Duration(*site.ResponseTimeMS) * time.Millisecond
 	return svgbadge.ResponseTime(&d), true, nil
+}
+
+// unavailable answers 503 with Retry-After, and reports true, when err says the database is
+// away: a public page or badge then tells its visitors to come back, and nothing is logged per
+// visit (the scheduler logs the outage).
+func unavailable(w http.ResponseWriter, err error) bool {
+	if !errors.Is(err, store.ErrUnavailable) {
+		return false
+	}
+	w.Header().Set("Retry-After", "5")
+	http.Error(w, "the database is unavailable right now; try again shortly", http.StatusServiceUnavailable)
+	return true
 }
