@@ -157,11 +157,7 @@ func benchStoreReads(b *testing.B, st store.Store) {
 	}{
 		{"digest", func() error { _, err := st.SitesDigest(ctx, 0); return err }},
 		{"page", func() error { _, _, err := st.SitePage(ctx, 0, store.SitePageQuery{Limit: sitesPerPage}); return err }},
-		{"buckets", func() error {
-			_, err := st.CheckBuckets(ctx, 0, ids, now.Add(-24*time.Hour), now, 30*time.Minute)
-			return err
-		}},
-		{"events", func() error { _, err := st.EventsSince(ctx, 0, ids, now.Add(-30*24*time.Hour)); return err }},
+		{"overview", func() error { _, err := st.Overview(ctx, 0, ids, now); return err }},
 	} {
 		b.Run("store-"+read.name, func(b *testing.B) {
 			defer reportCPU(b)()

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -139,21 +138,18 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 	for i, s := range sites {
 		ids[i] = s.ID
 	}
-	tr, err := h.readTrends(r.Context(), owner(r), ids, 30*24*time.Hour)
+	end := h.now().UTC()
+	trends, err := h.store.Overview(r.Context(), owner(r), ids, end)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	p := h.overviewModel(digest, sites, matched, q)
-	byID := make(map[int64]monitor.Site, len(sites))
-	for _, s := range sites {
-		byID[s.ID] = s
-	}
 	for _, rows := range [][]siteRow{p.Active, p.Paused} {
 		for i := range rows {
-			s := byID[rows[i].ID]
-			rows[i].Spark = sparkSVG(newSparkline(tr.sparks[s.ID], tr.end))
-			rows[i].Uptime24h, rows[i].Uptime30d = tr.uptime(s, 24*time.Hour), tr.uptime(s, 30*24*time.Hour)
+			o := trends[rows[i].ID]
+			rows[i].Spark = sparkSVG(newSparkline(o.Hours, end))
+			rows[i].Uptime24h, rows[i].Uptime30d = uptimeText(o.Day), uptimeText(o.Month)
 		}
 	}
 	p.Done = doneMessage(r.URL.Query().Get("done"))
