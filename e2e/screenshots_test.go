@@ -42,6 +42,7 @@ func TestScreenshots(t *testing.T) {
 		{"dashboard-site-dark", fmt.Sprintf("/app/sites/%d", checkout), desktop("dark")},
 		{"dashboard-site-phone", fmt.Sprintf("/app/sites/%d", checkout), view{width: 390, height: 844, scheme: "dark"}},
 		{"dashboard-alerts-light", "/app/alerts", desktop("light")},
+		{"dashboard-alerts-dark", "/app/alerts", desktop("dark")},
 		{"dashboard-site-form-light", "/app/sites/new", desktop("light")},
 	}
 	for _, s := range shots {

@@ -78,16 +78,3 @@ func TestAddASiteWatchItGoDownLiveAndEditItWithABadValue(t *testing.T) {
 	tab.forgive("the server responded with a status of 400")
 	tab.assertNoProblems()
 }
-
-// forgive drops the problems that say text: those the test caused on purpose.
-func (tb *tab) forgive(text string) {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	kept := tb.problems[:0]
-	for _, p := range tb.problems {
-		if !strings.Contains(p, text) {
-			kept = append(kept, p)
-		}
-	}
-	tb.problems = kept
-}

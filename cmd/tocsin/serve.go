@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
 	"github.com/tocsin/tocsin/internal/api"
 	"github.com/tocsin/tocsin/internal/config"
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -190,8 +191,15 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
+	publicOrigin, err := cfg.PublicOrigin()
+	if err != nil {
+		return err
+	}
+	// One set of account rules, and one login limiter, for the API and the dashboard.
+	accts := accounts.New(st, authn.Attempts, authn.SignupOpen, time.Now, log.With("component", "accounts"))
 	handler := api.New(api.Deps{
-		Store: watched, StatusPages: pages, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
+		Accounts: accts,
+		Store:    watched, StatusPages: pages, Checker: sched, Now: time.Now, Log: log.With("component", "api"),
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, Version: buildVersion(),
 		Discord: drivers.Discord(), DiscordHosts: cfg.DiscordHosts(), Channels: drivers, Auth: authn, OnAlert: dispatcher.Wake,
 		TrustedProxies: proxies, Observer: obs.api, Metrics: obs.handler, MetricsPublic: cfg.Metrics == "on",
@@ -209,7 +217,8 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	stopping := make(chan struct{})
 	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: webLog,
 		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st},
-		Sites: sites, Stopping: stopping})
+		Sites: sites, Stopping: stopping,
+		Accounts: accts, Channels: drivers, PublicOrigin: publicOrigin, ClientAddr: api.ClientAddr(proxies)})
 	if hosts := cfg.DiscordHosts(); hosts != nil {
 		log.Warn("webhook URLs may point at hosts other than Discord's", "hosts", hosts)
 	}

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
 	"github.com/tocsin/tocsin/internal/auth"
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/channel"
@@ -39,12 +40,12 @@ type Handler struct {
 	auth     Auth
 	// trustedProxies are the peers whose X-Forwarded-For is believed.
 	trustedProxies []netip.Prefix
-	// hashing bounds the password hashes computed at once: each takes 19 MiB.
-	hashing chan struct{}
-	onAlert func()
-	observe Observer
-	ready   func() error
-	pings   PingBuffer
+	// accounts holds the rules of sign-up, login, passwords and API keys.
+	accounts *accounts.Service
+	onAlert  func()
+	observe  Observer
+	ready    func() error
+	pings    PingBuffer
 	// statusPages serves status pages' public data and forgets a page when it changes.
 	statusPages StatusPages
 
@@ -83,6 +84,9 @@ type Deps struct {
 	// discord type only, through Discord and DiscordHosts.
 	Channels channel.Registry
 	Auth     Auth
+	// Accounts applies the account rules; main shares one with the dashboard, so both go
+	// through one limiter. Nil: the API builds its own from Auth.
+	Accounts *accounts.Service
 	// OnAlert, if set, is called when a request queued an alert (a push site's recovery), so the
 	// dispatcher sends it at once.
 	OnAlert func()
@@ -119,7 +123,7 @@ type PingBuffer interface {
 // New returns the API as one http.Handler.
 func New(d Deps) http.Handler {
 	h := &Handler{store: d.Store, checker: d.Checker, now: d.Now, log: d.Log, limits: d.Limits, version: d.Version,
-		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, hashing: make(chan struct{}, 2), onAlert: d.OnAlert,
+		discord: d.Discord, discordHosts: d.DiscordHosts, auth: d.Auth, accounts: d.Accounts, onAlert: d.OnAlert,
 		firstCheckWait: d.FirstCheckWait, trustedProxies: d.TrustedProxies, channels: d.Channels, observe: d.Observer,
 		ready: d.Ready, pings: d.Pings}
 	if h.channels == nil {
@@ -138,6 +142,9 @@ func New(d Deps) http.Handler {
 		TargetCheck: d.Auth.TargetCheck, FirstCheckWait: h.firstCheckWait}
 	if h.auth.Attempts == nil {
 		h.auth.Attempts = auth.NewAttemptLimiter(10, 15*time.Minute, d.Now)
+	}
+	if h.accounts == nil {
+		h.accounts = accounts.New(d.Store, h.auth.Attempts, h.auth.SignupOpen, d.Now, d.Log)
 	}
 	mux := http.NewServeMux()
 	routes := h.routes()

@@ -1,13 +1,9 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
-	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/tocsin/tocsin/internal/auth"
 	"github.com/tocsin/tocsin/internal/monitor"
 )
 
@@ -33,32 +29,14 @@ func viewAPIKey(k monitor.APIKey) apiKeyView {
 	return apiKeyView{ID: k.ID, Name: k.Name, Hint: k.Hint, CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt}
 }
 
-const maxAPIKeyName = 100
-
 func (h *Handler) createAPIKey(w http.ResponseWriter, r *http.Request) error {
 	var req apiKeyRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	if req.Name == nil || strings.TrimSpace(*req.Name) == "" || utf8.RuneCountInString(*req.Name) > maxAPIKeyName {
-		return badField("name", fmt.Sprintf("name is required, at most %d characters (say what the key is for)", maxAPIKeyName))
-	}
-	name := strings.TrimSpace(*req.Name)
-	if err := monitor.ValidateLine("name", name); err != nil {
-		return err
-	}
-	p := principalOf(r)
-	if p.UserID == 0 {
-		return &Error{Status: http.StatusConflict, Code: "no_account", Message: "API keys belong to an account: sign up first (POST /auth/signup)"}
-	}
-	key, hash, err := auth.NewAPIKey()
+	created, key, err := h.accounts.NewAPIKey(r.Context(), principalOf(r).UserID, deref(req.Name))
 	if err != nil {
-		return err
-	}
-	created, err := h.store.CreateAPIKey(r.Context(), monitor.APIKey{UserID: p.UserID, Name: name,
-		Hint: auth.KeyHint(key), Hash: hash, CreatedAt: monitor.StoredTime(h.now())})
-	if err != nil {
-		return err
+		return accountError(w, err)
 	}
 	return reply(w, http.StatusCreated, newAPIKeyView{apiKeyView: viewAPIKey(created), Key: key})
 }

@@ -52,3 +52,11 @@ func isTrusted(addr netip.Addr, trusted []netip.Prefix) bool {
 	}
 	return false
 }
+
+// ClientAddr finds a request's client as the API does, behind the trusted proxies: for the
+// dashboard's sign-in, which shares the API's login limit.
+func ClientAddr(trusted []netip.Prefix) func(*http.Request) string {
+	return func(r *http.Request) string {
+		return clientAddr(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), trusted)
+	}
+}

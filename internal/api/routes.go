@@ -80,6 +80,7 @@ func (h *Handler) routes() []route {
 		{Method: "POST", Path: "/auth/signup", Handle: h.signup, Summary: "Create an account and sign in (the first account becomes admin)", Access: public, Body: credentials{}, Reply: session{}, Status: 201},
 		{Method: "POST", Path: "/auth/login", Handle: h.login, Summary: "Sign in: a session token for the Authorization header", Access: public, Body: credentials{}, Reply: session{}, Status: 200},
 		{Method: "GET", Path: "/me", Handle: h.me, Noun: "user", Summary: "The account this request acts as", Reply: userView{}, Status: 200},
+		{Method: "POST", Path: "/me/password", Handle: h.changePassword, Noun: "user", Summary: "Change your password; your dashboard sign-ins end", Body: passwordChange{}, Status: 204},
 		{Method: "POST", Path: "/users", Handle: h.createUser, Summary: "Create an account (admins)", Access: adminOnly, Body: newUserRequest{}, Reply: userView{}, Status: 201},
 		{Method: "GET", Path: "/users", Handle: h.listUsers, Summary: "List accounts (admins)", Access: adminOnly, Reply: []userView{}, Status: 200},
 		{Method: "DELETE", Path: "/users/{id}", Handle: h.deleteUser, Noun: "user", Summary: "Delete an account and everything it owns (admins)", Access: adminOnly, Status: 204},

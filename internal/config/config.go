@@ -49,6 +49,7 @@ type Config struct {
 	RetainChecks        time.Duration `env:"TOCSIN_RETAIN_CHECKS" envDefault:"720h" flag:"retain-checks" help:"how long raw checks are kept; 0 keeps them for ever (uptime, incidents and rollups outlive them)"`
 	RetainHourly        time.Duration `env:"TOCSIN_RETAIN_HOURLY" envDefault:"2160h" flag:"retain-hourly" help:"how long hourly rollups are kept; 0 keeps them for ever"`
 	RetainDaily         time.Duration `env:"TOCSIN_RETAIN_DAILY" envDefault:"17520h" flag:"retain-daily" help:"how long daily rollups are kept; 0 keeps them for ever"`
+	PublicURL           string        `env:"TOCSIN_PUBLIC_URL" flag:"public-url" help:"the address people open Tocsin at, e.g. https://tocsin.example.com: an https one marks the dashboard's sign-in cookie Secure, and the origin is trusted for the dashboard's forms (default: none)"`
 	Canaries            string        `env:"TOCSIN_CANARIES" flag:"canaries" help:"comma-separated http(s) URLs or host:port that should always answer; when they fail along with the sites, Tocsin holds the sites' alerts as its own network is down (default: none)"`
 }
 
@@ -239,6 +240,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.Proxies(); err != nil {
 		bad("TOCSIN_TRUSTED_PROXIES", "%v", err)
+	}
+	if _, err := c.PublicOrigin(); err != nil {
+		bad("TOCSIN_PUBLIC_URL", "%v", err)
 	}
 	if _, err := c.CanaryList(); err != nil {
 		bad("TOCSIN_CANARIES", "%v", err)

@@ -172,3 +172,21 @@ func TestRetentionIsZeroOrPositive(t *testing.T) {
 		t.Errorf("a negative retention: %v, want an error naming TOCSIN_RETAIN_DAILY", err)
 	}
 }
+
+func TestPublicOrigin(t *testing.T) {
+	for raw, want := range map[string]string{"": "", "https://Tocsin.example.com/": "https://tocsin.example.com",
+		"http://127.0.0.1:8080/tocsin": "http://127.0.0.1:8080"} {
+		c, err := Load(nil, map[string]string{"TOCSIN_PUBLIC_URL": raw})
+		if err != nil {
+			t.Fatalf("%q: %v", raw, err)
+		}
+		if got, _ := c.PublicOrigin(); got != want {
+			t.Errorf("%q: origin %q, want %q", raw, got, want)
+		}
+	}
+	for _, raw := range []string{"tocsin.example.com", "ftp://x", "https://u:p@x", "https://x/?q=1"} {
+		if _, err := Load(nil, map[string]string{"TOCSIN_PUBLIC_URL": raw}); err == nil || !strings.Contains(err.Error(), "TOCSIN_PUBLIC_URL") {
+			t.Errorf("%q: %v", raw, err)
+		}
+	}
+}

@@ -159,6 +159,17 @@ type Store interface {
 	// minute, so every request does not cost a write.
 	APIKeyByHash(ctx context.Context, hash string, at time.Time) (monitor.APIKey, monitor.User, error)
 
+	// SetPassword replaces a user's password hash and ends all of the user's sessions.
+	SetPassword(ctx context.Context, userID int64, passwordHash string) error
+
+	// CreateSession records a sign-in; it also forgets the user's expired sessions.
+	CreateSession(ctx context.Context, s Session) error
+	// SessionByHash finds a session that has not expired at now, and its user; an expired or
+	// unknown one is ErrNotFound.
+	SessionByHash(ctx context.Context, hash string, now time.Time) (Session, monitor.User, error)
+	// DeleteSession ends one session (signing out); ending one that is gone is not an error.
+	DeleteSession(ctx context.Context, hash string) error
+
 	// SharedSecret returns the secret stored under name, storing candidate first if there is
 	// none, so that every process (and every restart) agrees on one value.
 	SharedSecret(ctx context.Context, name string, candidate []byte, at time.Time) ([]byte, error)

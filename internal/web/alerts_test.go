@@ -71,7 +71,7 @@ func TestAlertsPageListsNotificationsWithStateAndLastError(t *testing.T) {
 func TestAlertsPageSaysWhenThereIsNothingYet(t *testing.T) {
 	f := newFixture(t, openSQLite(t), true)
 	body := f.get("/app/alerts").body
-	if !strings.Contains(body, "No webhook yet") || !strings.Contains(body, "No alert has been raised yet.") {
+	if !strings.Contains(body, "No channel yet") || !strings.Contains(body, "No alert has been raised yet.") {
 		t.Errorf("no empty states:\n%s", body)
 	}
 }

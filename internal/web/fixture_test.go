@@ -11,7 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
+	"github.com/tocsin/tocsin/internal/auth"
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/notify/channels"
+	"github.com/tocsin/tocsin/internal/notify/discordtest"
 	"github.com/tocsin/tocsin/internal/siteops"
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/storetest"
@@ -25,6 +29,8 @@ type fixture struct {
 	t       testing.TB
 	store   store.Store
 	handler http.Handler
+	// discord plays Discord for the alerts page's channels.
+	discord *discordtest.Fake
 	checker *stubChecker
 }
 
@@ -62,9 +68,12 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 func newFixture(t testing.TB, st store.Store, authOff bool) *fixture {
 	checker := &stubChecker{st: st}
 	clock := func() time.Time { return now }
+	fake := discordtest.New(t)
 	sites := &siteops.Sites{Store: st, Checker: checker, Now: clock, Log: quietLog(), Limits: monitor.Limits{MinIntervalSeconds: 10}}
-	h := New(Deps{Store: st, API: apiStandIn(), Now: clock, Log: quietLog(), AuthOff: authOff, Version: "test", Sites: sites})
-	return &fixture{t: t, store: st, handler: h, checker: checker}
+	h := New(Deps{Store: st, API: apiStandIn(), Now: clock, Log: quietLog(), AuthOff: authOff, Version: "test", Sites: sites,
+		Accounts: accounts.New(st, auth.NewAttemptLimiter(10, 15*time.Minute, clock), false, clock, quietLog()),
+		Channels: channels.New(channels.Config{DiscordHosts: []string{fake.Host()}})})
+	return &fixture{t: t, store: st, handler: h, discord: fake, checker: checker}
 }
 
 // forEachStore runs a test on a fresh dashboard over each kind of store.

@@ -162,6 +162,6 @@ func (h *Handler) liveState(ctx context.Context, siteID int64, poll time.Duratio
 
 // owner0 is owner for a context rather than a request.
 func owner0(ctx context.Context) int64 {
-	id, _ := ctx.Value(ownerKey{}).(int64)
-	return id
+	u, _ := ctx.Value(viewerKey{}).(monitor.User)
+	return u.ID
 }

@@ -63,12 +63,14 @@ type layout struct {
 	Title   string
 	Nav     string // the navigation entry to mark as current: "overview" or "alerts"
 	Version string
-	// Anonymous pages (the sign-in notice) show no navigation: its links would not work.
+	// Anonymous pages (sign-in) show no navigation: its links would not work.
 	Anonymous bool
+	// SignOut shows the sign-out button: there is sign-in (auth is on).
+	SignOut bool
 }
 
 func (h *Handler) layout(title, nav string) layout {
-	return layout{Title: title, Nav: nav, Version: h.version}
+	return layout{Title: title, Nav: nav, Version: h.version, SignOut: !h.authOff}
 }
 
 // render writes a whole page or, if the template fails, a plain 500: a page is rendered into a

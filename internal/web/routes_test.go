@@ -74,19 +74,19 @@ func TestUnknownPagesAreAnHTMLNotFound(t *testing.T) {
 	}
 }
 
-// Until the dashboard has sign-in, a Tocsin with auth on shows no page: / answers as before
-// (the API's 401 for a request without a token) and /app/ pages say why they are missing.
-func TestWithAuthOnPagesShowNothing(t *testing.T) {
+// With auth on, a signed-out browser sees no page: it is sent to sign in, and / answers a
+// client that does not ask for a page as the API does.
+func TestSignedOutBrowsersAreSentToSignIn(t *testing.T) {
 	f := newFixture(t, storetest.OpenSQLite(t), false)
 	f.add(site{name: "secret-shop", checks: nil})
-	if got := f.get("/"); got.body != `{"name": "tocsin"}` {
-		t.Errorf("GET / with auth on was not the API's: %d %.100s", got.status, got.body)
+	if got := f.request("/", "application/json"); got.body != `{"name": "tocsin"}` {
+		t.Errorf("GET / for a script with auth on was not the API's: %d %.100s", got.status, got.body)
 	}
-	for _, path := range []string{"/app/alerts", "/app/sites/1"} {
+	for path, next := range map[string]string{"/": "", "/app/alerts": "?next=%2Fapp%2Falerts", "/app/sites/1": "?next=%2Fapp%2Fsites%2F1",
+		"/app/account": "?next=%2Fapp%2Faccount"} {
 		got := f.get(path)
-		if got.status != http.StatusUnauthorized || strings.Contains(got.body, "secret-shop") ||
-			!strings.Contains(got.body, "TOCSIN_AUTH=off") || strings.Contains(got.body, "<form") {
-			t.Errorf("GET %s with auth on: %d\n%s", path, got.status, got.body)
+		if got.status != http.StatusSeeOther || got.header.Get("Location") != signinPath+next || strings.Contains(got.body, "secret-shop") {
+			t.Errorf("GET %s with auth on: %d %q\n%s", path, got.status, got.header.Get("Location"), got.body)
 		}
 	}
 }

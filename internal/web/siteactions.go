@@ -8,9 +8,9 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 )
 
-// maxFormBytes bounds a posted form: a site's largest settings (a 32 KiB request body and a
+// maxSiteFormBytes bounds a posted form: a site's largest settings (a 32 KiB request body and a
 // JSON Schema) fit with room to spare.
-const maxFormBytes = 256 << 10
+const maxSiteFormBytes = 256 << 10
 
 // siteFormPage is the add or edit page.
 type siteFormPage struct {
@@ -43,7 +43,7 @@ func (h *Handler) newSiteForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) createSite(w http.ResponseWriter, r *http.Request) {
-	f, patch, ok := h.readForm(w, r)
+	f, patch, ok := h.readSiteFormPost(w, r)
 	if !ok {
 		return
 	}
@@ -72,7 +72,7 @@ func (h *Handler) updateSite(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f, patch, ok := h.readForm(w, r)
+	f, patch, ok := h.readSiteFormPost(w, r)
 	if !ok {
 		return
 	}
@@ -142,9 +142,9 @@ func (h *Handler) deleteSite(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/", "deleted")
 }
 
-// readForm reads the posted site form; on a body too large or unreadable it answers 400.
-func (h *Handler) readForm(w http.ResponseWriter, r *http.Request) (siteForm, monitor.SitePatch, bool) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+// readSiteFormPost reads the posted site form; on a body too large or unreadable it answers 400.
+func (h *Handler) readSiteFormPost(w http.ResponseWriter, r *http.Request) (siteForm, monitor.SitePatch, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxSiteFormBytes)
 	if err := r.ParseForm(); err != nil {
 		h.fail(w, r, &badInput{"form", "the form could not be read (at most 256 KiB): " + err.Error()})
 		return siteForm{}, monitor.SitePatch{}, false

@@ -2,41 +2,53 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
+	"net/url"
 
-	"github.com/tocsin/tocsin/internal/store"
+	"github.com/tocsin/tocsin/internal/monitor"
 )
 
-type ownerKey struct{}
+type viewerKey struct{}
 
 // owner is whose sites a page shows: the viewer's. Other owners' rows are not found.
-func owner(r *http.Request) int64 {
-	id, _ := r.Context().Value(ownerKey{}).(int64)
-	return id
+func owner(r *http.Request) int64 { return viewerOf(r).ID }
+
+// viewerOf is the user a page acts as (see Handler.viewer).
+func viewerOf(r *http.Request) monitor.User {
+	u, _ := r.Context().Value(viewerKey{}).(monitor.User)
+	return u
 }
 
-// page runs a page handler on behalf of its viewer. Without sign-in (it needs the sessions
-// table, which comes next) the dashboard serves pages only when auth is off, acting, like the
-// API, as the first admin or, before any account exists, as owner 0; with auth on it says so
-// and shows nothing.
+// page runs a page handler on behalf of its viewer; a signed-out browser is sent to sign in,
+// and back to the page once it has.
 func (h *Handler) page(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !h.authOff {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="tocsin"`)
-			h.render(w, http.StatusUnauthorized, "error", errorPage{
-				layout:  layout{Title: "Dashboard unavailable", Version: h.version, Anonymous: true},
-				Heading: "The dashboard needs sign-in, which it does not have yet",
-				Message: "Until it does, its pages are served only when Tocsin runs single-user (TOCSIN_AUTH=off). " +
-					"The JSON API works as before, with a token or an API key.",
-			})
-			return
-		}
-		u, err := h.store.FirstAdmin(r.Context())
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+		u, ok, err := h.viewer(r)
+		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		next(w, r.WithContext(context.WithValue(r.Context(), ownerKey{}, u.ID)))
+		if !ok {
+			target := signinPath
+			if r.Method == http.MethodGet && r.URL.RequestURI() != "/" {
+				target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+			}
+			pageHeaders(w.Header())
+			http.Redirect(w, r, target, http.StatusSeeOther)
+			return
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), viewerKey{}, u)))
+	})
+}
+
+// adminPage is a page only admins may use.
+func (h *Handler) adminPage(next http.HandlerFunc) http.Handler {
+	return h.page(func(w http.ResponseWriter, r *http.Request) {
+		if viewerOf(r).Role != monitor.RoleAdmin {
+			h.render(w, http.StatusForbidden, "error", errorPage{layout: h.layout("Not allowed", ""),
+				Heading: "Not allowed", Message: "Only admins may manage users."})
+			return
+		}
+		next(w, r)
 	})
 }

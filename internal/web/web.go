@@ -10,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/notify/channel"
 	"github.com/tocsin/tocsin/internal/siteops"
 	"github.com/tocsin/tocsin/internal/store"
 )
@@ -32,6 +34,10 @@ type Store interface {
 	Events(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Event, error)
 	ListWebhooks(ctx context.Context, owner int64) ([]monitor.Webhook, error)
 	ListNotifications(ctx context.Context, owner int64, q store.NotificationQuery) ([]monitor.Notification, error)
+	// What sign-in, the account page and the alerts page's forms use (signin.go, account.go,
+	// alerts_forms.go).
+	accountStore
+	channelStore
 	// For the site forms and actions.
 	ListChannels(ctx context.Context, owner int64) ([]monitor.Channel, error)
 	DeleteSite(ctx context.Context, owner, id int64) error
@@ -45,8 +51,9 @@ type Deps struct {
 	API http.Handler
 	Now func() time.Time
 	Log *slog.Logger
-	// AuthOff says Tocsin runs single-user without sign-in (TOCSIN_AUTH=off). Until the
-	// dashboard has sign-in, its pages are served only then.
+	// AuthOff says Tocsin runs single-user without sign-in (TOCSIN_AUTH=off): pages act as
+	// the first admin, and the API's state-changing routes are guarded against cross-site
+	// requests, as the pages' forms are.
 	AuthOff bool
 	Version string
 	// Sites adds, changes and checks sites by the API's rules, for the forms.
@@ -58,6 +65,16 @@ type Deps struct {
 	LivePoll time.Duration
 	// Public serves the status pages and badges; without it they are not found.
 	Public Public
+	// Accounts applies the rules of sign-in, sign-up, passwords and API keys: the API's.
+	Accounts *accounts.Service
+	// Channels are the drivers of every channel type, for the alerts page's forms.
+	Channels channel.Registry
+	// PublicOrigin is TOCSIN_PUBLIC_URL's origin: https marks the sign-in cookie Secure, and
+	// forms posted from it are trusted besides the page's own host.
+	PublicOrigin string
+	// ClientAddr finds a request's client behind the trusted proxies, for the login limit;
+	// nil: the peer.
+	ClientAddr func(*http.Request) string
 }
 
 // Handler serves the pages and assets and hands everything else to the API.
@@ -75,6 +92,9 @@ type Handler struct {
 	digests  digests
 	assets   *assets
 	pages    *pages
+	signin   signin
+	// channels are the drivers of every channel type, for the alerts page's forms.
+	channels channel.Registry
 	// web serves the pages and assets, logged and shielded from panics; the API does both
 	// for itself.
 	web http.Handler
@@ -93,16 +113,21 @@ func New(d Deps) http.Handler {
 	}
 	h.assets = mustLoadAssets()
 	h.pages = mustParsePages(h.assets)
+	h.signin, h.channels = newSignin(d), d.Channels
 	mux := http.NewServeMux()
+	h.signinRoutes(mux)
 	mux.Handle("GET /{$}", h.page(h.overview))
 	mux.Handle("GET /app/sites/{id}", h.page(h.sitePage))
 	mux.Handle("GET /app/alerts", h.page(h.alertsPage))
 	h.registerSiteActions(mux)
 	mux.Handle("GET /app/live", h.page(h.live))
 	mux.Handle("GET /app/assets/{name...}", h.assets)
-	mux.Handle("GET /app/", h.page(h.notFound))
-	h.mux = mux
-	h.web = h.recoverPanics(h.logRequests(mux))
+	mux.Handle("/app/", h.page(h.notFoundOrNotAllowed(mux)))
+	h.web = h.recoverPanics(h.logRequests(h.signin.crossOrigin.Handler(mux)))
+	if h.authOff {
+		// Without sign-in, any page another site shows could make the browser call the API.
+		h.api = h.signin.apiCrossOrigin.Handler(h.api)
+	}
 	h.public = h.recoverPanics(newPublicHandler(d.Public, h.assets, d.Now, d.Log))
 	return http.HandlerFunc(h.route)
 }
@@ -114,17 +139,10 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	case isPublic(r.URL.Path):
 		h.public.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, "/app/"):
-		if _, pattern := h.mux.Handler(r); pattern == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
-			// Pages show with GET; only forms post, each to its own route.
-			w.Header().Set("Allow", "GET, HEAD")
-			h.render(w, http.StatusMethodNotAllowed, "error", errorPage{layout: h.layout("Not allowed", ""),
-				Heading: "Not allowed", Message: r.Method + " is not allowed here; pages are read with GET."})
-			return
-		}
 		h.web.ServeHTTP(w, r)
 	case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		w.Header().Add("Vary", "Accept")
-		if h.authOff && wantsHTML(r.Header.Values("Accept")) {
+		if wantsHTML(r.Header.Values("Accept")) {
 			h.web.ServeHTTP(w, r)
 			return
 		}

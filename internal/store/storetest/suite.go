@@ -59,6 +59,8 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"ConcurrentFirstSignUpsMakeOneAdmin", testConcurrentFirstSignUpsMakeOneAdmin},
 		{"DeleteUserTakesTheirDataButNotTheLastAdmin", testDeleteUserTakesTheirDataButNotTheLastAdmin},
 		{"APIKeys", testAPIKeys},
+		{"SessionsExpireAndEnd", testSessionsExpireAndEnd},
+		{"PasswordChangeEndsSessions", testPasswordChangeEndsSessions},
 		{"SharedSecretIsWrittenOnce", testSharedSecretIsWrittenOnce},
 		{"SiteSettingsRoundTrip", testSiteSettingsRoundTrip},
 		{"ChecksKeepTheirTimings", testChecksKeepTheirTimings},
