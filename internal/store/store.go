@@ -249,6 +249,9 @@ type SitePageQuery struct {
 	State  string
 	Limit  int
 	Offset int
+	// Counted says the caller knows how many sites match (from SitesDigest, when there is no
+	// search): SitePage then does not count them and answers -1.
+	Counted bool
 }
 
 // MaintenanceSweep is what one SyncMaintenance wrote.

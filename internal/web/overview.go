@@ -120,16 +120,23 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sq := store.SitePageQuery{Search: q.Search, State: q.Tone, Limit: sitesPerPage, Offset: (q.Page - 1) * sitesPerPage}
+	// Without a search, the digest has counted the matches already.
+	known, counted := map[string]int{"": digest.Sites, "down": digest.Down, "pending": digest.Pending,
+		"up": digest.Up, "paused": digest.Paused}[q.Tone]
+	sq.Counted = counted && q.Search == ""
 	sites, matched, err := h.store.SitePage(r.Context(), owner(r), sq)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	if sq.Counted {
+		matched = known
+	}
 	if len(sites) == 0 && matched > 0 {
 		// Past the last page: show the last.
 		q.Page = (matched + sitesPerPage - 1) / sitesPerPage
 		sq.Offset = (q.Page - 1) * sitesPerPage
-		if sites, matched, err = h.store.SitePage(r.Context(), owner(r), sq); err != nil {
+		if sites, _, err = h.store.SitePage(r.Context(), owner(r), sq); err != nil {
 			h.fail(w, r, err)
 			return
 		}

@@ -94,6 +94,7 @@ func testSitePageIsWorstFirstFilteredAndPaged(t *testing.T, s store.Store) {
 		{store.SitePageQuery{}, []string{"bravo", "delta", "50%_off", "charlie", "alpha", "Echo", "foxtrot"}, 7},
 		{store.SitePageQuery{Limit: 2, Offset: 2}, []string{"50%_off", "charlie"}, 7},
 		{store.SitePageQuery{Limit: 2, Offset: 100}, nil, 7}, // past the end: still counted
+		{store.SitePageQuery{Limit: 2, Counted: true}, []string{"bravo", "delta"}, -1},
 		{store.SitePageQuery{State: "down"}, []string{"bravo", "delta"}, 2},
 		{store.SitePageQuery{State: "paused"}, []string{"foxtrot"}, 1},
 		{store.SitePageQuery{State: "up"}, []string{"alpha", "Echo"}, 2},
