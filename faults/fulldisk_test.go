@@ -22,6 +22,7 @@ import (
 // its sites from memory and says it is not ready; a site that goes down meanwhile is recorded
 // down, with its event, once there is room again.
 func TestFullSQLiteDiskLosesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := storetest.OpenSQLite(t)
 	target := newFlakyTarget(t)
@@ -55,14 +56,18 @@ func TestFullSQLiteDiskLosesNothing(t *testing.T) {
 	if err := st.LimitPages(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
+	// Large rows first, then small ones into what room the pages have left: a check's row is
+	// small enough to fit where a large filler does not.
 	filler := sites[0]
-	filler.Name = strings.Repeat("f", 4000)
-	var err error
-	for i := 0; i < 100000 && !errors.Is(err, store.ErrUnavailable); i++ {
-		_, err = st.CreateSite(ctx, filler)
-	}
-	if !errors.Is(err, store.ErrUnavailable) {
-		t.Fatalf("the disk never filled: %v", err)
+	for _, size := range []int{4000, 400, 40} {
+		filler.Name = strings.Repeat("f", size)
+		var err error
+		for i := 0; i < 100000 && !errors.Is(err, store.ErrUnavailable); i++ {
+			_, err = st.CreateSite(ctx, filler)
+		}
+		if !errors.Is(err, store.ErrUnavailable) {
+			t.Fatalf("the disk never filled: %v", err)
+		}
 	}
 	waitFor(t, "the scheduler not ready on a full disk", 20*time.Second, func() bool { return sched.Ready() != nil })
 	target.set([]string{"/disk-0", "/disk-1"}, true)

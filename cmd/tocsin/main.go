@@ -36,8 +36,8 @@ func commands() []command {
 				return check(args, stdout, stderr)
 			},
 			help: checkHelp},
-		{name: "apply", usage: "tocsin apply -f FILE [flags]", summary: "make a Tocsin's sites, channels and maintenance windows match a YAML file", run: apply, help: applyHelp},
-		{name: "export", usage: "tocsin export [flags]", summary: "write a Tocsin's sites, channels and maintenance windows as a file for apply", run: export, help: exportHelp},
+		{name: "apply", usage: "tocsin apply -f FILE [flags]", summary: "make a Tocsin's sites, channels, maintenance windows and status pages match a YAML file", run: apply, help: applyHelp},
+		{name: "export", usage: "tocsin export [flags]", summary: "write a Tocsin's sites, channels, maintenance windows and status pages as a file for apply", run: export, help: exportHelp},
 		{name: "version", usage: "tocsin version", summary: "print the version", run: printVersion,
 			help: func(w io.Writer) {
 				fmt.Fprintln(w, "Usage: tocsin version\n\nPrints the version and exits. It takes no flags.")

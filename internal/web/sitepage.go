@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -32,6 +33,9 @@ type siteFacts struct {
 	Paused       bool
 	Cert         *certFacts
 	Latency      *latencyFacts
+	// Maintenance names the maintenance windows covering the site now: its outage alerts
+	// are held. Empty when none does.
+	Maintenance string
 }
 
 type certFacts struct {
@@ -115,6 +119,11 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	windows, err := h.store.ListMaintenance(r.Context(), owner(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	// The tab's title says how many sites are down here too (the digest the live streams share).
 	digest, err := h.digests.get(r.Context(), h.store, owner(r), h.livePoll/2)
 	if err != nil {
@@ -128,6 +137,7 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
 	p := sitePage{layout: h.layout(title, "overview"), Site: h.siteFacts(site), Chart: chart, Trend: trend,
 		Done: doneMessage(r.URL.Query().Get("done")),
 		Live: liveView{Stream: "/app/live?site=" + strconv.FormatInt(site.ID, 10), Key: siteKey(site, digest.Down)}}
+	p.Site.Maintenance = strings.Join(monitor.NewMaintenanceCalendar(windows).Titles(site, h.now()), ", ")
 	for _, c := range checks[:min(tableChecks, len(checks))] {
 		p.Checks = append(p.Checks, h.checkRow(c))
 	}
