@@ -114,23 +114,32 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 	}
 	// The counts come from one aggregate and the page from one paged query: the overview
 	// never reads every site.
-	digest, err := h.store.SitesDigest(r.Context(), owner(r))
-	if err != nil {
-		h.fail(w, r, err)
-		return
+	// The two reads do not depend on each other: they run at once. Without a search, the
+	// digest counts the matches, so the page need not.
+	sq := store.SitePageQuery{Search: q.Search, State: q.Tone, Limit: sitesPerPage, Offset: (q.Page - 1) * sitesPerPage,
+		Counted: q.Search == ""}
+	type digestRead struct {
+		d   store.SitesDigest
+		err error
 	}
-	sq := store.SitePageQuery{Search: q.Search, State: q.Tone, Limit: sitesPerPage, Offset: (q.Page - 1) * sitesPerPage}
-	// Without a search, the digest has counted the matches already.
-	known, counted := map[string]int{"": digest.Sites, "down": digest.Down, "pending": digest.Pending,
-		"up": digest.Up, "paused": digest.Paused}[q.Tone]
-	sq.Counted = counted && q.Search == ""
+	digested := make(chan digestRead, 1)
+	go func() {
+		d, err := h.store.SitesDigest(r.Context(), owner(r))
+		digested <- digestRead{d, err}
+	}()
 	sites, matched, err := h.store.SitePage(r.Context(), owner(r), sq)
+	dr := <-digested
+	if err == nil {
+		err = dr.err
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	digest := dr.d
 	if sq.Counted {
-		matched = known
+		matched = map[string]int{"": digest.Sites, "down": digest.Down, "pending": digest.Pending,
+			"up": digest.Up, "paused": digest.Paused}[q.Tone]
 	}
 	if len(sites) == 0 && matched > 0 {
 		// Past the last page: show the last.
