@@ -97,13 +97,6 @@ func (h *Handler) updateSite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if updated.Paused != before.Paused {
-		// The paused time is left out of the site's uptime.
-		ev := monitor.PauseEvent(updated.ID, h.now(), updated.Paused)
-		if err := h.store.RecordMonitoring(r.Context(), owner(r), ev); err != nil {
-			return err
-		}
-	}
 	if err := h.markOneInMaintenance(r, &updated); err != nil {
 		return err
 	}

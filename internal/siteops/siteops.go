@@ -23,6 +23,7 @@ type Store interface {
 	Site(ctx context.Context, owner, id int64) (monitor.Site, error)
 	UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error)
 	Channel(ctx context.Context, owner, id int64) (monitor.Channel, error)
+	RecordMonitoring(ctx context.Context, owner int64, ev monitor.Event) error
 }
 
 // Checker runs a check of a site now and records it; the scheduler is one.
@@ -135,7 +136,8 @@ func (s *Sites) firstCheck(ctx context.Context, site monitor.Site) {
 }
 
 // Update applies the patch to the site before, stores the result and reschedules its next
-// check when the change calls for it (monitor.NextCheckAfterEdit).
+// check when the change calls for it (monitor.NextCheckAfterEdit). A site paused or resumed
+// gets its monitoring event, which leaves the paused time out of its uptime.
 func (s *Sites) Update(ctx context.Context, before monitor.Site, patch monitor.SitePatch) (monitor.Site, error) {
 	after := before
 	if err := patch.ApplyTo(&after, s.Limits); err != nil {
@@ -144,11 +146,21 @@ func (s *Sites) Update(ctx context.Context, before monitor.Site, patch monitor.S
 	if err := s.CheckRefs(ctx, after, IDsField(patch)); err != nil {
 		return monitor.Site{}, err
 	}
-	next, reschedule := monitor.NextCheckAfterEdit(before, after, monitor.StoredTime(s.Now()))
+	now := monitor.StoredTime(s.Now())
+	next, reschedule := monitor.NextCheckAfterEdit(before, after, now)
 	after.NextCheckAt = next
-	saved, err := s.Store.UpdateSite(ctx, after, reschedule)
-	if err == nil && reschedule && s.Rescheduled != nil {
+	updated, err := s.Store.UpdateSite(ctx, after, reschedule)
+	if err != nil {
+		return monitor.Site{}, err
+	}
+	if reschedule && s.Rescheduled != nil {
 		s.Rescheduled()
 	}
-	return saved, err
+	if updated.Paused != before.Paused {
+		ev := monitor.PauseEvent(updated.ID, now, updated.Paused)
+		if err := s.Store.RecordMonitoring(ctx, updated.OwnerID, ev); err != nil {
+			return monitor.Site{}, err
+		}
+	}
+	return updated, nil
 }

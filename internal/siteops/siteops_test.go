@@ -62,6 +62,12 @@ func TestRulesBeyondTheSiteNameTheirField(t *testing.T) {
 	if err != nil || !updated.Paused {
 		t.Errorf("update: %v %+v", err, updated)
 	}
+	// Pausing is a monitoring event, whichever front end paused: the paused time is left out
+	// of the uptime.
+	events, err := st.Events(ctx, 0, site.ID, store.HistoryQuery{Limit: 10})
+	if err != nil || len(events) == 0 || events[0].Kind != monitor.EventMonitoring || events[0].To != monitor.EventState(monitor.MonitoringPaused) {
+		t.Errorf("after pausing, the newest event is %+v (%v)", events, err)
+	}
 	if _, err := s.Update(ctx, updated, monitor.SitePatch{URL: str("http://169.254.169.254/")}); err == nil {
 		t.Error("an update is held to the target policy too")
 	}

@@ -78,16 +78,6 @@ type Store interface {
 
 	History(ctx context.Context, owner, siteID int64, q HistoryQuery) ([]monitor.Check, error)
 	Events(ctx context.Context, owner, siteID int64, q HistoryQuery) ([]monitor.Event, error)
-	// CheckBuckets sums up the checks of the owner's sites in [from, to) by bucket of the
-	// given length (counted from the Unix epoch), for charts and sparklines over windows too
-	// long to draw check by check. Only buckets with checks are returned, oldest first; sites
-	// not the owner's have none.
-	CheckBuckets(ctx context.Context, owner int64, siteIDs []int64, from, to time.Time, bucket time.Duration) (map[int64][]CheckBucket, error)
-	// EventsSince lists the events of the owner's sites at or after from, and for each site
-	// and kind of event the last one before from (what was in force when from came), oldest
-	// first: what monitor.NewHistory needs for uptime from from on.
-	EventsSince(ctx context.Context, owner int64, siteIDs []int64, from time.Time) (map[int64][]monitor.Event, error)
-
 	// Channels are where alerts go: Discord webhooks, Slack webhooks, Telegram chats, ntfy
 	// topics, email addresses, signed webhooks. They share one id space, so a site's
 	// WebhookIDs and a notification's WebhookID name a channel of any type.
@@ -259,17 +249,9 @@ type SitePageQuery struct {
 	State  string
 	Limit  int
 	Offset int
-}
-
-// CheckBucket is what the checks of one site in one bucket of time came to.
-type CheckBucket struct {
-	At     time.Time // the bucket's start
-	Checks int
-	Failed int
-	// AvgMS and MaxMS are the mean and the slowest response time, in milliseconds, of all
-	// its checks.
-	AvgMS float64
-	MaxMS int64
+	// Counted says the caller knows how many sites match (from SitesDigest, when there is no
+	// search): SitePage then does not count them and answers -1.
+	Counted bool
 }
 
 // MaintenanceSweep is what one SyncMaintenance wrote.

@@ -47,15 +47,16 @@ func overviewKey(d store.SitesDigest) string {
 	return fmt.Sprintf("o%d.%d.%d.%d.%d.%d.%d", d.Sites, d.Up, d.Down, d.Pending, d.Paused, d.IDSum, changed)
 }
 
-// siteKey changes with every check of the site and every change of its settings' state.
-func siteKey(s monitor.Site) string {
+// siteKey changes with every check of the site and every change of its settings' state, and
+// with the number of sites down, which the page's title says.
+func siteKey(s monitor.Site, down int) string {
 	at := func(t *time.Time) int64 {
 		if t == nil {
 			return 0
 		}
 		return t.UnixMicro()
 	}
-	return fmt.Sprintf("s%d.%s.%t.%d.%d.%d", s.ID, s.Status, s.Paused, at(s.LastChecked), at(s.LastStatusChange), s.NextCheckAt.UnixMicro())
+	return fmt.Sprintf("s%d.%s.%t.%d.%d.%d.d%d", s.ID, s.Status, s.Paused, at(s.LastChecked), at(s.LastStatusChange), s.NextCheckAt.UnixMicro(), down)
 }
 
 // digests shares one store read among the streams of an owner: however many tabs are open,
@@ -161,7 +162,7 @@ func (h *Handler) liveState(ctx context.Context, siteID int64, poll time.Duratio
 		if err != nil {
 			return liveEvent{}, err
 		}
-		ev.Key = siteKey(s)
+		ev.Key = siteKey(s, d.Down)
 	}
 	return ev, nil
 }

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -115,22 +114,38 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 	}
 	// The counts come from one aggregate and the page from one paged query: the overview
 	// never reads every site.
-	digest, err := h.store.SitesDigest(r.Context(), owner(r))
+	// The two reads do not depend on each other: they run at once. Without a search, the
+	// digest counts the matches, so the page need not.
+	sq := store.SitePageQuery{Search: q.Search, State: q.Tone, Limit: sitesPerPage, Offset: (q.Page - 1) * sitesPerPage,
+		Counted: q.Search == ""}
+	type digestRead struct {
+		d   store.SitesDigest
+		err error
+	}
+	digested := make(chan digestRead, 1)
+	go func() {
+		d, err := h.store.SitesDigest(r.Context(), owner(r))
+		digested <- digestRead{d, err}
+	}()
+	sites, matched, err := h.store.SitePage(r.Context(), owner(r), sq)
+	dr := <-digested
+	if err == nil {
+		err = dr.err
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	sq := store.SitePageQuery{Search: q.Search, State: q.Tone, Limit: sitesPerPage, Offset: (q.Page - 1) * sitesPerPage}
-	sites, matched, err := h.store.SitePage(r.Context(), owner(r), sq)
-	if err != nil {
-		h.fail(w, r, err)
-		return
+	digest := dr.d
+	if sq.Counted {
+		matched = map[string]int{"": digest.Sites, "down": digest.Down, "pending": digest.Pending,
+			"up": digest.Up, "paused": digest.Paused}[q.Tone]
 	}
 	if len(sites) == 0 && matched > 0 {
 		// Past the last page: show the last.
 		q.Page = (matched + sitesPerPage - 1) / sitesPerPage
 		sq.Offset = (q.Page - 1) * sitesPerPage
-		if sites, matched, err = h.store.SitePage(r.Context(), owner(r), sq); err != nil {
+		if sites, _, err = h.store.SitePage(r.Context(), owner(r), sq); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -139,21 +154,18 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 	for i, s := range sites {
 		ids[i] = s.ID
 	}
-	tr, err := h.readTrends(r.Context(), owner(r), ids, 30*24*time.Hour)
+	end := h.now().UTC()
+	trends, err := h.store.Overview(r.Context(), owner(r), ids, end)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	p := h.overviewModel(digest, sites, matched, q)
-	byID := make(map[int64]monitor.Site, len(sites))
-	for _, s := range sites {
-		byID[s.ID] = s
-	}
 	for _, rows := range [][]siteRow{p.Active, p.Paused} {
 		for i := range rows {
-			s := byID[rows[i].ID]
-			rows[i].Spark = sparkSVG(newSparkline(tr.sparks[s.ID], tr.end))
-			rows[i].Uptime24h, rows[i].Uptime30d = tr.uptime(s, 24*time.Hour), tr.uptime(s, 30*24*time.Hour)
+			o := trends[rows[i].ID]
+			rows[i].Spark = sparkSVG(newSparkline(o.Hours, end))
+			rows[i].Uptime24h, rows[i].Uptime30d = uptimeText(o.Day), uptimeText(o.Month)
 		}
 	}
 	p.Done = doneMessage(r.URL.Query().Get("done"))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -123,9 +124,19 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	p := sitePage{layout: h.layout(site.Name, "overview"), Site: h.siteFacts(site), Chart: chart, Trend: trend,
+	// The tab's title says how many sites are down here too (the digest the live streams share).
+	digest, err := h.digests.get(r.Context(), h.store, owner(r), h.livePoll/2)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	title := site.Name
+	if digest.Down > 0 {
+		title = fmt.Sprintf("%s · %d down", site.Name, digest.Down)
+	}
+	p := sitePage{layout: h.layout(title, "overview"), Site: h.siteFacts(site), Chart: chart, Trend: trend,
 		Done: doneMessage(r.URL.Query().Get("done")),
-		Live: liveView{Stream: "/app/live?site=" + strconv.FormatInt(site.ID, 10), Key: siteKey(site)}}
+		Live: liveView{Stream: "/app/live?site=" + strconv.FormatInt(site.ID, 10), Key: siteKey(site, digest.Down)}}
 	p.Site.Maintenance = strings.Join(monitor.NewMaintenanceCalendar(windows).Titles(site, h.now()), ", ")
 	for _, c := range checks[:min(tableChecks, len(checks))] {
 		p.Checks = append(p.Checks, h.checkRow(c))

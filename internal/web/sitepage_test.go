@@ -19,7 +19,7 @@ func TestSitePageShowsStatusChecksAndChanges(t *testing.T) {
 			t.Fatalf("%d\n%s", got.status, got.body)
 		}
 		for _, want := range []string{
-			"<title>shop · Tocsin</title>",
+			"<title>shop · 1 down · Tocsin</title>", // the title counts the sites down
 			`<div class="site-head tone-down"`,
 			`<strong>Last error</strong> <span>expected status 200, got 503</span>`,
 			`HTTP 503`,

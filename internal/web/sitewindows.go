@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"slices"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -15,18 +14,18 @@ import (
 // summed up per bucket), and the uptime figures are shown for each.
 
 type window struct {
-	Name   string // as in ?window=
-	Label  string
-	Span   time.Duration
-	Bucket time.Duration // 0: every check
+	Name  string // as in ?window=
+	Label string
+	Span  time.Duration
+	Step  store.StatsStep // "": every check
 }
 
 func windows() []window {
 	return []window{
-		{"24h", "24 h", 24 * time.Hour, 0},
-		{"7d", "7 d", 7 * 24 * time.Hour, 10 * time.Minute},
-		{"30d", "30 d", 30 * 24 * time.Hour, time.Hour},
-		{"90d", "90 d", 90 * 24 * time.Hour, 3 * time.Hour},
+		{"24h", "24 h", 24 * time.Hour, ""},
+		{"7d", "7 d", 7 * 24 * time.Hour, store.StepHour},
+		{"30d", "30 d", 30 * 24 * time.Hour, store.StepHour},
+		{"90d", "90 d", 90 * 24 * time.Hour, store.StepDay},
 	}
 }
 
@@ -80,50 +79,61 @@ type siteTrend struct {
 	Incidents []incidentRow
 }
 
-// readChart reads the chart's data for the window: checks one by one for 24 h, buckets beyond.
-// It also returns the checks it read (newest first), nil for a bucketed window.
+// readChart reads the chart's data for the window: checks one by one for 24 h, the hourly or
+// daily rollups beyond. It also returns the checks it read (newest first), nil for a window
+// of rollups.
 func (h *Handler) readChart(ctx context.Context, site monitor.Site, w window) (chartData, []monitor.Check, error) {
 	end := h.now().UTC()
-	if w.Bucket == 0 {
+	if w.Step == "" {
 		checks, err := h.store.History(ctx, site.OwnerID, site.ID, store.HistoryQuery{From: end.Add(-w.Span), Limit: maxChartChecks})
 		if err != nil {
 			return chartData{}, nil, err
 		}
 		return newChartData(checks), checks, nil
 	}
-	from := end.Add(-w.Span).Truncate(w.Bucket)
-	buckets, err := h.store.CheckBuckets(ctx, site.OwnerID, []int64{site.ID}, from, end.Add(time.Second), w.Bucket)
+	points, err := h.store.Stats(ctx, site.OwnerID, site.ID, store.StatsQuery{From: end.Add(-w.Span), To: end, Step: w.Step})
 	if err != nil {
 		return chartData{}, nil, err
 	}
-	return bucketChart(buckets[site.ID], w), nil, nil
+	return rollupChart(points, w), nil, nil
 }
 
-// bucketChart draws the mean response time per bucket, and a failure mark on buckets with a
-// failed check; a bucket has no phases.
-func bucketChart(buckets []store.CheckBucket, w window) chartData {
-	n := len(buckets)
+// rollupChart draws the mean response time of the passing checks per hour or day, and a
+// failure mark on periods with a failed check; a rollup has no phases.
+func rollupChart(points []store.StatsPoint, w window) chartData {
+	n := len(points)
 	d := chartData{T: make([]int64, n), Passed: make([]*float64, n), Failed: make([]*float64, n),
 		DNS: make([]*float64, n), Connect: make([]*float64, n), TLS: make([]*float64, n),
 		Server: make([]*float64, n), Transfer: make([]*float64, n)}
-	checks, failed := 0, 0
-	var slowest int64
-	for i, b := range buckets {
-		avg := b.AvgMS
-		d.T[i] = b.At.Unix()
-		d.Passed[i] = &avg
-		if b.Failed > 0 {
-			d.Failed[i] = &avg
+	var (
+		checks, failed int64
+		slowest        time.Duration
+	)
+	for i, p := range points {
+		d.T[i] = p.At.Unix()
+		if p.Hist.Count() > 0 {
+			d.Passed[i] = ms(p.Hist.Mean())
+			slowest = max(slowest, p.Hist.Max())
 		}
-		checks += b.Checks
-		failed += b.Failed
-		slowest = max(slowest, b.MaxMS)
+		if p.Failures > 0 {
+			zero := 0.0
+			d.Failed[i] = &zero
+		}
+		checks += p.Checks
+		failed += p.Failures
 	}
 	if checks == 0 {
 		d.Summary = "No checks in the last " + w.Label + "."
 		return d
 	}
-	d.Summary = fmt.Sprintf("The mean response time per %s over the last %s: %d checks, the slowest %d ms", humanDuration(w.Bucket), w.Label, checks, slowest)
+	per := "hour"
+	if w.Step == store.StepDay {
+		per = "day"
+	}
+	d.Summary = fmt.Sprintf("The mean response time per %s over the last %s: %d checks", per, w.Label, checks)
+	if slowest > 0 {
+		d.Summary += fmt.Sprintf(", the slowest %d ms", slowest.Milliseconds())
+	}
 	if failed > 0 {
 		d.Summary += fmt.Sprintf("; %d failed", failed)
 	}
@@ -143,30 +153,29 @@ func (h *Handler) readTrend(ctx context.Context, site monitor.Site, current wind
 		t.Windows = append(t.Windows, windowLink{Label: w.Label, Href: href, Current: w.Name == current.Name})
 	}
 	end := h.now().UTC()
-	longest := windows()[len(windows())-1].Span
-	events, err := h.store.EventsSince(ctx, site.OwnerID, []int64{site.ID}, end.Add(-longest))
+	var periods []monitor.Period
+	for _, w := range windows() {
+		periods = append(periods, monitor.Period{From: end.Add(-w.Span), To: end})
+	}
+	figures, err := h.store.SiteUptime(ctx, site.OwnerID, site.ID, periods)
 	if err != nil {
 		return t, err
 	}
-	hist := monitor.NewHistory(events[site.ID], nil)
-	for _, w := range windows() {
-		from := end.Add(-w.Span)
-		if site.CreatedAt.After(from) {
-			from = site.CreatedAt
-		}
-		f := hist.Figures(from, end)
+	for i, w := range windows() {
+		f := figures[i]
 		u := uptimeView{Label: w.Label, Uptime: uptimeText(f), Incidents: f.Incidents}
 		if f.Down > 0 {
 			u.Down = humanDuration(f.Down)
 		}
 		t.Uptime = append(t.Uptime, u)
 	}
-	incidents := slices.Clone(hist.Incidents)
-	slices.Reverse(incidents)
-	for _, inc := range incidents[:min(maxIncidents, len(incidents))] {
-		row := incidentRow{Started: h.moment(inc.StartedAt), Ended: h.momentOf(inc.EndedAt), Ongoing: inc.Ongoing(),
-			Duration: humanDuration(inc.Duration(end)), Error: inc.Error}
-		t.Incidents = append(t.Incidents, row)
+	incidents, err := h.store.Incidents(ctx, site.OwnerID, site.ID, store.HistoryQuery{Limit: maxIncidents})
+	if err != nil {
+		return t, err
+	}
+	for _, inc := range incidents {
+		t.Incidents = append(t.Incidents, incidentRow{Started: h.moment(inc.StartedAt), Ended: h.momentOf(inc.EndedAt),
+			Ongoing: inc.Ongoing(), Duration: humanDuration(inc.Duration(end)), Error: inc.Error})
 	}
 	return t, nil
 }

@@ -40,7 +40,7 @@ func TestSitePageWindowsUptimeAndIncidents(t *testing.T) {
 			}
 		}
 		week := f.get(path + "?window=7d")
-		if week.status != http.StatusOK || !strings.Contains(week.body, "The mean response time per 10 min over the last 7 d: 3 checks, the slowest 120 ms; 1 failed.") ||
+		if week.status != http.StatusOK || !strings.Contains(week.body, "The mean response time per hour over the last 7 d: 3 checks, the slowest 120 ms; 1 failed.") ||
 			!strings.Contains(week.body, `<a href="`+path+`?window=7d" aria-current="page">`) {
 			t.Errorf("the 7 d window: %d", week.status)
 		}

@@ -23,8 +23,12 @@ type Store interface {
 	FirstAdmin(ctx context.Context) (monitor.User, error)
 	SitesDigest(ctx context.Context, owner int64) (store.SitesDigest, error)
 	SitePage(ctx context.Context, owner int64, q store.SitePageQuery) ([]monitor.Site, int, error)
-	CheckBuckets(ctx context.Context, owner int64, siteIDs []int64, from, to time.Time, bucket time.Duration) (map[int64][]store.CheckBucket, error)
-	EventsSince(ctx context.Context, owner int64, siteIDs []int64, from time.Time) (map[int64][]monitor.Event, error)
+	// The uptime rollups and ledgers: the overview's sparklines and uptime, the site page's
+	// long chart windows, uptime and incidents.
+	Overview(ctx context.Context, owner int64, siteIDs []int64, now time.Time) (map[int64]store.SiteOverview, error)
+	Stats(ctx context.Context, owner, siteID int64, q store.StatsQuery) ([]store.StatsPoint, error)
+	SiteUptime(ctx context.Context, owner, siteID int64, windows []monitor.Period) ([]monitor.UptimeFigures, error)
+	Incidents(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Incident, error)
 	Site(ctx context.Context, owner, id int64) (monitor.Site, error)
 	ListSites(ctx context.Context, owner int64, filter store.SiteFilter) ([]monitor.Site, error)
 	History(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Check, error)

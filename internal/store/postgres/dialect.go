@@ -18,7 +18,6 @@ var dialect = sqlstore.Dialect{
 	SkipLocked:      " FOR UPDATE SKIP LOCKED",
 	LockUsers:       `LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`,
 	UniqueViolation: uniqueViolation,
-	TimeBucket:      timeBucket,
 	Unavailable:     unavailable,
 	ClaimSites:      claimSites,
 	ResumeSchedule:  resumeSchedule,
@@ -33,12 +32,6 @@ var dialect = sqlstore.Dialect{
 func uniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
-}
-
-// timeBucket bins with date_bin, in integer time arithmetic (EXTRACT(EPOCH …) would compute in
-// numeric, several times slower over thousands of checks).
-func timeBucket(col, width string) string {
-	return "date_bin(" + width + "::bigint * INTERVAL '1 microsecond', " + col + ", TIMESTAMPTZ '1970-01-01 00:00:00+00')"
 }
 
 // unavailable: the server could not be reached or connected to, closed the connection (its

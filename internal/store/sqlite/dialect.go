@@ -18,7 +18,6 @@ var dialect = sqlstore.Dialect{
 	Arg:             arg,
 	InIDs:           func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
 	UniqueViolation: uniqueViolation,
-	TimeBucket:      func(col, width string) string { return "(" + col + " / " + width + " * " + width + ")" },
 	Unavailable:     unavailable,
 	ClaimSites:      claimSites,
 	ResumeSchedule:  resumeSchedule,

@@ -23,10 +23,6 @@ type Dialect struct {
 	// LockUsers, unless empty, runs first when an account is made, so that concurrent sign-ups
 	// count the accounts one at a time.
 	LockUsers string
-	// TimeBucket is the SQL expression of the start of the bucket a time column falls in: the
-	// buckets are width microseconds long (the bigint parameter named), counted from the Unix
-	// epoch. Its value reads as a time.
-	TimeBucket func(column, width string) string
 	// UniqueViolation says whether err is a unique constraint's refusal.
 	UniqueViolation func(err error) bool
 	// Unavailable says whether err means the database is away (its connection refused or cut,

@@ -24,9 +24,11 @@ func (s *Store) SitePage(ctx context.Context, owner int64, q store.SitePageQuery
 	if q.Search != "" {
 		pattern = "%" + likeEscaper.Replace(strings.ToLower(q.Search)) + "%"
 	}
-	var matched int
-	if err := s.read.row(ctx, `SELECT COUNT(*) FROM sites`+sitePageWhere, owner, q.State, pattern).Scan(&matched); err != nil {
-		return nil, 0, fmt.Errorf("count sites: %w", err)
+	matched := -1
+	if !q.Counted {
+		if err := s.read.row(ctx, `SELECT COUNT(*) FROM sites`+sitePageWhere, owner, q.State, pattern).Scan(&matched); err != nil {
+			return nil, 0, fmt.Errorf("count sites: %w", err)
+		}
 	}
 	// The ids are ordered and cut first, then the page's rows read: sorting thousands of
 	// narrow (key, id) records costs far less than sorting whole rows.

@@ -94,6 +94,7 @@ func testSitePageIsWorstFirstFilteredAndPaged(t *testing.T, s store.Store) {
 		{store.SitePageQuery{}, []string{"bravo", "delta", "50%_off", "charlie", "alpha", "Echo", "foxtrot"}, 7},
 		{store.SitePageQuery{Limit: 2, Offset: 2}, []string{"50%_off", "charlie"}, 7},
 		{store.SitePageQuery{Limit: 2, Offset: 100}, nil, 7}, // past the end: still counted
+		{store.SitePageQuery{Limit: 2, Counted: true}, []string{"bravo", "delta"}, -1},
 		{store.SitePageQuery{State: "down"}, []string{"bravo", "delta"}, 2},
 		{store.SitePageQuery{State: "paused"}, []string{"foxtrot"}, 1},
 		{store.SitePageQuery{State: "up"}, []string{"alpha", "Echo"}, 2},
@@ -107,56 +108,5 @@ func testSitePageIsWorstFirstFilteredAndPaged(t *testing.T, s store.Store) {
 		if fmt.Sprint(got) != fmt.Sprint(tt.want) || matched != tt.matched {
 			t.Errorf("%+v: %v (%d matched), want %v (%d)", tt.q, got, matched, tt.want, tt.matched)
 		}
-	}
-}
-
-// testCheckBucketsAndEventsSince: checks are summed up per bucket and site, only the owner's;
-// EventsSince holds the window's events and the last one of each kind before it.
-func testCheckBucketsAndEventsSince(t *testing.T, s store.Store) {
-	ctx := context.Background()
-	a := mustCreate(t, s, newSite(1, "a", 60, t0))
-	b := mustCreate(t, s, newSite(1, "b", 60, t0))
-	other := mustCreate(t, s, newSite(2, "other", 60, t0))
-	at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
-	slow := result(monitor.StatusUp, at(1))
-	slow.ResponseTime = 300 * time.Millisecond
-	fast := result(monitor.StatusUp, at(2))
-	fast.ResponseTime = 100 * time.Millisecond
-	mustRecord(t, s, store.CheckResult{SiteID: a.ID, Result: result(monitor.StatusDown, at(-61))}) // before the window
-	mustRecord(t, s, store.CheckResult{SiteID: a.ID, Result: slow}, store.CheckResult{SiteID: b.ID, Result: result(monitor.StatusUp, at(1))})
-	mustRecord(t, s, store.CheckResult{SiteID: a.ID, Result: fast})
-	mustRecord(t, s, store.CheckResult{SiteID: a.ID, Result: result(monitor.StatusDown, at(65))}, store.CheckResult{SiteID: other.ID, Result: result(monitor.StatusUp, at(1))})
-
-	got, err := s.CheckBuckets(ctx, 1, []int64{a.ID, b.ID, other.ID}, t0, t0.Add(3*time.Hour), time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got[other.ID]) != 0 || len(got[b.ID]) != 1 || len(got[a.ID]) != 2 {
-		t.Fatalf("buckets: %+v", got)
-	}
-	first := got[a.ID][0]
-	if !first.At.Equal(t0) || first.Checks != 2 || first.Failed != 0 || first.MaxMS != 300 || first.AvgMS < 199 || first.AvgMS > 201 {
-		t.Errorf("a's first hour: %+v", first)
-	}
-	if second := got[a.ID][1]; !second.At.Equal(t0.Add(time.Hour)) || second.Checks != 1 || second.Failed != 1 {
-		t.Errorf("a's second hour: %+v", second)
-	}
-
-	events, err := s.EventsSince(ctx, 1, []int64{a.ID, b.ID, other.ID}, t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(events[other.ID]) != 0 {
-		t.Errorf("another owner's events: %+v", events[other.ID])
-	}
-	// a: down before the window (in force when it begins), up, down again.
-	var tos []string
-	for _, ev := range events[a.ID] {
-		if ev.Kind == monitor.EventStatus { // the gaps between checks an hour apart are events too
-			tos = append(tos, string(ev.To))
-		}
-	}
-	if fmt.Sprint(tos) != "[down up down]" || !events[a.ID][0].At.Before(t0) {
-		t.Errorf("a's events: %+v", events[a.ID])
 	}
 }

@@ -28,7 +28,6 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"ListIsOrderedAndFilters", testListIsOrderedAndFilters},
 		{"SitesDigestChangesWithWhatTheOverviewShows", testSitesDigestChangesWithWhatTheOverviewShows},
 		{"SitePageIsWorstFirstFilteredAndPaged", testSitePageIsWorstFirstFilteredAndPaged},
-		{"CheckBucketsAndEventsSince", testCheckBucketsAndEventsSince},
 		{"UpdateMovesScheduleOnlyWhenAsked", testUpdateMovesScheduleOnlyWhenAsked},
 		{"DeleteTakesTheHistory", testDeleteTakesTheHistory},
 		{"ClaimTakesOnlyDueUnpausedSites", testClaimTakesOnlyDueUnpausedSites},
