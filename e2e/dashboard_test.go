@@ -141,7 +141,7 @@ func TestOverviewCanBeUsedWithTheKeyboard(t *testing.T) {
 	tab := b.tab(t, desktop("light"))
 	tab.open(app.url + "/")
 	var reached []string
-	for range 14 {
+	for range 20 { // the navigation, the counts, the filter, then the sites
 		tab.do(chromedp.KeyEvent(kb.Tab))
 		reached = append(reached, eval[string](tab, `(e => e.id || e.textContent.trim().replace(/\s+/g, " "))(document.activeElement)`))
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/tocsin/tocsin/internal/notify/discordtest"
 )
@@ -72,7 +73,12 @@ func TestSignUpSetADiscordWebhookMakeAKeyAndSignOut(t *testing.T) {
 	if h := eval[string](tab, `document.querySelector("h1").textContent`); h != "Create the first account" {
 		t.Fatalf("heading %q", h)
 	}
-	tab.submit([][2]string{{"#f-username", "ada"}, {"#f-password", "correct horse"}}, `form button[type="submit"]`, "#sites, .empty")
+	// By keyboard alone: the name has the focus, Tab reaches the password, Enter sends.
+	if focused := eval[string](tab, "document.activeElement.id"); focused != "f-username" {
+		t.Errorf("the focus is on %q, not the username", focused)
+	}
+	tab.do(chromedp.KeyEvent("ada"), chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent("correct horse"), chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible("#sites, .empty"))
 	if p := tab.path(); p != "/" {
 		t.Fatalf("after signing up the browser is at %s", p)
 	}

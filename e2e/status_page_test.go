@@ -58,16 +58,16 @@ func TestStatusPageDayBarsAreFocusableAndShowTheirTooltip(t *testing.T) {
 		if got := eval[string](tab, `document.querySelector(".sp-banner").textContent.trim()`); got != "Partial outage" {
 			t.Errorf("banner %q", got)
 		}
-		if n := eval[int](tab, `document.querySelectorAll(".sp-day").length`); n != 3*90 {
+		if n := eval[int](tab, `document.querySelectorAll(".sp-days > li").length`); n != 3*90 {
 			t.Errorf("%d day bars, want 270", n)
 		}
 		// The shop's outage 21 days ago is a red bar; its 29 days before it was watched are grey, none green.
-		levels := eval[[]string](tab, `[...document.querySelectorAll(".sp-site")[0].querySelectorAll(".sp-day")].map(d => d.dataset.level)`)
+		levels := eval[[]string](tab, `[...document.querySelectorAll(".sp-site")[0].querySelectorAll(".sp-days > li")].map(d => d.dataset.level)`)
 		if levels[89-21] != "major" || levels[0] != "no_data" || levels[28] != "no_data" || levels[29] != "up" {
 			t.Errorf("the shop's bars: %v", levels)
 		}
-		grey := eval[[]string](tab, `[...document.querySelectorAll(".sp-day-no_data")].map(d => getComputedStyle(d).backgroundColor)`)
-		green := eval[string](tab, `getComputedStyle(document.querySelector(".sp-day-up")).backgroundColor`)
+		grey := eval[[]string](tab, `[...document.querySelectorAll('.sp-days > [data-level="no_data"]')].map(d => getComputedStyle(d).backgroundColor)`)
+		green := eval[string](tab, `getComputedStyle(document.querySelector('.sp-days > [data-level="up"]')).backgroundColor`)
 		for _, c := range grey {
 			if c == green {
 				t.Fatalf("a no-data bar is %s, the colour of an up day", c)
@@ -75,22 +75,22 @@ func TestStatusPageDayBarsAreFocusableAndShowTheirTooltip(t *testing.T) {
 		}
 
 		// Focus the first bar, then Tab along: each bar takes the focus and shows its tooltip.
-		tab.do(chromedp.Focus(".sp-day"))
+		tab.do(chromedp.Focus(".sp-days > li"))
 		for i := range 3 {
 			if i > 0 {
 				tab.do(chromedp.KeyEvent(kb.Tab))
 			}
-			focused := eval[string](tab, `document.activeElement.className`)
-			tip := eval[string](tab, `getComputedStyle(document.activeElement.querySelector(".sp-tip")).display`)
-			if !strings.Contains(focused, "sp-day") || tip == "none" {
-				t.Errorf("Tab %d: focus on %q, tooltip display %q", i, focused, tip)
+			focused := eval[bool](tab, `document.activeElement.matches(".sp-days > li")`)
+			tip := eval[string](tab, `getComputedStyle(document.activeElement, "::after").display`)
+			if !focused || tip == "none" {
+				t.Errorf("Tab %d: focus on a bar %v, tooltip display %q", i, focused, tip)
 			}
 		}
 		// The bar of the shop's outage says its date, uptime and downtime.
 		outage := day(21, 0, 0).Format(time.DateOnly)
-		tab.do(chromedp.Focus(fmt.Sprintf(`.sp-site:first-child .sp-day[data-date="%s"]`, outage)))
-		text := eval[string](tab, `document.activeElement.querySelector(".sp-tip").innerText`)
-		visible := eval[bool](tab, `(r => r.width > 0 && r.height > 0)(document.activeElement.querySelector(".sp-tip").getBoundingClientRect())`)
+		tab.do(chromedp.Focus(fmt.Sprintf(`.sp-site:first-child .sp-days > [data-date="%s"]`, outage)))
+		text := eval[string](tab, `getComputedStyle(document.activeElement, "::after").content`)
+		visible := eval[bool](tab, `(s => s.display == "block" && s.visibility == "visible" && parseFloat(s.width) > 100)(getComputedStyle(document.activeElement, "::after"))`)
 		if !visible || !strings.Contains(text, outage) || !strings.Contains(text, "96.73% uptime") || !strings.Contains(text, "down 47 min") {
 			t.Errorf("the outage day's tooltip (visible %v): %q", visible, text)
 		}
@@ -101,6 +101,15 @@ func TestStatusPageDayBarsAreFocusableAndShowTheirTooltip(t *testing.T) {
 		tab.screenshot("status-page-" + scheme) // with the outage day's tooltip showing
 		tab.assertNoProblems()
 	}
+
+	// The dashboard lists the page, with its public link.
+	tab := b.tab(t, desktop("light"))
+	tab.open(app.url + "/app/status-pages")
+	if href := eval[string](tab, `document.querySelector('main a[href="/status/acme"]')?.getAttribute("href") ?? ""`); href != "/status/acme" {
+		t.Errorf("the dashboard does not link to the page")
+	}
+	tab.screenshot("dashboard-status-pages-light")
+	tab.assertNoProblems()
 }
 
 type seedEvent struct {

@@ -22,6 +22,7 @@ import (
 // its sites from memory and says it is not ready; a site that goes down meanwhile is recorded
 // down, with its event, once there is room again.
 func TestFullSQLiteDiskLosesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := storetest.OpenSQLite(t)
 	target := newFlakyTarget(t)

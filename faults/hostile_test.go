@@ -79,6 +79,7 @@ func residentKiB(t *testing.T, pid int) (now, peak int) {
 // server that accepts and never answers are each down with a reason, the normal sites beside
 // them keep being checked, and the process stays small.
 func TestHostileTargetsCostACheckEach(t *testing.T) {
+	t.Parallel()
 	bomb := gzipBomb(t, 256<<20)
 	hostile := map[string]string{
 		"slowloris": rawServer(t, func(c net.Conn) {

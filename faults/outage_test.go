@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/notify/discord"
 	"github.com/tocsin/tocsin/internal/notify/discordtest"
 )
 
@@ -43,6 +44,32 @@ func (ft *flakyTarget) set(paths []string, failing bool) {
 	}
 }
 
+// told is the text of the messages Discord got: each alert's title, and each line of a
+// summary, which names a site in bold and may give its down and its recovery on one line.
+type told string
+
+func toldDiscord(messages []discord.Message) told {
+	var text strings.Builder
+	for _, m := range messages {
+		for _, e := range m.Embeds {
+			text.WriteString(e.Title + "\n" + e.Description + "\n")
+		}
+	}
+	return told(text.String())
+}
+
+// of counts the downs (🔴) and recoveries (🟢) Discord was told of the site.
+func (t told) of(name string) (down, up int) {
+	for _, line := range strings.Split(string(t), "\n") {
+		line = strings.ReplaceAll(line, "\\", "") // Markdown's escapes: term\-04
+		if strings.Contains(line, name+" ") || strings.Contains(line, "**"+name+"**") {
+			down += strings.Count(line, "🔴")
+			up += strings.Count(line, "🟢")
+		}
+	}
+	return down, up
+}
+
 type notificationPage struct {
 	Notifications []struct {
 		State string `json:"state"`
@@ -61,6 +88,7 @@ type notificationPage struct {
 // alert delivered to Discord once, every route answered 503 database_unavailable meanwhile,
 // and the outage was logged as one line at each end.
 func TestDatabaseOutageOf20sStillAlertsOnce(t *testing.T) {
+	t.Parallel()
 	server, dbName := ownDatabase(t)
 	px := newProxy(t, server.Host)
 	dbURL := *server
@@ -128,20 +156,10 @@ func TestDatabaseOutageOf20sStillAlertsOnce(t *testing.T) {
 	if len(page.Notifications) != 20 {
 		t.Errorf("%d alerts, want 20: %v", len(page.Notifications), alerts)
 	}
-	var text strings.Builder
-	for _, m := range fake.Messages() {
-		text.WriteString(m.Content)
-		for _, e := range m.Embeds {
-			text.WriteString(e.Title + "\n" + e.Description + "\n")
-			for _, f := range e.Fields {
-				text.WriteString(f.Name + "\n" + f.Value + "\n")
-			}
-		}
-	}
+	told := toldDiscord(fake.Messages())
 	for _, path := range flapping {
-		down, up := strings.Count(text.String(), path[1:]+" is down"), strings.Count(text.String(), path[1:]+" recovered")
-		if down != 1 || up != 1 {
-			t.Errorf("%s: Discord was told %d times it is down and %d times it recovered, want once each:\n%s", path[1:], down, up, text.String())
+		if down, up := told.of(path[1:]); down != 1 || up != 1 {
+			t.Errorf("%s: Discord was told %d times it is down and %d times it recovered, want once each:\n%s", path[1:], down, up, told)
 		}
 	}
 	if n, m := app.log.count("database unavailable: checking the sites"), app.log.count("database back: results kept"); n != 1 || m != 1 {

@@ -47,9 +47,10 @@ func applyHelp(w io.Writer) {
 	fs.SetOutput(w)
 	fmt.Fprintln(w, `Usage: tocsin apply -f FILE [flags]
 
-Makes your webhooks, channels, sites and maintenance windows on a Tocsin match FILE: creates
-what is new, updates what differs and, with --prune, deletes what the file does not list.
-Entries are matched by name (maintenance windows by title).
+Makes your webhooks, channels, sites, maintenance windows and status pages on a Tocsin match
+FILE: creates what is new, updates what differs and, with --prune, deletes what the file does
+not list.
+Entries are matched by name (maintenance windows by title, status pages by slug).
 The whole file is checked first, by the server's own rules, so a bad file changes nothing.
 Exits 0 when the server matches the file, 1 when the file or the server refused, 2 for bad flags.
 
@@ -120,9 +121,9 @@ func exportHelp(w io.Writer) {
 	fs.SetOutput(w)
 	fmt.Fprintln(w, `Usage: tocsin export [flags]
 
-Writes your webhooks, channels, sites and maintenance windows on a Tocsin as a file for
-tocsin apply, which applied again changes nothing. Secrets are written as ****, which apply
-reads as "the one already stored", unless --include-secrets.
+Writes your webhooks, channels, sites, maintenance windows and status pages on a Tocsin as a
+file for tocsin apply, which applied again changes nothing. Secrets are written as ****, which
+apply reads as "the one already stored", unless --include-secrets.
 
 Flags:`)
 	fs.PrintDefaults()

@@ -36,8 +36,8 @@ func commands() []command {
 				return check(args, stdout, stderr)
 			},
 			help: checkHelp},
-		{name: "apply", usage: "tocsin apply -f FILE [flags]", summary: "make a Tocsin's sites, channels and maintenance windows match a YAML file", run: apply, help: applyHelp},
-		{name: "export", usage: "tocsin export [flags]", summary: "write a Tocsin's sites, channels and maintenance windows as a file for apply", run: export, help: exportHelp},
+		{name: "apply", usage: "tocsin apply -f FILE [flags]", summary: "make a Tocsin's sites, channels, maintenance windows and status pages match a YAML file", run: apply, help: applyHelp},
+		{name: "export", usage: "tocsin export [flags]", summary: "write a Tocsin's sites, channels, maintenance windows and status pages as a file for apply", run: export, help: exportHelp},
 		{name: "bench", usage: "tocsin bench [flags]", summary: "measure a tocsin process checking many loopback sites", run: bench, help: benchHelp},
 		{name: "version", usage: "tocsin version", summary: "print the version", run: printVersion,
 			help: func(w io.Writer) {

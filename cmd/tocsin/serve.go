@@ -230,7 +230,7 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	// Live update streams never end on their own: they end when shutdown begins.
 	stopping := make(chan struct{})
 	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: webLog,
-		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st},
+		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st, Manage: st},
 		Sites: sites, Stopping: stopping,
 		Accounts: accts, Channels: drivers, PublicOrigin: publicOrigin, ClientAddr: api.ClientAddr(proxies)})
 	if hosts := cfg.DiscordHosts(); hosts != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -48,10 +49,17 @@ type incidentsReply struct {
 func testUptimeFromOutside(t *testing.T, bin, dbURL string) {
 	var code, hits atomic.Int32
 	code.Store(200)
-	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
+	target := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(int(code.Load()))
 	}))
+	// Every check opens a connection of its own: counting connections, rather than requests
+	// served, also counts a check that timed out before its request was read (a loaded machine).
+	target.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			hits.Add(1)
+		}
+	}
+	target.Start()
 	defer target.Close()
 	base, _ := serveBinary(t, bin, "DATABASE_URL="+dbURL, "TOCSIN_AUTH=off", "TOCSIN_RETAIN_CHECKS=1m")
 	var site struct {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -157,24 +156,14 @@ func (h *Handler) testChannel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), channel.SendTimeout)
-	defer cancel()
-	resp := d.Send(ctx, c, d.Test(c))
-	del := store.Delivery{WebhookID: c.ID, At: h.now().UTC(), Error: resp.Detail}
-	switch resp.Outcome() {
-	case channel.Delivered:
-		del.Outcome = store.Delivered
-	case channel.Gone:
-		del.Outcome = store.Disable
+	tested, err := channels.Test(r.Context(), h.store, d, c, h.now())
+	if err != nil {
+		return err
 	}
-	if del.Outcome != 0 {
-		if err := h.store.RecordDelivery(r.Context(), del); err != nil {
-			return err
-		}
-	}
-	if del.Outcome != store.Delivered {
+	resp := tested.Response
+	if !tested.Delivered {
 		msg := d.Service() + " answered " + resp.Detail
-		if del.Outcome == store.Disable {
+		if tested.Disabled {
 			msg += "; the channel is now disabled until it is set again"
 		}
 		return &Error{Status: http.StatusBadGateway, Code: "destination_error", Message: msg}

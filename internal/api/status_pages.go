@@ -140,6 +140,10 @@ func slugTaken(err error) error {
 }
 
 func (h *Handler) createStatusPage(w http.ResponseWriter, r *http.Request) error {
+	dryRun, err := boolParam(r, "dry_run")
+	if err != nil {
+		return err
+	}
 	var req statusPageRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
@@ -149,6 +153,9 @@ func (h *Handler) createStatusPage(w http.ResponseWriter, r *http.Request) error
 	req.apply(&p)
 	if err := h.checkPage(r.Context(), p); err != nil {
 		return err
+	}
+	if dryRun {
+		return reply(w, http.StatusOK, viewStatusPage(p))
 	}
 	created, err := h.store.CreateStatusPage(r.Context(), p)
 	if err != nil {
@@ -183,6 +190,10 @@ func (h *Handler) getStatusPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) updateStatusPage(w http.ResponseWriter, r *http.Request) error {
+	dryRun, err := boolParam(r, "dry_run")
+	if err != nil {
+		return err
+	}
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -200,6 +211,9 @@ func (h *Handler) updateStatusPage(w http.ResponseWriter, r *http.Request) error
 	p.UpdatedAt = monitor.StoredTime(h.now())
 	if err := h.checkPage(r.Context(), p); err != nil {
 		return err
+	}
+	if dryRun {
+		return reply(w, http.StatusOK, viewStatusPage(p))
 	}
 	saved, err := h.store.UpdateStatusPage(r.Context(), p)
 	if err != nil {
@@ -237,17 +251,20 @@ func (h *Handler) publicStatusJSON(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return notFoundAs(err, "no such status page")
 	}
-	now := h.now()
-	w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", snap.MaxAge(now)))
-	w.Header().Set("ETag", snap.ETag)
+	body, tag, err := snap.JSON()
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", snap.MaxAge(h.now())))
+	w.Header().Set("ETag", tag)
 	w.Header().Set("Access-Control-Allow-Origin", "*") // public data, for scripts on other sites
-	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatches(inm, snap.ETag) {
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatches(inm, tag) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	w.Write(snap.JSON)
+	w.Write(body)
 	return nil
 }
 

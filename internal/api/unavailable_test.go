@@ -91,3 +91,39 @@ func TestReadyzFailsWhileResultsCannotBeWritten(t *testing.T) {
 	writerErr = failing
 	expectUnavailable(t, e, e.do("GET", "/readyz", ""), "GET /readyz while the writer fails")
 }
+
+// keptPings is a PingBuffer that keeps what it is given.
+type keptPings struct{ tokens []string }
+
+func (k *keptPings) BufferPing(token string, at time.Time) bool {
+	k.tokens = append(k.tokens, token)
+	return true
+}
+
+// A push ping that arrives while the database is away is kept (202), to be written when it is
+// back; without a buffer to keep it, it is 503 like everything else.
+func TestPushPingWhileTheDatabaseIsAwayIsKept(t *testing.T) {
+	u, err := url.Parse(storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Host = ln.Addr().String()
+	ln.Close()
+	st, err := postgres.Open(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	pings := &keptPings{}
+	e := newEnvWith(t, st, nil, func(d *api.Deps) { d.Auth.Off = true; d.Pings = pings })
+	r := e.do("POST", "/push/some-token", "")
+	if r.status != http.StatusAccepted || !strings.Contains(r.raw, `"buffered"`) || len(pings.tokens) != 1 || pings.tokens[0] != "some-token" {
+		t.Errorf("a ping while the database is away: %d %s, kept %q; want 202 buffered and the token kept", r.status, r.raw, pings.tokens)
+	}
+	without := newEnv(t, st, nil)
+	expectUnavailable(t, without, without.do("GET", "/push/some-token", ""), "a ping with nowhere to keep it")
+}

@@ -34,6 +34,13 @@ func BenchmarkFleetUptime(b *testing.B) {
 		storetest.BulkSites(b, st, 0, n, now.Add(-31*24*time.Hour))
 		storetest.LoadRollups(b, raw, backend, 0, 31, now)
 		h := benchHandler(st)
+		b.Run(backend+"/store", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := st.FleetUptime(context.Background(), 0, now.Add(-30*24*time.Hour), now); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run(backend, func(b *testing.B) {
 			for b.Loop() {
 				rec := httptest.NewRecorder()

@@ -247,3 +247,18 @@ func TestABadChannelOrWindowChangesNothingAndSaysWhere(t *testing.T) {
 		}
 	})
 }
+
+// A recurring window whose zone the file leaves out is in UTC, whatever zone it had.
+func TestApplyPutsAWindowBackInUTC(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *server) {
+		file := "maintenance:\n  - title: w\n    all_sites: true\n    cron: 0 3 * * *\n    duration: 1h\n    timezone: Europe/Berlin\n"
+		s.apply(t, file, false)
+		utcFile := strings.Replace(file, "    timezone: Europe/Berlin\n", "", 1)
+		if diff := s.apply(t, utcFile, false); !strings.Contains(diff, `timezone: "Europe/Berlin" -> "UTC"`) {
+			t.Errorf("diff:\n%s", diff)
+		}
+		if diff := s.apply(t, utcFile, false); diff != "no changes\n" {
+			t.Errorf("again:\n%s", diff)
+		}
+	})
+}

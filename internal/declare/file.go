@@ -3,10 +3,10 @@
 // HTTP API only, so it works against a remote instance, and it leaves every rule to the server:
 // a file is checked by the server's dry runs before anything changes.
 //
-// A file has one top-level key per section (webhooks, channels, sites, maintenance), each a
-// list of entries in the API's JSON field names, matched to what exists by name (a maintenance
-// window by its title). A section is one type implementing Section; adding one (status pages)
-// is one more such type in Sections.
+// A file has one top-level key per section (webhooks, channels, sites, maintenance,
+// status_pages), each a list of entries in the API's JSON field names, matched to what exists
+// by name (a maintenance window by its title, a status page by its slug). A section is one
+// type implementing Section; adding one is one more such type in Sections.
 package declare
 
 import (

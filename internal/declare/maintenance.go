@@ -207,6 +207,9 @@ func (s maintenanceSection) request(run *Run, c Change) (Object, error) {
 			body[f] = v
 		}
 	}
+	if _, recurring := body["cron"]; recurring && body["timezone"] == nil {
+		body["timezone"] = "" // UTC, replacing the zone the window had
+	}
 	return body, nil
 }
 

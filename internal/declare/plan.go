@@ -28,7 +28,7 @@ type Section interface {
 // Sections are the sections of a file in the order they are applied: a section's entries may
 // name those of the sections before it (a site its webhooks). Deletions go in reverse order.
 func Sections() []Section {
-	return []Section{webhookSection{}, channelSection{}, siteSection{}, maintenanceSection{}}
+	return []Section{webhookSection{}, channelSection{}, siteSection{}, maintenanceSection{}, statusPageSection{}}
 }
 
 // Op is what a change does.

@@ -25,10 +25,12 @@ type Store interface {
 // Config says how long each kind of row is kept (0 keeps it for ever) and how hard to work.
 type Config struct {
 	Checks, Hourly, Daily time.Duration
-	// Batch is the most rows one statement deletes or reads (default 2000).
+	// Batch is the most rows one statement deletes or reads (default 1000).
 	Batch int
-	// Pause is the wait between two statements (default 50 ms); Every is the wait between two
-	// rounds once everything is done (default 1 minute, or a quarter of a shorter retention).
+	// Pause is the least wait between two statements (default 50 ms): after a statement that
+	// took t the pruner waits at least 4t too, so it never holds the database (on SQLite, its
+	// one writer) more than a fifth of the time. Every is the wait between two rounds once
+	// everything is done (default 1 minute, or a quarter of a shorter retention).
 	Pause, Every time.Duration
 }
 
@@ -47,7 +49,7 @@ type Pruner struct {
 // New returns a pruner; Run starts it.
 func New(st Store, now func() time.Time, log *slog.Logger, cfg Config) *Pruner {
 	if cfg.Batch <= 0 {
-		cfg.Batch = 2000
+		cfg.Batch = 1000
 	}
 	if cfg.Pause <= 0 {
 		cfg.Pause = 50 * time.Millisecond
@@ -104,6 +106,7 @@ func (p *Pruner) Round(ctx context.Context) error {
 func (p *Pruner) prune(ctx context.Context, table store.PrunedTable, before time.Time) error {
 	var total int64
 	for {
+		began := time.Now()
 		n, err := p.st.Prune(ctx, table, before, p.cfg.Batch)
 		if err != nil {
 			return err
@@ -117,7 +120,7 @@ func (p *Pruner) prune(ctx context.Context, table store.PrunedTable, before time
 		if n < int64(p.cfg.Batch) {
 			break
 		}
-		if err := p.sleep(ctx); err != nil {
+		if err := p.yield(ctx, began); err != nil {
 			return err
 		}
 	}
@@ -129,12 +132,13 @@ func (p *Pruner) prune(ctx context.Context, table store.PrunedTable, before time
 
 func (p *Pruner) backfillRollups(ctx context.Context) error {
 	for !p.backfillDone {
+		began := time.Now()
 		next, done, err := p.st.BackfillRollups(ctx, p.backfill, p.cfg.Batch)
 		if err != nil {
 			return err
 		}
 		p.backfill, p.backfillDone = next, done
-		if err := p.sleep(ctx); err != nil {
+		if err := p.yield(ctx, began); err != nil {
 			return err
 		}
 	}
@@ -154,11 +158,12 @@ func (p *Pruner) mergeDays(ctx context.Context) error {
 	today := store.DayOf(p.now())
 	for ; p.nextDay < today; p.nextDay++ {
 		for after, done := int64(0), false; !done; {
+			began := time.Now()
 			var err error
 			if after, done, err = p.st.MergeDay(ctx, p.nextDay, after, p.cfg.Batch); err != nil {
 				return err
 			}
-			if err := p.sleep(ctx); err != nil {
+			if err := p.yield(ctx, began); err != nil {
 				return err
 			}
 		}
@@ -166,11 +171,12 @@ func (p *Pruner) mergeDays(ctx context.Context) error {
 	return nil
 }
 
-func (p *Pruner) sleep(ctx context.Context) error {
+// yield waits after a statement begun at began: Pause, or four times what it took.
+func (p *Pruner) yield(ctx context.Context, began time.Time) error {
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-time.After(p.cfg.Pause):
+	case <-time.After(max(p.cfg.Pause, 4*time.Since(began))):
 		return nil
 	}
 }

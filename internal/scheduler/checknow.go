@@ -21,6 +21,9 @@ func (s *Scheduler) CheckNow(ctx context.Context, site monitor.Site) (store.Reco
 	s.mu.Unlock()
 	defer s.running.Done()
 
+	// A site checked here is held as if claimed: a new site's first check comes here, and it
+	// must be checked from memory if the database goes away before its first claim.
+	s.held.claimed([]monitor.Site{site})
 	r := s.runProbe(site)
 	if s.checkCtx.Err() != nil {
 		return store.Recorded{}, ErrStopping

@@ -105,6 +105,22 @@ func TestOutageInsideADatabaseOutageIsSeen(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 			return len(logs.lines(outageEndLog)) == 1
 		})
+		// The catch-up is spread as at start: over the next interval each site is checked once,
+		// not at once and again at its slot.
+		waitFor(t, "the last results written", func() bool { return sched.Ready() == nil && sched.backlog.Load() == 0 })
+		before := make([]int, len(sites))
+		for i := range sites {
+			before[i] = tg.Hits(fmt.Sprintf("/%d", i))
+		}
+		for range 10 {
+			clk.Advance(time.Second)
+			settle()
+		}
+		for i := range sites {
+			if n := tg.Hits(fmt.Sprintf("/%d", i)) - before[i]; n != 1 {
+				t.Errorf("site %d checked %d times in the interval after the outage, want once", i, n)
+			}
+		}
 		for _, s := range sites {
 			events, err := st.Events(ctx, 0, s.ID, store.HistoryQuery{Limit: 10})
 			if err != nil {

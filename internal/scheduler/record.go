@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -58,6 +59,10 @@ func (w *batchWriter) write(rows []store.CheckResult) int {
 	switch {
 	case err == nil:
 		return len(rows)
+	case errors.Is(err, store.ErrUnavailable):
+		// The database is away, not refusing a row: split nothing, strip nothing, try later.
+		w.down = true
+		return 0
 	case len(rows) == 1:
 		return w.isolate(rows[0], err)
 	}
@@ -71,12 +76,13 @@ func (w *batchWriter) write(rows []store.CheckResult) int {
 // isolate deals with one result the database refused: written without its text if the database
 // takes it so, otherwise held as the suspect; a second such result means the database is failing.
 func (w *batchWriter) isolate(row store.CheckResult, refusal error) int {
-	if w.try([]store.CheckResult{withoutText(row)}) == nil {
+	err := w.try([]store.CheckResult{withoutText(row)})
+	if err == nil {
 		w.s.log.Warn("check result stored without its text, which the database refused",
 			"site_id", row.SiteID, "checked_at", row.Result.CheckedAt, "err", refusal)
 		return 1
 	}
-	if w.suspect != nil {
+	if w.suspect != nil || errors.Is(err, store.ErrUnavailable) {
 		w.down = true
 		return 0
 	}

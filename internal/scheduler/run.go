@@ -12,7 +12,9 @@ import (
 // finish for up to DrainTimeout (abandoning the rest unrecorded), writes every result it has,
 // and returns.
 func (s *Scheduler) Run(ctx context.Context) {
-	s.resume(ctx) // a failure is logged; the schedule is then taken as it is
+	if err := s.resume(ctx); err != nil {
+		s.log.Error("resume schedule", "err", err) // the schedule is then taken as it is
+	}
 	go s.dispatch()
 	written := make(chan struct{})
 	go func() {
@@ -49,7 +51,6 @@ func (s *Scheduler) Run(ctx context.Context) {
 func (s *Scheduler) resume(ctx context.Context) error {
 	n, err := s.store.ResumeSchedule(ctx, store.Resume{Now: s.now(), Grace: s.cfg.ResumeGrace, Window: s.cfg.ResumeWindow})
 	if err != nil {
-		s.log.Error("resume schedule", "err", err)
 		return err
 	}
 	if n > 0 {

@@ -20,10 +20,11 @@ import (
 // MaxAge is how long a page's data is kept before it is computed again.
 const MaxAge = 10 * time.Second
 
-// Store is what the pages read: the page, then its sites, in two queries.
+// Store is what the pages read: the page, its sites and its owner's maintenance windows.
 type Store interface {
 	StatusPageBySlug(ctx context.Context, slug string) (monitor.StatusPage, error)
 	SitesByID(ctx context.Context, owner int64, ids []int64) ([]monitor.Site, error)
+	ListMaintenance(ctx context.Context, owner int64) ([]monitor.Maintenance, error)
 }
 
 // Service serves pages' snapshots from its cache, computing each at most once per MaxAge
@@ -53,17 +54,25 @@ func New(st Store, uptime UptimeSource, now func() time.Time, maxAge time.Durati
 	return &Service{store: st, uptime: uptime, now: now, maxAge: maxAge, entries: map[string]*entry{}}
 }
 
-// Snapshot is one computation of a page: its view, the JSON form and the HTML form (rendered on
-// first use), each with an ETag, and until when it may be served.
+// Snapshot is one computation of a page: its view, and its JSON and HTML forms, each written
+// on first use and kept, with an ETag, until Expires.
 type Snapshot struct {
 	View    View
-	JSON    []byte
-	ETag    string
 	Expires time.Time
+
+	json     sync.Once
+	jsonBody []byte
+	jsonErr  error
 
 	html     sync.Once
 	htmlBody []byte
 	htmlErr  error
+}
+
+// JSON is the snapshot's JSON form and its ETag.
+func (s *Snapshot) JSON() ([]byte, string, error) {
+	s.json.Do(func() { s.jsonBody, s.jsonErr = json.Marshal(s.View) })
+	return s.jsonBody, etag("j", s.jsonBody), s.jsonErr
 }
 
 // HTML renders the snapshot's page once with render and keeps it.
@@ -144,21 +153,17 @@ func (s *Service) compute(ctx context.Context, slug string) (*Snapshot, []int64,
 	if err != nil {
 		return nil, nil, fmt.Errorf("sites of status page %d: %w", page.ID, err)
 	}
-	now := s.now()
-	owned := make([]int64, 0, len(sites))
-	for _, site := range sites {
-		owned = append(owned, site.ID)
+	windows, err := s.store.ListMaintenance(ctx, page.OwnerID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("maintenance of status page %d: %w", page.ID, err)
 	}
-	uptime, err := s.uptime.PageUptime(ctx, owned, now, Days, now.Add(-IncidentDays*24*time.Hour))
+	now := s.now()
+	uptime, err := s.uptime.PageUptime(ctx, sites, now, Days, now.Add(-IncidentDays*24*time.Hour))
 	if err != nil {
 		return nil, nil, fmt.Errorf("uptime of status page %d: %w", page.ID, err)
 	}
-	view := build(page, sites, uptime, now)
-	body, err := json.Marshal(view)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &Snapshot{View: view, JSON: body, ETag: etag("j", body), Expires: now.Add(s.maxAge)}, ids, nil
+	page.Maintenance = append(page.Maintenance, windowNotes(windows, sites, now)...)
+	return &Snapshot{View: build(page, sites, uptime, now), Expires: now.Add(s.maxAge)}, ids, nil
 }
 
 // SiteChanged drops the cached pages that show the site, so its new status shows at once.
@@ -180,4 +185,30 @@ func (s *Service) Forget(slugs ...string) {
 	for _, slug := range slugs {
 		delete(s.entries, slug)
 	}
+}
+
+// WindowsAhead is how far ahead a page announces the maintenance windows of its sites.
+const WindowsAhead = 7 * 24 * time.Hour
+
+// windowNotes are the maintenance windows covering any of the sites, as notes: each window's
+// opening under way at now or next within WindowsAhead, under the window's title.
+func windowNotes(windows []monitor.Maintenance, sites []monitor.Site, now time.Time) []monitor.MaintenanceNote {
+	var notes []monitor.MaintenanceNote
+	for _, m := range windows {
+		if !slices.ContainsFunc(sites, func(s monitor.Site) bool { return m.Covers(s.ID) }) {
+			continue
+		}
+		sched, err := m.Schedule()
+		if err != nil {
+			continue // stored windows were valid when saved
+		}
+		for _, p := range sched.Intervals(now.Add(-monitor.MaxMaintenanceDuration), now.Add(WindowsAhead)) {
+			if p.To.After(now) {
+				notes = append(notes, monitor.MaintenanceNote{Message: m.Title, From: p.From, To: p.To})
+				break
+			}
+		}
+	}
+	slices.SortStableFunc(notes, func(a, b monitor.MaintenanceNote) int { return a.From.Compare(b.From) })
+	return notes
 }

@@ -18,10 +18,10 @@ type SiteUptime struct {
 // sites' status events; stored rollups can take its place without the pages changing.
 type UptimeSource interface {
 	// PageUptime gives each site's last days UTC days (today so far included) and its
-	// incidents that were under way at some time since incidentsSince.
-	PageUptime(ctx context.Context, siteIDs []int64, now time.Time, days int, incidentsSince time.Time) (map[int64]SiteUptime, error)
+	// incidents that were under way at some time since incidentsSince, by site id.
+	PageUptime(ctx context.Context, sites []monitor.Site, now time.Time, days int, incidentsSince time.Time) (map[int64]SiteUptime, error)
 	// Window gives a site's figures over [from, now).
-	Window(ctx context.Context, siteID int64, from, now time.Time) (monitor.UptimeFigures, error)
+	Window(ctx context.Context, site monitor.Site, from, now time.Time) (monitor.UptimeFigures, error)
 }
 
 // EventsReader reads many sites' events in one query (store.StatusPages.SitesEvents).
@@ -35,7 +35,11 @@ type EventUptime struct {
 	Events EventsReader
 }
 
-func (u EventUptime) PageUptime(ctx context.Context, siteIDs []int64, now time.Time, days int, incidentsSince time.Time) (map[int64]SiteUptime, error) {
+func (u EventUptime) PageUptime(ctx context.Context, sites []monitor.Site, now time.Time, days int, incidentsSince time.Time) (map[int64]SiteUptime, error) {
+	siteIDs := make([]int64, 0, len(sites))
+	for _, s := range sites {
+		siteIDs = append(siteIDs, s.ID)
+	}
 	now = now.UTC()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	from := today.AddDate(0, 0, -(days - 1))
@@ -50,10 +54,14 @@ func (u EventUptime) PageUptime(ctx context.Context, siteIDs []int64, now time.T
 	for _, ev := range events {
 		bySite[ev.SiteID] = append(bySite[ev.SiteID], ev)
 	}
-	out := make(map[int64]SiteUptime, len(siteIDs))
-	for _, id := range siteIDs {
-		h := monitor.NewHistory(bySite[id], nil)
-		su := SiteUptime{Days: h.Days(now, days)}
+	out := make(map[int64]SiteUptime, len(sites))
+	for _, site := range sites {
+		id := site.ID
+		h := monitor.NewHistory(bySite[id], unwatched(site))
+		// The bars need each day's up and down time only; without the incidents, Days does
+		// not count them for every day again.
+		bars := monitor.History{Timeline: h.Timeline}
+		su := SiteUptime{Days: bars.Days(now, days)}
 		for _, inc := range h.Incidents {
 			if inc.Ongoing() || !inc.EndedAt.Before(incidentsSince) {
 				inc.Error = "" // never shown: error text stays private
@@ -65,10 +73,20 @@ func (u EventUptime) PageUptime(ctx context.Context, siteIDs []int64, now time.T
 	return out, nil
 }
 
-func (u EventUptime) Window(ctx context.Context, siteID int64, from, now time.Time) (monitor.UptimeFigures, error) {
-	events, err := u.Events.SitesEvents(ctx, []int64{siteID}, from)
+func (u EventUptime) Window(ctx context.Context, site monitor.Site, from, now time.Time) (monitor.UptimeFigures, error) {
+	events, err := u.Events.SitesEvents(ctx, []int64{site.ID}, from)
 	if err != nil {
 		return monitor.UptimeFigures{}, err
 	}
-	return monitor.NewHistory(events, nil).Figures(from, now), nil
+	return monitor.NewHistory(events, unwatched(site)).Figures(from, now), nil
+}
+
+// unwatched is the time a paused site has not been checked: since its last check, for ever.
+// Pauses are recorded as monitoring events, which NewHistory leaves out; a site paused before
+// they were has none, and this keeps its days from showing as up.
+func unwatched(site monitor.Site) []monitor.Period {
+	if !site.Paused || site.LastChecked == nil {
+		return nil
+	}
+	return []monitor.Period{{From: *site.LastChecked, To: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}}
 }

@@ -44,3 +44,11 @@ func (w watched) DeleteSite(ctx context.Context, owner, id int64) error {
 	}
 	return err
 }
+
+func (w watched) RecordMonitoring(ctx context.Context, owner int64, ev monitor.Event) error {
+	err := w.Store.RecordMonitoring(ctx, owner, ev)
+	if err == nil {
+		w.pages.SiteChanged(ev.SiteID)
+	}
+	return err
+}

@@ -19,6 +19,17 @@ type Ledger struct {
 	Mode     string // monitor.MonitoringActive, or a state monitor.Unwatched says is left out
 	Up, Down time.Duration
 	Run      monitor.FailureRun
+	// Incidents counts the site's incidents since the ledger began; OpenSince is when the one
+	// under way began (nil when none is, or it began before the ledger).
+	Incidents IncidentTotals
+	OpenSince *time.Time
+}
+
+// IncidentTotals count incidents: how many began, how many ended, and how long those that
+// ended lasted in all.
+type IncidentTotals struct {
+	Started, Resolved int64
+	Repair            time.Duration
 }
 
 // HourKey names a site's hour: hours since the Unix epoch, UTC.
@@ -32,6 +43,9 @@ func HourOf(t time.Time) int64 { return floorDiv(t.Unix(), 3600) }
 
 // DayOf is the UTC day holding t, in days since the epoch.
 func DayOf(t time.Time) int64 { return floorDiv(t.Unix(), 86400) }
+
+// DayOfHour is the UTC day holding hour (both since the epoch).
+func DayOfHour(hour int64) int64 { return floorDiv(hour, 24) }
 
 // HourStart is when hour (hours since the epoch) begins.
 func HourStart(hour int64) time.Time { return time.Unix(hour*3600, 0).UTC() }
@@ -55,6 +69,7 @@ type Rollup struct {
 	Period           int64 // hours or days since the epoch
 	Checks, Failures int64
 	CumUp, CumDown   time.Duration
+	CumIncidents     IncidentTotals
 	Hist             monitor.Histogram
 }
 
@@ -66,6 +81,7 @@ type HourDelta struct {
 	// totals move by ShiftUp and ShiftDown (a down event dated back into an earlier hour).
 	HasCum             bool
 	CumUp, CumDown     time.Duration
+	CumIncidents       IncidentTotals
 	ShiftUp, ShiftDown time.Duration
 }
 
@@ -75,7 +91,7 @@ func (d *HourDelta) Apply(r Rollup) Rollup {
 	r.Failures += d.Failures
 	r.Hist.Merge(&d.Hist)
 	if d.HasCum {
-		r.CumUp, r.CumDown = d.CumUp, d.CumDown
+		r.CumUp, r.CumDown, r.CumIncidents = d.CumUp, d.CumDown, d.CumIncidents
 	} else {
 		r.CumUp += d.ShiftUp
 		r.CumDown += d.ShiftDown
@@ -226,7 +242,15 @@ func (lw *LedgerWrites) statusChange(run *ledgerRun, ev *monitor.Event) {
 		inc := run.l.Run.Incident(ev.SiteID, *ev)
 		lw.Incidents.Opened = append(lw.Incidents.Opened, inc)
 		run.open = len(lw.Incidents.Opened) - 1
+		since := ev.At
+		run.l.Incidents.Started++
+		run.l.OpenSince = &since
 	case ev.From == down:
+		if run.l.OpenSince != nil {
+			run.l.Incidents.Resolved++
+			run.l.Incidents.Repair += max(ev.At.Sub(*run.l.OpenSince), 0)
+		}
+		run.l.OpenSince = nil
 		switch {
 		case run.open == -1:
 			lw.Incidents.Ended[ev.SiteID] = ev.At
@@ -253,7 +277,7 @@ func (lw *LedgerWrites) count(run *ledgerRun, from, to time.Time, status monitor
 			run.l.Down += end.Sub(from)
 		}
 		d := lw.hour(run.l.SiteID, h)
-		d.HasCum, d.CumUp, d.CumDown = true, run.l.Up, run.l.Down
+		d.HasCum, d.CumUp, d.CumDown, d.CumIncidents = true, run.l.Up, run.l.Down, run.l.Incidents
 		from = end
 	}
 }
@@ -294,7 +318,7 @@ func (lw *LedgerWrites) moveToDown(run *ledgerRun, from, to time.Time, wasUp boo
 // snapshot notes the ledger's totals as those of the hour holding at.
 func (lw *LedgerWrites) snapshot(run *ledgerRun, at time.Time) {
 	d := lw.hour(run.l.SiteID, HourOf(at))
-	d.HasCum, d.CumUp, d.CumDown = true, run.l.Up, run.l.Down
+	d.HasCum, d.CumUp, d.CumDown, d.CumIncidents = true, run.l.Up, run.l.Down, run.l.Incidents
 }
 
 // MonitoringChange moves a ledger to a monitoring event at ev.At: the time until then counts
@@ -327,6 +351,6 @@ func MergeRollups(acc, hour Rollup, day int64) Rollup {
 	acc.Checks += hour.Checks
 	acc.Failures += hour.Failures
 	acc.Hist.Merge(&hour.Hist)
-	acc.CumUp, acc.CumDown = hour.CumUp, hour.CumDown
+	acc.CumUp, acc.CumDown, acc.CumIncidents = hour.CumUp, hour.CumDown, hour.CumIncidents
 	return acc
 }

@@ -25,8 +25,9 @@ type StatusPages interface {
 	// SitesByID reads those of the sites ids that the owner has, in id order; others are left
 	// out.
 	SitesByID(ctx context.Context, owner int64, ids []int64) ([]monitor.Site, error)
-	// SitesEvents reads the events of the sites since from, and for each site and kind the
-	// last event before from (what was in force when from began), in one query, oldest first.
+	// SitesEvents reads the status and monitoring events of the sites since from, and for each
+	// site and kind the last one before from (what was in force when from began), in one query,
+	// oldest first. It reads neither their ids nor their reasons.
 	SitesEvents(ctx context.Context, siteIDs []int64, from time.Time) ([]monitor.Event, error)
 
 	// SetBadgeToken gives the owner's site a badge token (kept as its hash), replacing any.

@@ -324,8 +324,8 @@ func channelID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// testChannelSubmit sends a test message and shows the destination's answer. A destination
-// that says the channel is gone disables it, as a failed alert would.
+// testChannelSubmit sends a test message and shows the destination's answer, through the
+// channel rules (channels.Test) as the API does.
 func (h *Handler) testChannelSubmit(w http.ResponseWriter, r *http.Request) {
 	id, err := channelID(r)
 	if err != nil {
@@ -346,22 +346,12 @@ func (h *Handler) testChannelSubmit(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, &badInput{"type", "this Tocsin cannot send to channels of type " + string(c.Kind())})
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), channel.SendTimeout)
-	resp := d.Send(ctx, c, d.Test(c))
-	cancel()
-	del := store.Delivery{WebhookID: c.ID, At: h.now().UTC(), Error: resp.Detail}
-	switch resp.Outcome() {
-	case channel.Delivered:
-		del.Outcome = store.Delivered
-	case channel.Gone:
-		del.Outcome = store.Disable
+	tested, err := channels.Test(r.Context(), h.store, d, c, h.now())
+	if err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	if del.Outcome != 0 {
-		if err := h.store.RecordDelivery(r.Context(), del); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
+	resp := tested.Response
 	page, err := h.loadAlertsPage(r)
 	if err != nil {
 		h.fail(w, r, err)
@@ -376,11 +366,11 @@ func (h *Handler) testChannelSubmit(w http.ResponseWriter, r *http.Request) {
 		answer = d.Service() + " answered " + strconv.Itoa(resp.Status) + ": " + resp.Detail
 	}
 	status := http.StatusOK
-	if del.Outcome == store.Delivered {
+	if tested.Delivered {
 		page.Notice = &notice{"ok", "Test message sent to " + name + ".", answer}
 	} else {
 		status = http.StatusBadGateway
-		if del.Outcome == store.Disable {
+		if tested.Disabled {
 			answer += ". The channel is now disabled until it is set again."
 		}
 		page.Notice = &notice{"error", "The test message to " + name + " was not delivered.", answer}

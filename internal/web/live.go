@@ -120,10 +120,16 @@ func (h *Handler) live(w http.ResponseWriter, r *http.Request) {
 		}
 		switch {
 		case ev.Key != last:
+			if last != "" && !h.stillSignedIn(r) {
+				return // signed out, or the session ended on the server: the stream ends too
+			}
 			data, _ := json.Marshal(ev)
 			_, err = fmt.Fprintf(w, "event: change\ndata: %s\n\n", data)
 			last, quiet = ev.Key, time.Now()
 		case time.Since(quiet) >= liveHeartbeat:
+			if !h.stillSignedIn(r) {
+				return // signed out, or the session ended on the server: the stream ends too
+			}
 			_, err = fmt.Fprint(w, ": still here\n\n")
 			quiet = time.Now()
 		}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/accounts"
+	"github.com/tocsin/tocsin/internal/auth"
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/siteops"
 )
@@ -111,5 +113,37 @@ func TestSitePageStreamFollowsItsSite(t *testing.T) {
 	}
 	if got := f.get("/app/live?site=abc"); got.status != http.StatusBadRequest {
 		t.Errorf("a bad site id: %d", got.status)
+	}
+}
+
+// A stream ends with its session: signing out stops the news, rather than when the tab goes.
+func TestLiveStreamEndsWithItsSession(t *testing.T) {
+	st := openSQLite(t)
+	f := &fixture{t: t, store: st}
+	h := New(Deps{Store: st, API: apiStandIn(), Now: time.Now, Log: quietLog(), Version: "test", LivePoll: 20 * time.Millisecond,
+		Accounts: accounts.New(st, auth.NewAttemptLimiter(10, time.Minute, time.Now), false, time.Now, quietLog())})
+	br := newBrowser(t, h)
+	br.signUp("ada", "correct horse")
+	s := f.add(site{name: "shop", owner: 1, checks: []monitor.Status{monitor.StatusUp}})
+
+	resp, err := br.client.Get(br.base + "/app/live")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("live: %d", resp.StatusCode)
+	}
+	events, ended := readEvents(t, resp)
+	next(t, events, 2*time.Second)
+
+	br.post("/app/signout", nil)
+	f.record(s.ID, check(monitor.StatusDown, now.Add(time.Minute)))
+	select {
+	case ev := <-events:
+		t.Errorf("a signed-out stream told of a change: %+v", ev)
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream outlived its session")
 	}
 }

@@ -28,6 +28,8 @@ type Public struct {
 	Pages  *statuspage.Service
 	Uptime statuspage.UptimeSource
 	Badges BadgeStore
+	// Manage lists status pages for the dashboard's page of them.
+	Manage StatusPageLister
 }
 
 // BadgeStore finds the site a badge token belongs to.
@@ -51,7 +53,7 @@ func newPublicHandler(p Public, a *assets, now func() time.Time, log *slog.Logge
 		"when":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"isoOf":   func(t *time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"whenOf":  func(t *time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"dayText": dayText,
+		"dayBars": dayBars,
 	}).ParseFS(templateFiles, "templates/public/*.html"))
 	h.mux = http.NewServeMux()
 	h.mux.HandleFunc("GET /status/{slug}", h.statusPage)
@@ -67,15 +69,40 @@ func isPublic(p string) bool {
 	return strings.HasPrefix(p, "/badge/") || strings.HasPrefix(p, "/status/") && !strings.HasSuffix(p, ".json")
 }
 
-// dayText says what a day bar's tooltip says.
-func dayText(d statuspage.DayView) string {
-	if d.Level == monitor.DayNoData {
-		return "No data"
+// dayBars writes a site's row of day bars. It is the bulk of a page (9,000 bars for 100
+// sites), so it is written here rather than by the template, and kept small: each bar is a
+// focusable item whose label says the date, uptime and downtime, and which the stylesheet shows
+// as its tooltip, on hover and on focus. Every value in it is one statuspage formatted (a date,
+// a level, a percentage, a duration), never text a user wrote, so none needs escaping.
+func dayBars(days []statuspage.DayView) template.HTML {
+	var b strings.Builder
+	b.Grow(len(days) * 120)
+	for _, d := range days {
+		b.WriteString(`<li tabindex="0" data-date="`)
+		b.WriteString(d.Date)
+		b.WriteString(`" data-level="`)
+		b.WriteString(string(d.Level))
+		b.WriteString(`" aria-label="`)
+		b.WriteString(d.Date)
+		b.WriteString(": ")
+		writeDayText(&b, d)
+		b.WriteString(`"></li>`)
 	}
-	if d.DowntimeSeconds == 0 {
-		return d.UptimeText + " uptime, no downtime"
+	return template.HTML(b.String())
+}
+
+func writeDayText(b *strings.Builder, d statuspage.DayView) {
+	switch {
+	case d.Level == monitor.DayNoData:
+		b.WriteString("No data")
+	case d.DowntimeSeconds == 0:
+		b.WriteString(d.UptimeText)
+		b.WriteString(" uptime, no downtime")
+	default:
+		b.WriteString(d.UptimeText)
+		b.WriteString(" uptime, down ")
+		b.WriteString(d.DowntimeText)
 	}
-	return d.UptimeText + " uptime, down " + d.DowntimeText
 }
 
 func (h *publicHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -125,6 +152,7 @@ func (h *publicHandler) statusPage(w http.ResponseWriter, r *http.Request) {
 	}
 	body, etag, err := snap.HTML(func(v statuspage.View) ([]byte, error) {
 		var buf bytes.Buffer
+		buf.Grow(16<<10 + statusPageSites(v)*12<<10) // a site's day bars take some 11 KB
 		err := h.status.ExecuteTemplate(&buf, "status", statusPageData{View: v, JSONURL: "/status/" + slug + ".json"})
 		return buf.Bytes(), err
 	})
@@ -146,6 +174,14 @@ func (h *publicHandler) statusPage(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
+}
+
+func statusPageSites(v statuspage.View) int {
+	n := 0
+	for _, s := range v.Sections {
+		n += len(s.Sites)
+	}
+	return n
 }
 
 // etagListed reads an If-None-Match list (or *).
@@ -237,7 +273,7 @@ func (h *publicHandler) uptimeBadge(r *http.Request, site monitor.Site) ([]byte,
 		return nil, false, nil
 	}
 	now := h.now()
-	f, err := h.Uptime.Window(r.Context(), site.ID, now.Add(-length), now)
+	f, err := h.Uptime.Window(r.Context(), site, now.Add(-length), now)
 	if err != nil {
 		return nil, false, err
 	}

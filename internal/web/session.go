@@ -46,7 +46,13 @@ func hashSessionID(id string) string {
 }
 
 // startSession signs the browser in as u: a new random id in the cookie, its hash stored.
+// A session the browser had before ends: signing in again leaves none behind.
 func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u monitor.User) error {
+	if c, err := r.Cookie(h.cookieName()); err == nil && c.Value != "" {
+		if err := h.store.DeleteSession(r.Context(), hashSessionID(c.Value)); err != nil {
+			return err
+		}
+	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return err
@@ -94,4 +100,15 @@ func (h *Handler) viewer(r *http.Request) (monitor.User, bool, error) {
 		return monitor.User{}, false, nil
 	}
 	return u, err == nil, err
+}
+
+// stillSignedIn says whether a long-lived request (a live stream) still has a session: one
+// ended by signing out, a password change or the user's deletion ends the stream at its next
+// heartbeat rather than when the browser leaves.
+func (h *Handler) stillSignedIn(r *http.Request) bool {
+	if h.authOff {
+		return true
+	}
+	u, ok, err := h.viewer(r)
+	return err == nil && ok && u.ID == owner(r)
 }

@@ -7,8 +7,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tocsin/tocsin/internal/accounts"
+	"github.com/tocsin/tocsin/internal/auth"
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/store"
 )
@@ -33,6 +35,12 @@ type signin struct {
 func newSignin(d Deps) signin {
 	s := signin{accounts: d.Accounts, secure: strings.HasPrefix(d.PublicOrigin, "https://"), clientAddr: d.ClientAddr,
 		crossOrigin: http.NewCrossOriginProtection(), apiCrossOrigin: http.NewCrossOriginProtection()}
+	if s.accounts == nil {
+		// Built without the API's (tests): rules of their own, on the same store.
+		if st, ok := d.Store.(accounts.Store); ok {
+			s.accounts = accounts.New(st, auth.NewAttemptLimiter(10, 15*time.Minute, d.Now), false, d.Now, d.Log)
+		}
+	}
 	if s.clientAddr == nil {
 		s.clientAddr = func(r *http.Request) string {
 			host, _, err := net.SplitHostPort(r.RemoteAddr)

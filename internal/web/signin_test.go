@@ -100,7 +100,16 @@ func TestSignInAndOut(t *testing.T) {
 	if got.status != http.StatusSeeOther || got.header.Get("Location") != "/app/alerts" {
 		t.Fatalf("sign-in: %d %q", got.status, got.header.Get("Location"))
 	}
+	// Signing in again replaces the session: the one before ends.
+	before := br.cookie("tocsin_session").Value
+	br.post(signinPath, url.Values{"username": {"ada"}, "password": {"correct horse"}})
+	if _, _, err := f.store.SessionByHash(context.Background(), hashSessionID(before), now); err != store.ErrNotFound {
+		t.Errorf("signing in again left the session before: %v", err)
+	}
 	old := br.cookie("tocsin_session").Value
+	if old == before {
+		t.Fatal("signing in again kept the session id")
+	}
 	br.post("/app/signout", nil)
 	if _, _, err := f.store.SessionByHash(context.Background(), hashSessionID(old), now); err != store.ErrNotFound {
 		t.Errorf("signing out left the session on the server: %v", err)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -31,6 +32,9 @@ type siteFacts struct {
 	Paused       bool
 	Cert         *certFacts
 	Latency      *latencyFacts
+	// Maintenance names the maintenance windows covering the site now: its outage alerts
+	// are held. Empty when none does.
+	Maintenance string
 }
 
 type certFacts struct {
@@ -114,9 +118,15 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	windows, err := h.store.ListMaintenance(r.Context(), owner(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	p := sitePage{layout: h.layout(site.Name, "overview"), Site: h.siteFacts(site), Chart: chart, Trend: trend,
 		Done: doneMessage(r.URL.Query().Get("done")),
 		Live: liveView{Stream: "/app/live?site=" + strconv.FormatInt(site.ID, 10), Key: siteKey(site)}}
+	p.Site.Maintenance = strings.Join(monitor.NewMaintenanceCalendar(windows).Titles(site, h.now()), ", ")
 	for _, c := range checks[:min(tableChecks, len(checks))] {
 		p.Checks = append(p.Checks, h.checkRow(c))
 	}

@@ -26,10 +26,12 @@ type Store interface {
 	CheckBuckets(ctx context.Context, owner int64, siteIDs []int64, from, to time.Time, bucket time.Duration) (map[int64][]store.CheckBucket, error)
 	EventsSince(ctx context.Context, owner int64, siteIDs []int64, from time.Time) (map[int64][]monitor.Event, error)
 	Site(ctx context.Context, owner, id int64) (monitor.Site, error)
+	ListSites(ctx context.Context, owner int64, filter store.SiteFilter) ([]monitor.Site, error)
 	History(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Check, error)
 	Events(ctx context.Context, owner, siteID int64, q store.HistoryQuery) ([]monitor.Event, error)
 	ListWebhooks(ctx context.Context, owner int64) ([]monitor.Webhook, error)
 	ListNotifications(ctx context.Context, owner int64, q store.NotificationQuery) ([]monitor.Notification, error)
+	ListMaintenance(ctx context.Context, owner int64) ([]monitor.Maintenance, error)
 	// What sign-in, the account page and the alerts page's forms use (signin.go, account.go,
 	// alerts_forms.go).
 	accountStore
@@ -97,6 +99,8 @@ type Handler struct {
 	mux *http.ServeMux
 	// public serves status pages and badges, logged with badge tokens masked.
 	public http.Handler
+	// statusPages lists the viewer's status pages; nil hides their dashboard page.
+	statusPages StatusPageLister
 }
 
 // New builds the dashboard. The assets' content hashes are computed and the templates parsed
@@ -117,6 +121,7 @@ func New(d Deps) http.Handler {
 	mux.Handle("GET /app/alerts", h.page(h.alertsPage))
 	h.registerSiteActions(mux)
 	mux.Handle("GET /app/live", h.page(h.live))
+	mux.Handle("GET /app/status-pages", h.page(h.statusPagesPage))
 	mux.Handle("GET /app/assets/{name...}", h.assets)
 	mux.Handle("/app/", h.page(h.notFoundOrNotAllowed(mux)))
 	h.web = h.recoverPanics(h.logRequests(h.signin.crossOrigin.Handler(mux)))
@@ -125,6 +130,7 @@ func New(d Deps) http.Handler {
 		h.api = h.signin.apiCrossOrigin.Handler(h.api)
 	}
 	h.public = h.recoverPanics(newPublicHandler(d.Public, h.assets, d.Now, d.Log))
+	h.statusPages = d.Public.Manage
 	return http.HandlerFunc(h.route)
 }
 

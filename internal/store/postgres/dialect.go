@@ -25,6 +25,9 @@ var dialect = sqlstore.Dialect{
 	Insert:          insert,
 	Update:          update,
 	Upsert:          upsert,
+	Millis: func(end, start string) string {
+		return "(extract(epoch FROM " + end + " - " + start + ") * 1000)::bigint"
+	},
 }
 
 func uniqueViolation(err error) bool {

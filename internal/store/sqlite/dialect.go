@@ -25,7 +25,8 @@ var dialect = sqlstore.Dialect{
 	Insert:          insert,
 	Update:          update,
 	Upsert:          upsert,
-	Reclaim:         `PRAGMA incremental_vacuum(2000)`,
+	Millis:          func(end, start string) string { return "((" + end + " - " + start + ") / 1000)" },
+	Reclaim:         `PRAGMA incremental_vacuum(500)`,
 }
 
 func arg(v any) any {

@@ -51,6 +51,8 @@ type Dialect struct {
 	// Upsert inserts each row or, when a row with the same key columns exists, sets its other
 	// columns to the row's values.
 	Upsert func(ctx context.Context, tx *sql.Tx, table string, key []string, rows Rows) error
+	// Millis is the SQL for the whole milliseconds from time column start to time column end.
+	Millis func(end, start string) string
 	// Reclaim, unless empty, gives the space that deleted rows freed back to the file system,
 	// a little at a time (SQLite's incremental vacuum).
 	Reclaim string

@@ -13,16 +13,19 @@ import (
 // The uptime ledgers, hourly rollups and incidents move with every batch of results, in its
 // transaction: store.PlanLedger says how, this file reads and writes them.
 
-const ledgerColumns = `site_id, at, mode, up_ms, down_ms, run_since, run_failed, run_error, run_code`
+const ledgerColumns = `site_id, at, mode, up_ms, down_ms, run_since, run_failed, run_error, run_code,
+	incidents, resolved, repair_ms, open_since`
 
 func scanLedger(row scanner) (store.Ledger, error) {
 	var (
-		l       store.Ledger
-		up, dn  int64
-		runCode int64
+		l              store.Ledger
+		up, dn, repair int64
+		runCode        int64
 	)
-	err := row.Scan(&l.SiteID, timeAt(&l.At), &l.Mode, &up, &dn, timeOrNil(&l.Run.Since), &l.Run.Failed, &l.Run.Error, &runCode)
+	err := row.Scan(&l.SiteID, timeAt(&l.At), &l.Mode, &up, &dn, timeOrNil(&l.Run.Since), &l.Run.Failed, &l.Run.Error, &runCode,
+		&l.Incidents.Started, &l.Incidents.Resolved, &repair, timeOrNil(&l.OpenSince))
 	l.Up, l.Down = time.Duration(up)*time.Millisecond, time.Duration(dn)*time.Millisecond
+	l.Incidents.Repair = time.Duration(repair) * time.Millisecond
 	l.Run.StatusCode = int(runCode)
 	return l, err
 }
@@ -54,6 +57,10 @@ var ledgerWriteColumns = []column[store.Ledger]{
 	{"run_failed", func(l store.Ledger) any { return l.Run.Failed }},
 	{"run_error", func(l store.Ledger) any { return l.Run.Error }},
 	{"run_code", func(l store.Ledger) any { return l.Run.StatusCode }},
+	{"incidents", func(l store.Ledger) any { return l.Incidents.Started }},
+	{"resolved", func(l store.Ledger) any { return l.Incidents.Resolved }},
+	{"repair_ms", func(l store.Ledger) any { return l.Incidents.Repair.Milliseconds() }},
+	{"open_since", func(l store.Ledger) any { return l.OpenSince }},
 }
 
 var rollupColumns = []column[store.Rollup]{
@@ -64,7 +71,14 @@ var rollupColumns = []column[store.Rollup]{
 	{"cum_up_ms", func(r store.Rollup) any { return r.CumUp.Milliseconds() }},
 	{"cum_down_ms", func(r store.Rollup) any { return r.CumDown.Milliseconds() }},
 	{"hist", func(r store.Rollup) any { b, _ := r.Hist.MarshalBinary(); return b }},
+	{"cum_incidents", func(r store.Rollup) any { return r.CumIncidents.Started }},
+	{"cum_resolved", func(r store.Rollup) any { return r.CumIncidents.Resolved }},
+	{"cum_repair_ms", func(r store.Rollup) any { return r.CumIncidents.Repair.Milliseconds() }},
 }
+
+// rollupSelect are the columns scanRollup reads, the period column named hour (or, with
+// strings.Replace, day).
+const rollupSelect = `site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist, cum_incidents, cum_resolved, cum_repair_ms`
 
 // rollupColumnsNamed are rollupColumns with the period column called name (hour or day).
 func rollupColumnsNamed(name string) []column[store.Rollup] {
@@ -75,14 +89,16 @@ func rollupColumnsNamed(name string) []column[store.Rollup] {
 
 func scanRollup(row scanner) (store.Rollup, error) {
 	var (
-		r      store.Rollup
-		up, dn int64
-		hist   []byte
+		r              store.Rollup
+		up, dn, repair int64
+		hist           []byte
 	)
-	if err := row.Scan(&r.SiteID, &r.Period, &r.Checks, &r.Failures, &up, &dn, &hist); err != nil {
+	if err := row.Scan(&r.SiteID, &r.Period, &r.Checks, &r.Failures, &up, &dn, &hist,
+		&r.CumIncidents.Started, &r.CumIncidents.Resolved, &repair); err != nil {
 		return r, err
 	}
 	r.CumUp, r.CumDown = time.Duration(up)*time.Millisecond, time.Duration(dn)*time.Millisecond
+	r.CumIncidents.Repair = time.Duration(repair) * time.Millisecond
 	if err := r.Hist.UnmarshalBinary(hist); err != nil {
 		return r, fmt.Errorf("rollup of site %d: %w", r.SiteID, err)
 	}
@@ -125,7 +141,7 @@ func (s *Store) writeHours(ctx context.Context, tx conn, raw *sql.Tx, lw store.L
 		ids = append(ids, k.SiteID)
 		lo, hi = min(lo, k.Hour), max(hi, k.Hour)
 	}
-	rows, err := tx.query(ctx, `SELECT site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist FROM rollup_hours
+	rows, err := tx.query(ctx, `SELECT `+rollupSelect+` FROM rollup_hours
 		WHERE site_id `+s.d.InIDs("$1")+` AND hour >= $2 AND hour <= $3`, ids, lo, hi)
 	if err != nil {
 		return fmt.Errorf("read hourly rollups: %w", err)

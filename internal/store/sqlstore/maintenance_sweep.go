@@ -57,8 +57,10 @@ func (s *Store) maintenanceChanges(ctx context.Context, cal monitor.MaintenanceC
 			}
 		}
 	}
-	q := `SELECT id, owner_id, maintenance_open FROM sites
-		WHERE maintenance_open OR owner_id ` + s.d.InIDs("$1") + ` OR id ` + s.d.InIDs("$2")
+	// Three indexed reads rather than one OR, which would read every site at every sweep.
+	const cols = `SELECT id, owner_id, maintenance_open FROM sites`
+	q := cols + ` WHERE maintenance_open = TRUE UNION ` + cols + ` WHERE owner_id ` + s.d.InIDs("$1") +
+		` UNION ` + cols + ` WHERE id ` + s.d.InIDs("$2")
 	rows, err := s.read.query(ctx, q, owners, ids)
 	if err != nil {
 		return nil, fmt.Errorf("sites in maintenance: %w", err)

@@ -59,15 +59,15 @@ func (s *Store) RollupDays(ctx context.Context) (firstHourly, lastDaily int64, o
 	if !first.Valid {
 		return 0, 0, false, nil
 	}
-	lastDaily = floorDiv(first.Int64, 24) - 1
+	lastDaily = store.DayOfHour(first.Int64) - 1
 	if last.Valid {
 		lastDaily = last.Int64
 	}
-	return floorDiv(first.Int64, 24), lastDaily, true, nil
+	return store.DayOfHour(first.Int64), lastDaily, true, nil
 }
 
 func (s *Store) MergeDay(ctx context.Context, day int64, afterSite int64, limit int) (int64, bool, error) {
-	rows, err := s.read.query(ctx, `SELECT site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist FROM rollup_hours
+	rows, err := s.read.query(ctx, `SELECT `+rollupSelect+` FROM rollup_hours
 		WHERE hour >= $1 AND hour < $2 AND site_id > $3 ORDER BY site_id, hour LIMIT $4`, day*24, day*24+24, afterSite, limit)
 	if err != nil {
 		return afterSite, false, fmt.Errorf("merge day %d: %w", day, err)

@@ -151,11 +151,18 @@ func (s *Store) SitesEvents(ctx context.Context, siteIDs []int64, from time.Time
 	if len(siteIDs) == 0 {
 		return []monitor.Event{}, nil
 	}
-	// Ids grow with time for each site (events are written as they happen), so the largest id
-	// before from is the last event before it.
-	q := `SELECT id, site_id, kind, at, from_status, to_status, reason FROM events
-		WHERE site_id ` + s.d.InIDs("$1") + ` AND (at >= $2 OR id IN (
-			SELECT MAX(id) FROM events WHERE site_id ` + s.d.InIDs("$1") + ` AND at < $2 GROUP BY site_id, kind))
+	// Only status and monitoring events make a site's history, and their reasons (error text)
+	// are not read: pages never show them. The last event of each kind before from is the
+	// latest by time, not by id: a gap's events are written after the gap.
+	in := s.d.InIDs("$1")
+	q := `SELECT site_id, kind, at, from_status, to_status, id FROM events
+		WHERE site_id ` + in + ` AND kind IN ('status', 'monitoring') AND at >= $2
+		UNION ALL
+		SELECT site_id, kind, at, from_status, to_status, id FROM (
+			SELECT site_id, kind, at, from_status, to_status, id,
+				ROW_NUMBER() OVER (PARTITION BY site_id, kind ORDER BY at DESC, id DESC) AS n
+			FROM events WHERE site_id ` + in + ` AND kind IN ('status', 'monitoring') AND at < $2) last
+		WHERE n = 1
 		ORDER BY at, id`
 	rows, err := s.read.query(ctx, q, siteIDs, from)
 	if err != nil {
@@ -163,7 +170,7 @@ func (s *Store) SitesEvents(ctx context.Context, siteIDs []int64, from time.Time
 	}
 	return collect(rows, func(row scanner) (monitor.Event, error) {
 		var e monitor.Event
-		err := row.Scan(&e.ID, &e.SiteID, &e.Kind, timeAt(&e.At), &e.From, &e.To, &e.Reason)
+		err := row.Scan(&e.SiteID, &e.Kind, timeAt(&e.At), &e.From, &e.To, &e.ID)
 		return e, err
 	}, "events")
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -115,38 +116,55 @@ func maxTime(a, b time.Time) time.Time {
 	return a
 }
 
-// fleetRow is what the fleet query reads of one site: its ledger and the totals at the start
+// fleetRow is what the fleet query reads of one site: its ledger and its totals at the start
 // of the window.
 type fleetRow struct {
-	id                 int64
-	name               string
-	status             monitor.Status
-	interval, timeout  int64
-	at                 *time.Time
-	mode               sql.NullString
-	up, down           sql.NullInt64
-	hourUp, hourDown   sql.NullInt64
-	dayUp, dayDown     sql.NullInt64
-	since              time.Time
-	incidents, closed  int
-	repair             time.Duration
-	ended, startedThen []time.Time
+	id                int64
+	name              string
+	status            monitor.Status
+	interval, timeout int64
+	ledger            *store.Ledger
+	start             *store.Rollup // nil: no rollup before the window
+	startIsDay        bool
 }
 
-// fleetQuery reads, for each site, its ledger and the ledger's totals as the last hourly
-// rollup before hour $2 (and the last daily one before day $3) left them.
+// fleetQuery reads each site, its ledger, and its totals at the end of hour $2 (the one
+// before the window) from that hour's rollup: one lookup by primary key per site.
 const fleetQuery = `SELECT s.id, s.name, s.status, s.check_interval_seconds, s.timeout_seconds,
-		l.at, l.mode, l.up_ms, l.down_ms, h.cum_up_ms, h.cum_down_ms, d.cum_up_ms, d.cum_down_ms
+		l.at, l.mode, l.up_ms, l.down_ms, l.incidents, l.resolved, l.repair_ms,
+		h.cum_up_ms, h.cum_down_ms, h.cum_incidents, h.cum_resolved, h.cum_repair_ms
 	FROM sites s
 	LEFT JOIN uptime_ledgers l ON l.site_id = s.id
-	LEFT JOIN rollup_hours h ON h.site_id = s.id
-		AND h.hour = (SELECT max(hour) FROM rollup_hours r WHERE r.site_id = s.id AND r.hour < $2)
-	LEFT JOIN rollup_days d ON d.site_id = s.id
-		AND d.day = (SELECT max(day) FROM rollup_days r WHERE r.site_id = s.id AND r.day < $3)
+	LEFT JOIN rollup_hours h ON h.site_id = s.id AND h.hour = $2
 	WHERE s.owner_id = $1 AND s.id `
+
+// fleetStartQuery finds, for the sites whose hour before the window has no rollup (no check
+// in that hour: paused, or new, or its hours pruned), their last rollup before it: PERIOD is
+// hour or day, TABLE its table.
+const fleetStartQuery = `SELECT r.site_id, r.cum_up_ms, r.cum_down_ms, r.cum_incidents, r.cum_resolved, r.cum_repair_ms
+	FROM TABLE r JOIN (SELECT s.id, (SELECT max(PERIOD) FROM TABLE x WHERE x.site_id = s.id AND x.PERIOD < $1) AS last
+		FROM sites s WHERE s.id IDS) m ON r.site_id = m.id AND r.PERIOD = m.last`
 
 func (s *Store) FleetUptime(ctx context.Context, owner int64, from, now time.Time) ([]store.SiteFigures, error) {
 	return s.fleet(ctx, owner, nil, from, now)
+}
+
+// nullTotals scans nullable ledger or rollup totals.
+type nullTotals struct {
+	up, down, started, resolved, repair sql.NullInt64
+}
+
+func (n *nullTotals) dests() []any {
+	return []any{&n.up, &n.down, &n.started, &n.resolved, &n.repair}
+}
+
+func (n *nullTotals) rollup() *store.Rollup {
+	if !n.up.Valid {
+		return nil
+	}
+	ms := func(v sql.NullInt64) time.Duration { return time.Duration(v.Int64) * time.Millisecond }
+	return &store.Rollup{CumUp: ms(n.up), CumDown: ms(n.down),
+		CumIncidents: store.IncidentTotals{Started: n.started.Int64, Resolved: n.resolved.Int64, Repair: ms(n.repair)}}
 }
 
 // fleet computes the figures of owner's sites (of ids, when not nil) over [from, now).
@@ -157,27 +175,46 @@ func (s *Store) fleet(ctx context.Context, owner int64, ids []int64, from, now t
 		err  error
 	)
 	if ids == nil {
-		rows, err = s.read.query(ctx, fleetQuery+`> 0 ORDER BY s.id`, owner, hour, day)
+		rows, err = s.read.query(ctx, fleetQuery+`> 0 ORDER BY s.id`, owner, hour-1)
 	} else {
-		rows, err = s.read.query(ctx, fleetQuery+s.d.InIDs("$4")+` ORDER BY s.id`, owner, hour, day, ids)
+		rows, err = s.read.query(ctx, fleetQuery+s.d.InIDs("$3")+` ORDER BY s.id`, owner, hour-1, ids)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("fleet uptime: %w", err)
 	}
 	sites, err := collect(rows, func(row scanner) (*fleetRow, error) {
-		var f fleetRow
-		err := row.Scan(&f.id, &f.name, &f.status, &f.interval, &f.timeout, timeOrNil(&f.at), &f.mode, &f.up, &f.down,
-			&f.hourUp, &f.hourDown, &f.dayUp, &f.dayDown)
-		return &f, err
+		var (
+			f     fleetRow
+			at    *time.Time
+			mode  sql.NullString
+			l, h  nullTotals
+			dests = []any{&f.id, &f.name, &f.status, &f.interval, &f.timeout, timeOrNil(&at), &mode}
+		)
+		dests = append(append(dests, l.dests()...), h.dests()...)
+		if err := row.Scan(dests...); err != nil {
+			return nil, err
+		}
+		if r := l.rollup(); r != nil && at != nil {
+			f.ledger = &store.Ledger{At: *at, Mode: mode.String, Up: r.CumUp, Down: r.CumDown, Incidents: r.CumIncidents}
+		}
+		f.start = h.rollup()
+		return &f, nil
 	}, "fleet uptime")
 	if err != nil {
 		return nil, err
 	}
 	byID := make(map[int64]*fleetRow, len(sites))
+	var missing []int64
 	for _, f := range sites {
 		byID[f.id] = f
+		if f.ledger != nil && f.start == nil {
+			missing = append(missing, f.id)
+		}
 	}
-	if err := s.fleetIncidents(ctx, owner, ids, from, now, byID); err != nil {
+	if missing, err = s.fleetStarts(ctx, "rollup_hours", "hour", hour, missing, byID, false); err != nil {
+		return nil, err
+	}
+	if _, err = s.fleetStarts(ctx, "rollup_days", "day", day, missing, byID, true); err != nil {
 		return nil, err
 	}
 	out := make([]store.SiteFigures, 0, len(sites))
@@ -187,23 +224,58 @@ func (s *Store) fleet(ctx context.Context, owner int64, ids []int64, from, now t
 	return out, nil
 }
 
-// figures are the site's figures over the window, from where its snapshot at the start lets
-// it begin until now, the time since the ledger's last count included.
+// fleetStarts reads the last rollup before period `before` of each site of ids, and answers
+// the sites that have none.
+func (s *Store) fleetStarts(ctx context.Context, table, period string, before int64, ids []int64, byID map[int64]*fleetRow, isDay bool) ([]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q := strings.NewReplacer("TABLE", table, "PERIOD", period, "IDS", s.d.InIDs("$2")).Replace(fleetStartQuery)
+	rows, err := s.read.query(ctx, q, before, ids)
+	if err != nil {
+		return nil, fmt.Errorf("fleet uptime: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id int64
+			n  nullTotals
+		)
+		if err := rows.Scan(append([]any{&id}, n.dests()...)...); err != nil {
+			return nil, fmt.Errorf("fleet uptime: %w", err)
+		}
+		if f := byID[id]; f != nil {
+			f.start, f.startIsDay = n.rollup(), isDay
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("fleet uptime: %w", err)
+	}
+	var still []int64
+	for _, id := range ids {
+		if byID[id].start == nil {
+			still = append(still, id)
+		}
+	}
+	return still, nil
+}
+
+// figures are the site's figures over the window: its ledger now, the time since the ledger's
+// last count included, less its totals at the start.
 func (f *fleetRow) figures(from, now time.Time) store.SiteFigures {
-	var startUp, startDown int64
 	since := store.HourStart(store.HourOf(from))
-	switch {
-	case f.hourUp.Valid:
-		startUp, startDown = f.hourUp.Int64, f.hourDown.Int64
-	case f.dayUp.Valid:
-		startUp, startDown = f.dayUp.Int64, f.dayDown.Int64
+	if f.startIsDay {
 		since = store.DayStart(store.DayOf(from))
 	}
-	fig := monitor.UptimeFigures{Incidents: f.incidents, Resolved: f.closed, Repair: f.repair}
-	if f.up.Valid {
-		up, down := time.Duration(f.up.Int64-startUp)*time.Millisecond, time.Duration(f.down.Int64-startDown)*time.Millisecond
-		if f.at != nil && f.mode.String == monitor.MonitoringActive && now.After(*f.at) {
-			tail := now.Sub(*f.at)
+	var fig monitor.UptimeFigures
+	if l := f.ledger; l != nil {
+		start := store.Rollup{}
+		if f.start != nil {
+			start = *f.start
+		}
+		up, down := l.Up-start.CumUp, l.Down-start.CumDown
+		if l.Mode == monitor.MonitoringActive && now.After(l.At) {
+			tail := now.Sub(l.At)
 			interval := time.Duration(f.interval) * time.Second
 			if tail > 2*interval+time.Duration(f.timeout)*time.Second {
 				tail = interval // Tocsin stopped: the last check stands for one interval
@@ -216,50 +288,12 @@ func (f *fleetRow) figures(from, now time.Time) store.SiteFigures {
 			}
 		}
 		fig.Up, fig.Down = max(up, 0), max(down, 0)
+		fig.Incidents = int(max(l.Incidents.Started-start.CumIncidents.Started, 0))
+		fig.Resolved = int(max(l.Incidents.Resolved-start.CumIncidents.Resolved, 0))
+		fig.Repair = max(l.Incidents.Repair-start.CumIncidents.Repair, 0)
 	}
 	fig.Excluded = max(now.Sub(since)-fig.Up-fig.Down, 0)
 	return store.SiteFigures{SiteID: f.id, Name: f.name, Since: since, UptimeFigures: monitor.SumFigures(fig)}
-}
-
-// fleetIncidents counts the incidents that began in [from, now), and those that ended in it
-// with their durations, into the sites' rows.
-func (s *Store) fleetIncidents(ctx context.Context, owner int64, ids []int64, from, now time.Time, byID map[int64]*fleetRow) error {
-	filter, args := `> 0`, []any{owner, from, now}
-	if ids != nil {
-		filter, args = s.d.InIDs("$4"), append(args, ids)
-	}
-	q := `SELECT i.site_id, i.started_at, i.ended_at FROM incidents i JOIN sites s ON s.id = i.site_id
-		WHERE s.owner_id = $1 AND s.id ` + filter + ` AND i.started_at >= $2 AND i.started_at < $3
-		UNION ALL
-		SELECT i.site_id, i.started_at, i.ended_at FROM incidents i JOIN sites s ON s.id = i.site_id
-		WHERE s.owner_id = $1 AND s.id ` + filter + ` AND i.started_at < $2 AND i.ended_at >= $2 AND i.ended_at < $3`
-	rows, err := s.read.query(ctx, q, args...)
-	if err != nil {
-		return fmt.Errorf("fleet incidents: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			site    int64
-			started time.Time
-			ended   *time.Time
-		)
-		if err := rows.Scan(&site, timeAt(&started), timeOrNil(&ended)); err != nil {
-			return fmt.Errorf("fleet incidents: %w", err)
-		}
-		f := byID[site]
-		if f == nil {
-			continue
-		}
-		if !started.Before(from) {
-			f.incidents++
-		}
-		if ended != nil && !ended.Before(from) && ended.Before(now) {
-			f.closed++
-			f.repair += ended.Sub(started)
-		}
-	}
-	return rows.Err()
 }
 
 func (s *Store) Overview(ctx context.Context, owner int64, siteIDs []int64, now time.Time) (map[int64]store.SiteOverview, error) {
@@ -279,7 +313,7 @@ func (s *Store) Overview(ctx context.Context, owner int64, siteIDs []int64, now 
 		out[m.SiteID] = store.SiteOverview{Month: m.UptimeFigures, Day: day[i].UptimeFigures}
 	}
 	first := store.HourOf(now) - 23
-	rows, err := s.read.query(ctx, `SELECT site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist FROM rollup_hours
+	rows, err := s.read.query(ctx, `SELECT `+rollupSelect+` FROM rollup_hours
 		WHERE site_id `+s.d.InIDs("$1")+` AND hour >= $2 ORDER BY site_id, hour`, siteIDs, first-1)
 	if err != nil {
 		return nil, fmt.Errorf("overview: %w", err)
@@ -327,7 +361,8 @@ func (s *Store) Stats(ctx context.Context, owner, siteID int64, q store.StatsQue
 	if err := s.ownsSite(ctx, owner, siteID); err != nil {
 		return nil, err
 	}
-	const hourCols = `site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist`
+	const hourCols = rollupSelect
+	dayCols := strings.Replace(rollupSelect, "hour", "day", 1)
 	firstHour, lastHour := store.HourOf(q.From), store.HourOf(q.To.Add(-time.Nanosecond))
 	if q.Step == store.StepDay {
 		firstHour, lastHour = store.DayOf(q.From)*24, store.DayOf(q.To.Add(-time.Nanosecond))*24+23
@@ -348,10 +383,10 @@ func (s *Store) Stats(ctx context.Context, owner, siteID int64, q store.StatsQue
 		return points(hours, firstHour, store.HourStart), nil
 	}
 	firstDay, lastDay := store.DayOf(q.From), store.DayOf(q.To.Add(-time.Nanosecond))
-	rows, err = s.read.query(ctx, `SELECT site_id, day, checks, failures, cum_up_ms, cum_down_ms, hist FROM rollup_days
+	rows, err = s.read.query(ctx, `SELECT `+dayCols+` FROM rollup_days
 		WHERE site_id = $1 AND day >= $2 AND day <= $3
 		UNION ALL
-		SELECT site_id, day, checks, failures, cum_up_ms, cum_down_ms, hist FROM rollup_days
+		SELECT `+dayCols+` FROM rollup_days
 		WHERE site_id = $1 AND day = (SELECT max(day) FROM rollup_days WHERE site_id = $1 AND day < $2)
 		ORDER BY 2`, siteID, firstDay, lastDay)
 	if err != nil {
@@ -373,7 +408,7 @@ func mergeDays(days, hours []store.Rollup) []store.Rollup {
 	}
 	fromHours := map[int64]store.Rollup{}
 	for _, h := range hours {
-		day := floorDiv(h.Period, 24)
+		day := store.DayOfHour(h.Period)
 		if _, ok := byDay[day]; ok {
 			continue
 		}
@@ -388,14 +423,6 @@ func mergeDays(days, hours []store.Rollup) []store.Rollup {
 	}
 	slices.SortFunc(out, func(a, b store.Rollup) int { return int(a.Period - b.Period) })
 	return out
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && a < 0 {
-		q--
-	}
-	return q
 }
 
 // recordMonitoringEvents inserts monitoring events, events[i] of sites[i] (locked by the

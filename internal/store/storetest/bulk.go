@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,12 +91,19 @@ func LoadRollups(tb testing.TB, raw *sql.DB, backend string, owner int64, days i
 	last := store.HourOf(now) - 1
 	first := last - int64(days)*24 + 1
 	// cum_down grows by 10 minutes each time (hour + 7·id) passes a multiple of 144 hours.
-	const down = `(((%[1]s + s.id * 7) / 144 - ($1 + s.id * 7) / 144) * 600000)`
+	const outages = `((%[1]s + s.id * 7) / 144 - ($1 + s.id * 7) / 144)`
+	const down = `(` + outages + ` * 600000)`
 	const up = `((%[1]s - $1 + 1) * 3600000 - ` + down + `)`
-	cum := func(hour string) string { return fmt.Sprintf(up+`, `+down, hour) }
+	// up, down, incidents, resolved, repair
+	cum := func(hour string) string {
+		return fmt.Sprintf(up+`, `+down+`, `+outages+`, `+outages+`, `+down, hour)
+	}
+	const cols = `(site_id, PERIOD, checks, failures, cum_up_ms, cum_down_ms, cum_incidents, cum_resolved, cum_repair_ms, hist) `
 	hours := `SELECT s.id, g.n, 60, 0, ` + cum("g.n") + `, $3 FROM sites s, g WHERE s.owner_id = $4`
 	dayRows := `SELECT s.id, g.n, 1440, 0, ` + cum("(g.n * 24 + 23)") + `, $3 FROM sites s, g WHERE s.owner_id = $4`
 	ledgers := `SELECT s.id, $3, 'active', ` + cum("$2") + ` FROM sites s WHERE s.owner_id = $4`
+	hourCols, dayCols := strings.Replace(cols, "PERIOD", "hour", 1), strings.Replace(cols, "PERIOD", "day", 1)
+	const ledgerCols = `(site_id, at, mode, up_ms, down_ms, incidents, resolved, repair_ms) `
 	var stmts []struct {
 		q    string
 		args []any
@@ -106,24 +114,24 @@ func LoadRollups(tb testing.TB, raw *sql.DB, backend string, owner int64, days i
 			args []any
 		}{q, args})
 	}
-	firstDay, lastDay := floorDiv(first, 24), floorDiv(last, 24)
+	firstDay, lastDay := store.DayOfHour(first), store.DayOfHour(last)
 	at := now.Add(-30 * time.Second)
 	switch backend {
 	case "sqlite":
 		series := `WITH RECURSIVE g(n) AS (SELECT $1 UNION ALL SELECT n + 1 FROM g WHERE n < $2) `
-		add(series+`INSERT INTO rollup_hours (site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist) `+hours, first, last, hist, owner)
-		add(series+`INSERT INTO rollup_days (site_id, day, checks, failures, cum_up_ms, cum_down_ms, hist) `+dayRows, firstDay, lastDay, hist, owner)
-		add(`INSERT INTO uptime_ledgers (site_id, at, mode, up_ms, down_ms) `+ledgers, first, last, at.UnixMicro(), owner)
+		add(series+`INSERT INTO rollup_hours `+hourCols+hours, first, last, hist, owner)
+		add(series+`INSERT INTO rollup_days `+dayCols+dayRows, firstDay, lastDay, hist, owner)
+		add(`INSERT INTO uptime_ledgers `+ledgerCols+ledgers, first, last, at.UnixMicro(), owner)
 		add(`WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM g WHERE n < $2)
 			INSERT INTO incidents (site_id, started_at, ended_at, error, status_code, failed_checks)
 			SELECT s.id, $1 - (g.n * 144 + s.id % 144) * 3600000000, $1 - (g.n * 144 + s.id % 144) * 3600000000 + 600000000,
 				'expected status 200, got 503', 503, 10
 			FROM sites s, g WHERE s.owner_id = $3`, now.UnixMicro(), days/6, owner)
 	default:
-		series := `WITH g(n) AS (SELECT generate_series($1::int, $2::int)) `
-		add(series+`INSERT INTO rollup_hours (site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist) `+hours, first, last, hist, owner)
-		add(series+`INSERT INTO rollup_days (site_id, day, checks, failures, cum_up_ms, cum_down_ms, hist) `+dayRows, firstDay, lastDay, hist, owner)
-		add(`INSERT INTO uptime_ledgers (site_id, at, mode, up_ms, down_ms) `+ledgers, first, last, at, owner)
+		series := `WITH g(n) AS (SELECT generate_series($1::bigint, $2::bigint)) `
+		add(series+`INSERT INTO rollup_hours `+hourCols+hours, first, last, hist, owner)
+		add(series+`INSERT INTO rollup_days `+dayCols+dayRows, firstDay, lastDay, hist, owner)
+		add(`INSERT INTO uptime_ledgers `+ledgerCols+strings.ReplaceAll(ledgers, "$2", "$2::bigint"), first, last, at, owner)
 		add(`INSERT INTO incidents (site_id, started_at, ended_at, error, status_code, failed_checks)
 			SELECT s.id, $1::timestamptz - make_interval(hours => g.n * 144 + (s.id % 144)::int),
 				$1::timestamptz - make_interval(hours => g.n * 144 + (s.id % 144)::int) + interval '10 minutes',
@@ -138,15 +146,8 @@ func LoadRollups(tb testing.TB, raw *sql.DB, backend string, owner int64, days i
 	}
 }
 
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && a < 0 {
-		q--
-	}
-	return q
-}
-
-// TableBytes is the space the tables and their indexes take on disk.
+// TableBytes is the space the tables and their indexes take on disk, after VACUUM (FULL, on
+// PostgreSQL): what the rows take once the dead versions of updated rows are reused.
 func TableBytes(tb testing.TB, raw *sql.DB, backend string, tables ...string) int64 {
 	tb.Helper()
 	var total int64
@@ -154,9 +155,12 @@ func TableBytes(tb testing.TB, raw *sql.DB, backend string, tables ...string) in
 		var n int64
 		var err error
 		if backend == "sqlite" {
+			if _, err = raw.Exec(`VACUUM`); err != nil {
+				tb.Fatalf("vacuum: %v", err)
+			}
 			err = raw.QueryRow(`SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = $1 OR name IN (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = $1)`, t).Scan(&n)
 		} else {
-			if _, err = raw.Exec(`VACUUM ` + t); err == nil {
+			if _, err = raw.Exec(`VACUUM FULL ` + t); err == nil { // the live rows, without the dead versions of upserted ones
 				err = raw.QueryRow(`SELECT pg_total_relation_size($1::regclass)`, t).Scan(&n)
 			}
 		}
@@ -170,6 +174,7 @@ func TableBytes(tb testing.TB, raw *sql.DB, backend string, tables ...string) in
 
 // LoadChecks gives every site of owner a passing check every `every` from `from` until
 // `until`, with phase timings, in time order: the raw history a pruner has to work through.
+// It answers how many it wrote.
 func LoadChecks(tb testing.TB, raw *sql.DB, backend string, owner int64, from, until time.Time, every time.Duration) int64 {
 	tb.Helper()
 	steps := int64(until.Sub(from) / every)
@@ -194,6 +199,14 @@ func LoadChecks(tb testing.TB, raw *sql.DB, backend string, owner int64, from, u
 		tb.Fatalf("load checks: %v", err)
 	}
 	n, _ := res.RowsAffected()
+	// An empty rollup in the hour before them, as if rollups had been kept since: the
+	// background backfill finds nothing to do, and the pruner starts at once.
+	empty, _ := (&monitor.Histogram{}).MarshalBinary()
+	_, err = raw.ExecContext(context.Background(), `INSERT INTO rollup_hours (site_id, hour, checks, failures, cum_up_ms, cum_down_ms, hist)
+		SELECT id, $1, 0, 0, 0, 0, $2 FROM sites WHERE owner_id = $3`, store.HourOf(from)-1, empty, owner)
+	if err != nil {
+		tb.Fatalf("load checks: %v", err)
+	}
 	if backend != "sqlite" {
 		raw.Exec(`ANALYZE checks`)
 	}

@@ -232,3 +232,28 @@ func testConcurrentMaintenanceSweepsWriteOnce(t *testing.T, s store.Store) {
 		t.Errorf("%d notifications, want one owed down per site: %s", len(ns), kinds(ns))
 	}
 }
+
+// A recurring window opens at its local time on both sides of a change of the clocks: 03:00 in
+// Berlin is 02:00Z in winter and 01:00Z from the night clocks go forward (2026-03-29). The
+// sweep, run at fixed times, dates each opening and closing from the window, not from itself.
+func testRecurringMaintenanceFollowsTheLocalClockAcrossDST(t *testing.T, s store.Store) {
+	site := mustCreate(t, s, newSite(1, "a", 60, t0))
+	mustCreateMaintenance(t, s, monitor.Maintenance{OwnerID: 1, Title: "nightly", SiteIDs: []int64{site.ID},
+		Cron: "0 3 * * *", Duration: time.Hour, Timezone: "Europe/Berlin"})
+	for _, now := range []string{"2026-03-28T02:30:00Z", "2026-03-28T03:30:00Z", "2026-03-29T01:30:00Z", "2026-03-29T02:30:00Z"} {
+		at, _ := time.Parse(time.RFC3339, now)
+		mustSync(t, s, at)
+	}
+	evs, err := s.Events(context.Background(), 1, site.ID, store.HistoryQuery{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i := len(evs) - 1; i >= 0; i-- {
+		got = append(got, fmt.Sprintf("%s@%s", evs[i].To, evs[i].At.UTC().Format("01-02T15:04")))
+	}
+	want := "[maintenance@03-28T02:00 active@03-28T03:00 maintenance@03-29T01:00 active@03-29T02:00]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("events %v, want %s", got, want)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -116,15 +117,27 @@ func testSitesByIDAreTheOwners(t *testing.T, s store.Store) {
 // when from began.
 func testSitesEventsReadWhatWasInForce(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	a := mustCreate(t, s, newSite(1, "a", 60, t0))
-	b := mustCreate(t, s, newSite(1, "b", 60, t0))
-	c := mustCreate(t, s, newSite(1, "c", 60, t0))
+	// Checked hourly: at a shorter interval, an hour between checks is a gap in monitoring,
+	// with events of its own.
+	a := mustCreate(t, s, newSite(1, "a", 3600, t0))
+	b := mustCreate(t, s, newSite(1, "b", 3600, t0))
+	c := mustCreate(t, s, newSite(1, "c", 3600, t0))
 	for i, st := range []monitor.Status{monitor.StatusUp, monitor.StatusDown, monitor.StatusUp, monitor.StatusDown} {
 		at := t0.Add(time.Duration(i) * time.Hour)
 		mustRecord(t, s, store.CheckResult{SiteID: a.ID, Result: result(st, at)},
 			store.CheckResult{SiteID: c.ID, Result: result(st, at)})
 	}
 	mustRecord(t, s, store.CheckResult{SiteID: b.ID, Result: result(monitor.StatusUp, t0)})
+	// a was paused for a while before from, and again after: the pause in force at from is
+	// the last monitoring event before it.
+	for _, ev := range []monitor.Event{
+		monitor.PauseEvent(a.ID, t0.Add(70*time.Minute), true), monitor.PauseEvent(a.ID, t0.Add(80*time.Minute), false),
+		monitor.PauseEvent(a.ID, t0.Add(150*time.Minute), true),
+	} {
+		if err := s.RecordMonitoring(ctx, 1, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	from := t0.Add(90 * time.Minute) // after a's and c's down at 1h, before their up at 2h
 	events, err := s.SitesEvents(ctx, []int64{a.ID, b.ID}, from)
@@ -138,16 +151,20 @@ func testSitesEventsReadWhatWasInForce(t *testing.T, s store.Store) {
 	}
 	var got []ev
 	for _, e := range events {
-		if e.Kind == monitor.EventStatus { // the hour-long gaps between checks add monitoring events
-			got = append(got, ev{e.SiteID, e.At, e.To})
+		got = append(got, ev{e.SiteID, e.At, e.To})
+		if e.Reason != "" {
+			t.Errorf("a reason is read: %q", e.Reason)
 		}
 	}
 	want := []ev{
-		{b.ID, t0, "up"},                    // b's only event, before from: in force
-		{a.ID, t0.Add(time.Hour), "down"},   // a's last before from
-		{a.ID, t0.Add(2 * time.Hour), "up"}, // and every one since
+		{b.ID, t0, "up"},                  // b's only event, before from: in force
+		{a.ID, t0.Add(time.Hour), "down"}, // a's last status before from
+		{a.ID, t0.Add(80 * time.Minute), monitor.MonitoringActive}, // and its last monitoring event
+		{a.ID, t0.Add(2 * time.Hour), "up"},                        // and every one since
+		{a.ID, t0.Add(150 * time.Minute), monitor.MonitoringPaused},
 		{a.ID, t0.Add(3 * time.Hour), "down"},
 	}
+	slices.SortStableFunc(want, func(x, y ev) int { return x.at.Compare(y.at) })
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}

@@ -94,6 +94,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"UptimeFromEventsAndLedger", testUptimeFromEventsAndLedger},
 		{"PausesAndGapsAreExcluded", testPausesAndGapsAreExcluded},
 		{"RetentionKeepsFiguresAndRollups", testRetentionKeepsFiguresAndRollups},
+		{"BackdatingCrossesTheHour", testBackdatingCrossesTheHour},
 		{"StatusPagesRoundTripAndSlugsAreUnique", testStatusPagesRoundTripAndSlugsAreUnique},
 		{"SitesByIDAreTheOwners", testSitesByIDAreTheOwners},
 		{"SitesEventsReadWhatWasInForce", testSitesEventsReadWhatWasInForce},
@@ -102,6 +103,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"MaintenanceHoldsADownUntilTheWindowEnds", testMaintenanceHoldsADownUntilTheWindowEnds},
 		{"MaintenanceSendsTheRecoveryOfAnEarlierDown", testMaintenanceSendsTheRecoveryOfAnEarlierDown},
 		{"ConcurrentMaintenanceSweepsWriteOnce", testConcurrentMaintenanceSweepsWriteOnce},
+		{"RecurringMaintenanceFollowsTheLocalClockAcrossDST", testRecurringMaintenanceFollowsTheLocalClockAcrossDST},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatal(err)

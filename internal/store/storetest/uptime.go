@@ -230,3 +230,48 @@ func testRetentionKeepsFiguresAndRollups(t *testing.T, s store.Store) {
 		t.Errorf("fleet figures after pruning %+v, want 60 s up and 20 s down", f)
 	}
 }
+
+// A down event dated back across the hour (failure_threshold 3, the run beginning at 12:59)
+// moves that time from up to down in the earlier hour's rollup too, written in an earlier batch.
+func testBackdatingCrossesTheHour(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	site := newSite(1, "late", 30, t0)
+	site.FailureThreshold = 3
+	site = mustCreate(t, s, site)
+	up := func(at time.Time) store.CheckResult {
+		return store.CheckResult{SiteID: site.ID, Result: result(monitor.StatusUp, at)}
+	}
+	down := func(at time.Time) store.CheckResult {
+		return store.CheckResult{SiteID: site.ID, Result: result(monitor.StatusDown, at)}
+	}
+	var batch []store.CheckResult
+	for at := t0; at.Before(t0.Add(59 * time.Minute)); at = at.Add(30 * time.Second) {
+		batch = append(batch, up(at))
+	}
+	mustRecord(t, s, batch...)
+	mustRecord(t, s, down(t0.Add(59*time.Minute)), down(t0.Add(59*time.Minute+30*time.Second)))
+	mustRecord(t, s, down(t0.Add(60*time.Minute)), down(t0.Add(60*time.Minute+30*time.Second)), up(t0.Add(61*time.Minute)))
+	stats, err := s.Stats(ctx, 1, site.ID, store.StatsQuery{From: t0.Add(-time.Hour), To: t0.Add(2 * time.Hour), Step: store.StepHour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stats) != 2 {
+		t.Fatalf("stats %+v, want two hours", stats)
+	}
+	// The first hour's first point has no earlier totals to count from; the second counts from
+	// the first's, which must say the last minute of the hour was down.
+	if second := stats[1]; second.Up != 0 || second.Down != 60*time.Second {
+		t.Errorf("second hour up %v down %v, want the minute 13:00–13:01 down", second.Up, second.Down)
+	}
+	fleet, err := s.FleetUptime(ctx, 1, t0, t0.Add(61*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := fleet[0]; f.Up != 59*time.Minute || f.Down != 2*time.Minute {
+		t.Errorf("fleet up %v down %v, want 59 min and 2 min", f.Up, f.Down)
+	}
+	figs, _ := s.SiteUptime(ctx, 1, site.ID, []monitor.Period{{From: t0, To: t0.Add(61 * time.Minute)}})
+	if f := figs[0]; f.Up != 59*time.Minute || f.Down != 2*time.Minute {
+		t.Errorf("site up %v down %v, want 59 min and 2 min", f.Up, f.Down)
+	}
+}
