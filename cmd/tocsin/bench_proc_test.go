@@ -27,3 +27,17 @@ func TestOpenFileLimitIsCheckedAtStart(t *testing.T) {
 		t.Skipf("this machine's open file limit holds 100,000 checks (exit %d): %s", code, out.String())
 	}
 }
+
+func TestBenchRefusesBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"bench", "-store", "mysql"},
+		{"bench", "-sites", "0"},
+		{"bench", "-interval", "1500ms"},
+		{"bench", "-store", "postgres", "-database-url", "sqlite:x.db"},
+	} {
+		var out syncBuffer
+		if code := run(args, map[string]string{}, &out, &out); code != 2 || !strings.Contains(out.String(), "tocsin bench:") {
+			t.Errorf("%q: exit %d, %q; want 2 and a message", args, code, out.String())
+		}
+	}
+}
