@@ -294,6 +294,14 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	<-pruneDone
 	stopDispatcher() // what it had not sent stays in the outbox for the next start
 	<-notifyDone
+	// Sites claimed ahead of their time but not yet started, and webhooks leased, are free for
+	// another process (or this one's next start, under whatever name) at once, not after
+	// their leases run out.
+	releaseCtx, cancelRelease := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancelRelease()
+	if err := st.ReleaseClaims(releaseCtx, worker); err != nil {
+		log.Warn("leases not released at shutdown: they end on their own", "err", err)
+	}
 	log.Info("stopped")
 	return err
 }
