@@ -153,8 +153,14 @@ func TestDatabaseOutageOf20sStillAlertsOnce(t *testing.T) {
 			t.Errorf("%s: %d down and %d recovery alerts, want one each", name, alerts[name+" down"], alerts[name+" recovered"])
 		}
 	}
-	if len(page.Notifications) != 20 {
-		t.Errorf("%d alerts, want 20: %v", len(page.Notifications), alerts)
+	statusAlerts := 0 // a loaded machine may add latency alerts for the steady sites; they are not counted
+	for key, n := range alerts {
+		if strings.HasSuffix(key, " down") || strings.HasSuffix(key, " recovered") {
+			statusAlerts += n
+		}
+	}
+	if statusAlerts != 20 {
+		t.Errorf("%d down and recovery alerts, want 20: %v", statusAlerts, alerts)
 	}
 	told := toldDiscord(fake.Messages())
 	for _, path := range flapping {
