@@ -191,7 +191,12 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
+	// A claim looks ahead a quarter of the shortest interval at most: a site whose last result
+	// is not written yet when its next slot enters the look-ahead would skip that slot.
+	lookAhead := min(2*time.Second, time.Duration(cfg.MinIntervalSeconds)*time.Second/4)
 	sched := scheduler.New(watched, checker.Check, time.Now, log.With("component", "scheduler"), scheduler.Config{
+		LookAhead:     lookAhead,
+		PollInterval:  lookAhead / 4,
 		Worker:        worker,
 		MaxConcurrent: cfg.MaxConcurrentChecks,
 		OutageBuffer:  cfg.OutageBuffer,
