@@ -214,32 +214,11 @@ func (s maintenanceSection) request(run *Run, c Change) (Object, error) {
 }
 
 func (s maintenanceSection) Apply(ctx context.Context, run *Run, changes []Change) error {
-	for _, c := range changes {
-		body, err := s.request(run, c)
-		if err != nil {
-			return err
-		}
-		switch c.Op {
-		case Create:
-			if err := run.Client.Call(ctx, http.MethodPost, "/maintenance", body, nil); err != nil {
-				return fmt.Errorf("create maintenance window %q: %w", c.Name, err)
-			}
-		case Update:
-			if err := run.Client.Call(ctx, http.MethodPatch, fmt.Sprintf("/maintenance/%d", c.ID), body, nil); err != nil {
-				return fmt.Errorf("update maintenance window %q: %w", c.Name, err)
-			}
-		}
-	}
-	return nil
+	return applyThroughAPI(ctx, run, changes, "/maintenance", "maintenance window", s.request)
 }
 
 func (s maintenanceSection) Delete(ctx context.Context, run *Run, changes []Change) error {
-	for _, c := range changes {
-		if err := run.Client.Call(ctx, http.MethodDelete, fmt.Sprintf("/maintenance/%d", c.ID), nil, nil); err != nil {
-			return fmt.Errorf("delete maintenance window %q: %w", c.Name, err)
-		}
-	}
-	return nil
+	return deleteThroughAPI(ctx, run, changes, "/maintenance", "maintenance window")
 }
 
 func (s maintenanceSection) Export(run *Run) ([]Object, error) {

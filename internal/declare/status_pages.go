@@ -295,32 +295,11 @@ func (s statusPageSection) request(run *Run, c Change) (Object, error) {
 }
 
 func (s statusPageSection) Apply(ctx context.Context, run *Run, changes []Change) error {
-	for _, c := range changes {
-		body, err := s.request(run, c)
-		if err != nil {
-			return err
-		}
-		switch c.Op {
-		case Create:
-			if err := run.Client.Call(ctx, http.MethodPost, "/status-pages", body, nil); err != nil {
-				return fmt.Errorf("create status page %q: %w", c.Name, err)
-			}
-		case Update:
-			if err := run.Client.Call(ctx, http.MethodPatch, fmt.Sprintf("/status-pages/%d", c.ID), body, nil); err != nil {
-				return fmt.Errorf("update status page %q: %w", c.Name, err)
-			}
-		}
-	}
-	return nil
+	return applyThroughAPI(ctx, run, changes, "/status-pages", "status page", s.request)
 }
 
 func (s statusPageSection) Delete(ctx context.Context, run *Run, changes []Change) error {
-	for _, c := range changes {
-		if err := run.Client.Call(ctx, http.MethodDelete, fmt.Sprintf("/status-pages/%d", c.ID), nil, nil); err != nil {
-			return fmt.Errorf("delete status page %q: %w", c.Name, err)
-		}
-	}
-	return nil
+	return deleteThroughAPI(ctx, run, changes, "/status-pages", "status page")
 }
 
 func (s statusPageSection) Export(run *Run) ([]Object, error) {
