@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"time"
 )
 
@@ -102,13 +101,7 @@ func (s maintenanceSection) Plan(ctx context.Context, run *Run, entries []Entry,
 			changes = append(changes, Change{Section: s.Key(), Noun: s.Noun(), Op: Create, Name: e.Name, Body: body})
 			continue
 		}
-		var fields []FieldChange
-		for _, f := range append([]string{"sites"}, maintenanceCompared...) {
-			if from, to := current[f], want[f]; !reflect.DeepEqual(from, to) {
-				fields = append(fields, FieldChange{f, from, to})
-			}
-		}
-		if len(fields) > 0 {
+		if fields := changedFields(current, want, append([]string{"sites"}, maintenanceCompared...)); len(fields) > 0 {
 			changes = append(changes, Change{Section: s.Key(), Noun: s.Noun(), Op: Update, Name: e.Name, ID: id(current), Body: body, Fields: fields})
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"reflect"
 )
 
 // applyThroughAPI creates and updates a section's entries through the API's usual routes:
@@ -38,4 +39,16 @@ func deleteThroughAPI(ctx context.Context, run *Run, changes []Change, collectio
 		}
 	}
 	return nil
+}
+
+// changedFields are the named fields whose values differ between what the server has and what
+// the file wants, in the order named.
+func changedFields(current, want Object, names []string) []FieldChange {
+	var fields []FieldChange
+	for _, f := range names {
+		if from, to := current[f], want[f]; !reflect.DeepEqual(from, to) {
+			fields = append(fields, FieldChange{f, from, to})
+		}
+	}
+	return fields
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -123,13 +122,7 @@ func (s statusPageSection) Plan(ctx context.Context, run *Run, entries []Entry, 
 			changes = append(changes, Change{Section: s.Key(), Noun: s.Noun(), Op: Create, Name: e.Name, Body: want})
 			continue
 		}
-		var fields []FieldChange
-		for _, f := range statusPageCompared {
-			if from, to := current[f], want[f]; !reflect.DeepEqual(from, to) {
-				fields = append(fields, FieldChange{f, from, to})
-			}
-		}
-		if len(fields) > 0 {
+		if fields := changedFields(current, want, statusPageCompared); len(fields) > 0 {
 			changes = append(changes, Change{Section: s.Key(), Noun: s.Noun(), Op: Update, Name: e.Name, ID: id(current), Body: want, Fields: fields})
 		}
 	}
