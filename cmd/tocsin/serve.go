@@ -248,6 +248,13 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 		log.Warn("Telegram's Bot API is reached somewhere else than Telegram", "url", cfg.TelegramAPIURL)
 	}
 
+	if cfg.PprofAddr != "" {
+		stopProfiler, err := startProfiler(cfg.PprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopProfiler()
+	}
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

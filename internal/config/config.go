@@ -50,6 +50,7 @@ type Config struct {
 	RetainHourly        time.Duration `env:"TOCSIN_RETAIN_HOURLY" envDefault:"2160h" flag:"retain-hourly" help:"how long hourly rollups are kept; 0 keeps them for ever"`
 	RetainDaily         time.Duration `env:"TOCSIN_RETAIN_DAILY" envDefault:"17520h" flag:"retain-daily" help:"how long daily rollups are kept; 0 keeps them for ever"`
 	PublicURL           string        `env:"TOCSIN_PUBLIC_URL" flag:"public-url" help:"the address people open Tocsin at, e.g. https://tocsin.example.com: an https one marks the dashboard's sign-in cookie Secure, and the origin is trusted for the dashboard's forms (default: none)"`
+	PprofAddr           string        `env:"TOCSIN_PPROF_ADDR" flag:"pprof-addr" help:"loopback address (e.g. 127.0.0.1:6060) serving Go's profiler at /debug/pprof/, for performance work (default: off)"`
 	Canaries            string        `env:"TOCSIN_CANARIES" flag:"canaries" help:"comma-separated http(s) URLs or host:port that should always answer; when they fail along with the sites, Tocsin holds the sites' alerts as its own network is down (default: none)"`
 }
 

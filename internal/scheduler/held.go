@@ -13,7 +13,15 @@ import (
 type heldSites struct {
 	mu    sync.Mutex
 	sites map[int64]*heldSite
+	// prunedAt is when prune last walked the map: a walk visits every held site, so it runs at
+	// most once a pruneEvery, not after every claim (at 10,000 sites that cost 27 µs a check).
+	prunedAt time.Time
 }
+
+// pruneEvery is how often prune walks the held sites at most. A site kept up to this much
+// longer than its lease margin is checked from memory only during an outage, and only if it
+// was released within this time before the outage began.
+const pruneEvery = 5 * time.Second
 
 type heldSite struct {
 	site monitor.Site
@@ -36,6 +44,10 @@ func (h *heldSites) claimed(sites []monitor.Site) {
 func (h *heldSites) prune(now time.Time, margin time.Duration) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if now.Sub(h.prunedAt) < pruneEvery && !now.Before(h.prunedAt) {
+		return
+	}
+	h.prunedAt = now
 	for id, s := range h.sites {
 		if now.After(s.next.Add(s.site.Interval() + margin)) {
 			delete(h.sites, id)
