@@ -49,7 +49,7 @@ type process struct {
 }
 
 // startProcess runs `tocsin serve` as its own process on a free port and waits until it answers.
-func startProcess(t *testing.T, env ...string) *process {
+func startProcess(t testing.TB, env ...string) *process {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -62,7 +62,7 @@ func startProcess(t *testing.T, env ...string) *process {
 
 // startProcessAt runs `tocsin serve` on addr: a restart uses its predecessor's address, and so
 // its instance name and leases.
-func startProcessAt(t *testing.T, addr string, env ...string) *process {
+func startProcessAt(t testing.TB, addr string, env ...string) *process {
 	t.Helper()
 	p := &process{url: "http://" + addr, log: &syncBuffer{}}
 	p.cmd = exec.Command(os.Args[0], "serve", "--addr", addr, "--min-interval-seconds", "1")

@@ -52,7 +52,7 @@ func startService(t *testing.T, databaseURL string) service {
 	return service{url: "http://" + ln.Addr().String(), stop: stop}
 }
 
-func call(t *testing.T, method, url, body string, out any) int {
+func call(t testing.TB, method, url, body string, out any) int {
 	t.Helper()
 	req, _ := http.NewRequest(method, url, strings.NewReader(body))
 	resp, err := http.DefaultClient.Do(req)
@@ -112,7 +112,7 @@ func databaseURLs() map[string]func(t *testing.T) string {
 	}
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
+func waitUntil(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for !cond() {
