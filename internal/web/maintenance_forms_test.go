@@ -133,6 +133,17 @@ func TestMaintenanceFormShowsTheAPIsErrorsBesideTheirFields(t *testing.T) {
 	f := newFixture(t, openSQLite(t), true)
 	shop := f.add(site{name: "shop"})
 	theirs := f.add(site{name: "theirs", owner: 7})
+	// The site page's "Plan maintenance" opens the form with its site ticked, times in UTC.
+	empty := f.get("/app/maintenance/new?site=" + itoa(shop.ID))
+	for _, want := range []string{`name="site_ids" value="` + itoa(shop.ID) + `" checked`, `value="one-off" checked`,
+		`id="oneoff_timezone" name="oneoff_timezone" type="text" value="UTC"`, "Date and time in UTC"} {
+		if empty.status != http.StatusOK || !strings.Contains(empty.body, want) {
+			t.Errorf("the new form lacks %s", want)
+		}
+	}
+	if sp := f.get("/app/sites/" + itoa(shop.ID)); !strings.Contains(sp.body, `href="/app/maintenance/new?site=`+itoa(shop.ID)+`"`) {
+		t.Error("the site page does not link to planning its maintenance")
+	}
 	good := oneOffForm("DB upgrade", "2026-11-23T09:30", "2026-11-23T12:00", shop.ID)
 	recurring := with(good, "kind", "recurring", "cron", "0 3 * * sun", "duration", "2h", "timezone", "Europe/Berlin")
 	tests := []struct {
@@ -347,4 +358,41 @@ func maintenanceFormValues(body string) url.Values {
 		v.Add("site_ids", m[1])
 	}
 	return v
+}
+
+// With sign-in on: a window is made only by a form from the dashboard itself, and is the
+// signed-in account's alone.
+func TestMaintenanceFormsAreSameSiteAndPerAccount(t *testing.T) {
+	f := newFixture(t, openSQLite(t), false)
+	ada := newBrowser(t, f.handler)
+	ada.signUp("ada", "correct horse")
+	shop := f.add(site{name: "shop", owner: 1})
+	form := oneOffForm("DB upgrade", "2026-11-23T09:30", "2026-11-23T12:00", shop.ID)
+	expectStatus(t, "a cross-site form", ada.post("/app/maintenance", form, "Sec-Fetch-Site", "cross-site"), http.StatusForbidden)
+	if n := len(f.windows(1)); n != 0 {
+		t.Fatalf("a cross-site form made %d windows", n)
+	}
+	expectStatus(t, "ada's form", ada.post("/app/maintenance", form), http.StatusSeeOther)
+	list := f.windows(1)
+	if len(list) != 1 {
+		t.Fatalf("ada's windows: %+v", list)
+	}
+	ada.post("/app/users", url.Values{"username": {"bob"}, "password": {"correct horse"}, "role": {"user"}})
+	bob := ada.another()
+	bob.signIn("bob", "correct horse")
+	path := "/app/maintenance/" + itoa(list[0].ID)
+	expectStatus(t, "bob edits ada's window", bob.get(path+"/edit"), http.StatusNotFound)
+	expectStatus(t, "bob saves ada's window", bob.post(path, form), http.StatusNotFound)
+	expectStatus(t, "bob deletes ada's window", bob.post(path+"/delete", nil), http.StatusNotFound)
+	if page := bob.get("/app/maintenance"); strings.Contains(page.body, "DB upgrade") || strings.Contains(page.body, ">shop<") {
+		t.Error("bob sees ada's window")
+	}
+	// Naming ada's site in his own window is refused beside the sites.
+	got := bob.post("/app/maintenance", form)
+	if msg := fieldError(got.body, "site_ids"); got.status != http.StatusBadRequest || !strings.Contains(msg, "not one of yours") {
+		t.Errorf("bob's window on ada's site: %d %q", got.status, msg)
+	}
+	if list := f.windows(1); len(list) != 1 || list[0].Title != "DB upgrade" {
+		t.Errorf("ada's windows after bob: %+v", list)
+	}
 }
