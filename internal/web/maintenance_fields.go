@@ -115,7 +115,7 @@ func localInput(t time.Time) string {
 	return t.Format(localLayouts[0])
 }
 
-// shortDuration writes a duration as it is typed: 2h, 1h30m, 90s rather than 2h0m0s.
+// shortDuration writes a duration as it is typed: 2h, 1h30m, 45m rather than 2h0m0s.
 func shortDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {

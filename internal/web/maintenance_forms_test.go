@@ -396,3 +396,14 @@ func TestMaintenanceFormsAreSameSiteAndPerAccount(t *testing.T) {
 		t.Errorf("ada's windows after bob: %+v", list)
 	}
 }
+
+// The edit form shows a stored duration as it would be typed, and it reads back the same.
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{2 * time.Hour: "2h", 90 * time.Minute: "1h30m", 45 * time.Minute: "45m",
+		168 * time.Hour: "168h", 90 * time.Second: "1m30s", time.Hour + time.Second: "1h0m1s"} {
+		text := shortDuration(d)
+		if back, err := time.ParseDuration(text); text != want || err != nil || back != d {
+			t.Errorf("shortDuration(%v) = %q, want %q; read back as %v (%v)", d, text, want, back, err)
+		}
+	}
+}
