@@ -118,7 +118,7 @@ func TestPagesFollowTheSystemsLightOrDarkScheme(t *testing.T) {
 		minTextContast float64
 	}{{"light", false, 0.6}, {"dark", true, 0.6}} {
 		tab := b.tab(t, desktop(tt.scheme))
-		for _, path := range []string{"/", fmt.Sprintf("/app/sites/%d", id), "/app/alerts"} {
+		for _, path := range []string{"/", fmt.Sprintf("/app/sites/%d", id), "/app/alerts", "/app/maintenance", "/app/maintenance/new"} {
 			tab.open(app.url + path)
 			bg := eval[float64](tab, luminance+`(getComputedStyle(document.body).backgroundColor)`)
 			text := eval[float64](tab, luminance+`(getComputedStyle(document.body).color)`)
@@ -168,7 +168,7 @@ func TestPagesFitAPhone(t *testing.T) {
 	id := app.addSite(t, map[string]any{"name": "API", "url": tg.URL + "/api"})
 
 	tab := b.tab(t, view{width: 390, height: 844, scheme: "light"})
-	for _, path := range []string{"/", fmt.Sprintf("/app/sites/%d", id), "/app/alerts"} {
+	for _, path := range []string{"/", fmt.Sprintf("/app/sites/%d", id), "/app/alerts", "/app/maintenance", "/app/maintenance/new"} {
 		tab.open(app.url + path)
 		if w := eval[int](tab, "document.documentElement.scrollWidth"); w > 390 {
 			t.Errorf("%s is %d px wide on a 390 px phone", path, w)

@@ -13,20 +13,11 @@ import (
 // /maintenance: planned work during which sites' checks run but their outage alerts are held
 // and their time is left out of uptime (see monitor/maintenance_alerts.go).
 
-// maintenanceRequest is the body of POST /maintenance and PATCH /maintenance/{id}. A window is
-// one-off (start and end) or recurring (cron, duration and timezone). A PATCH changes the
-// fields it gives: giving start or end makes the window one-off, giving cron, duration or
-// timezone makes it recurring, and the other kind's fields are dropped; giving site_ids
-// covers those sites instead of all, giving all_sites true covers all.
+// maintenanceRequest is the body of POST /maintenance and PATCH /maintenance/{id}: a
+// monitor.MaintenancePatch as JSON, whose rules (which fields make a window one-off or
+// recurring, what a PATCH drops) are monitor's, shared with the dashboard's form.
 type maintenanceRequest struct {
-	Title    *string    `json:"title,omitempty"`
-	SiteIDs  *[]int64   `json:"site_ids,omitempty"`
-	AllSites *bool      `json:"all_sites,omitempty"`
-	Start    *time.Time `json:"start,omitempty"`
-	End      *time.Time `json:"end,omitempty"`
-	Cron     *string    `json:"cron,omitempty"`
-	Duration *string    `json:"duration,omitempty"`
-	Timezone *string    `json:"timezone,omitempty"`
+	monitor.MaintenancePatch
 }
 
 // maintenanceView is a window as the API shows it.
@@ -70,63 +61,6 @@ func viewMaintenance(m monitor.Maintenance, now time.Time) maintenanceView {
 	return v
 }
 
-// apply writes the request's fields onto the window, as the type's comment says.
-func (req maintenanceRequest) apply(m *monitor.Maintenance) error {
-	if req.Title != nil {
-		m.Title = *req.Title
-	}
-	if req.SiteIDs != nil {
-		m.SiteIDs, m.AllSites = *req.SiteIDs, false
-		if m.SiteIDs == nil {
-			m.SiteIDs = []int64{}
-		}
-	}
-	if req.AllSites != nil {
-		m.AllSites = *req.AllSites
-		if m.AllSites && req.SiteIDs == nil {
-			m.SiteIDs = nil
-		}
-	}
-	if req.Start != nil || req.End != nil {
-		m.Cron, m.Duration, m.Timezone = "", 0, ""
-		if req.Start != nil {
-			m.Start = req.Start.UTC()
-		}
-		if req.End != nil {
-			m.End = req.End.UTC()
-		}
-	}
-	if req.Cron != nil || req.Duration != nil || req.Timezone != nil {
-		if req.Start == nil && req.End == nil {
-			m.Start, m.End = time.Time{}, time.Time{}
-		}
-		if req.Cron != nil {
-			m.Cron = *req.Cron
-			if m.Cron == "" {
-				return badField("cron", "cron must not be empty; give start and end for a one-off window")
-			}
-		}
-		if req.Duration != nil {
-			d, err := time.ParseDuration(*req.Duration)
-			if err != nil {
-				return badField("duration", fmt.Sprintf("duration %q is not a duration, as in 90m or 2h", *req.Duration))
-			}
-			m.Duration = d
-		}
-		if req.Timezone != nil {
-			m.Timezone = *req.Timezone
-		}
-	}
-	if m.Cron == "" && (m.Duration != 0 || m.Timezone != "") {
-		field := "duration"
-		if m.Duration == 0 {
-			field = "timezone"
-		}
-		return badField("cron", fmt.Sprintf("cron is required with %s: a recurring window opens at each cron time", field))
-	}
-	return nil
-}
-
 func (h *Handler) createMaintenance(w http.ResponseWriter, r *http.Request) error {
 	dryRun, err := boolParam(r, "dry_run")
 	if err != nil {
@@ -136,15 +70,8 @@ func (h *Handler) createMaintenance(w http.ResponseWriter, r *http.Request) erro
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	if req.SiteIDs == nil && req.AllSites == nil {
-		return badField("site_ids", "site_ids must name at least one site, or set all_sites to true")
-	}
-	now := monitor.StoredTime(h.now())
-	m := monitor.Maintenance{OwnerID: owner(r), CreatedAt: now, UpdatedAt: now}
-	if err := req.apply(&m); err != nil {
-		return err
-	}
-	if err := m.Validate(); err != nil {
+	m, err := monitor.NewMaintenance(owner(r), h.now(), req.MaintenancePatch)
+	if err != nil {
 		return err
 	}
 	if dryRun {
@@ -195,7 +122,7 @@ func (h *Handler) updateMaintenance(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	m, err := h.store.Maintenance(r.Context(), owner(r), id)
+	stored, err := h.store.Maintenance(r.Context(), owner(r), id)
 	if err != nil {
 		return err
 	}
@@ -203,10 +130,8 @@ func (h *Handler) updateMaintenance(w http.ResponseWriter, r *http.Request) erro
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	if err := req.apply(&m); err != nil {
-		return err
-	}
-	if err := m.Validate(); err != nil {
+	m, err := stored.Patched(req.MaintenancePatch)
+	if err != nil {
 		return err
 	}
 	if dryRun {

@@ -131,12 +131,9 @@ func (m Maintenance) recurringSchedule() (MaintenanceSchedule, error) {
 	if m.Duration < MinMaintenanceDuration || m.Duration > MaxMaintenanceDuration {
 		return MaintenanceSchedule{}, fieldErr("duration", "must be between %s and %s", MinMaintenanceDuration, MaxMaintenanceDuration)
 	}
-	if m.Timezone == "Local" {
-		return MaintenanceSchedule{}, fieldErr("timezone", "must name a zone, as in Europe/Berlin; Local depends on the server")
-	}
-	loc, err := time.LoadLocation(m.Timezone)
+	loc, err := MaintenanceZone(m.Timezone)
 	if err != nil {
-		return MaintenanceSchedule{}, fieldErr("timezone", "%q is not an IANA time zone, as in Europe/Berlin or America/New_York", m.Timezone)
+		return MaintenanceSchedule{}, err
 	}
 	return MaintenanceSchedule{spec: spec, loc: loc, duration: m.Duration}, nil
 }

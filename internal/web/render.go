@@ -61,7 +61,7 @@ func (p *pages) execute(w io.Writer, name string, data any) error {
 // layout is what the shared layout prints around every page; page data embeds it.
 type layout struct {
 	Title   string
-	Nav     string // the navigation entry to mark as current: "overview" or "alerts"
+	Nav     string // the navigation entry to mark as current: "overview", "alerts", "maintenance", …
 	Version string
 	// Anonymous pages (sign-in) show no navigation: its links would not work.
 	Anonymous bool

@@ -40,6 +40,8 @@ type Store interface {
 	// alerts_forms.go).
 	accountStore
 	channelStore
+	// For the maintenance page and its forms (maintenance_forms.go).
+	maintenanceStore
 	// For the site forms and actions.
 	ListChannels(ctx context.Context, owner int64) ([]monitor.Channel, error)
 	DeleteSite(ctx context.Context, owner, id int64) error
@@ -124,6 +126,7 @@ func New(d Deps) http.Handler {
 	mux.Handle("GET /app/sites/{id}", h.page(h.sitePage))
 	mux.Handle("GET /app/alerts", h.page(h.alertsPage))
 	h.registerSiteActions(mux)
+	h.maintenanceRoutes(mux)
 	mux.Handle("GET /app/live", h.page(h.live))
 	mux.Handle("GET /app/status-pages", h.page(h.statusPagesPage))
 	mux.Handle("GET /app/assets/{name...}", h.assets)
