@@ -302,3 +302,61 @@ func parseSVG(t *testing.T, svg string) svgDoc {
 	}
 	return doc
 }
+
+// A site paused or deleted from the dashboard leaves the status pages showing it at once, as
+// one paused through the API does: the dashboard's writes drop the pages' cached snapshots.
+func TestDashboardEditsDropCachedStatusPages(t *testing.T) {
+	bin := buildTocsin(t, "v0.0.0-status-cache-test")
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer target.Close()
+	addr, dir := freeAddr(t), t.TempDir()
+	env := append(cleanEnv(), "TOCSIN_ADDR="+addr, "DATABASE_URL=sqlite:"+filepath.Join(dir, "tocsin.db"),
+		"TOCSIN_AUTH=off", "TOCSIN_MIN_INTERVAL_SECONDS=10")
+	p := startBinary(t, bin, dir, env)
+	base := "http://" + addr
+	p.waitForReady(t, base)
+	api := user{t: t, base: base}
+
+	var shop, blog struct{ ID int64 }
+	api.must("POST", "/sites", fmt.Sprintf(`{"url": %q, "name": "Shop", "check_interval_seconds": 300}`, target.URL), 201, &shop)
+	api.must("POST", "/sites", fmt.Sprintf(`{"url": %q, "name": "Blog", "check_interval_seconds": 300}`, target.URL), 201, &blog)
+	api.must("POST", "/status-pages", fmt.Sprintf(`{"slug": "acme", "title": "Acme",
+		"sections": [{"title": "All", "site_ids": [%d, %d]}]}`, shop.ID, blog.ID), 201, nil)
+
+	states := func() map[string]string {
+		var page struct {
+			Sections []struct {
+				Sites []struct{ Name, Status string }
+			}
+		}
+		api.must("GET", "/status/acme.json", "", 200, &page)
+		got := map[string]string{}
+		for _, sec := range page.Sections {
+			for _, s := range sec.Sites {
+				got[s.Name] = s.Status
+			}
+		}
+		return got
+	}
+	if got := states(); got["Shop"] != "up" || got["Blog"] != "up" {
+		t.Fatalf("before: %v, want both up", got)
+	}
+	form := func(path string) {
+		resp, err := http.PostForm(base+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK { // the 303 was followed to the page
+			t.Fatalf("POST %s: %d", path, resp.StatusCode)
+		}
+	}
+	form(fmt.Sprintf("/app/sites/%d/pause", shop.ID))
+	if got := states(); got["Shop"] != "paused" {
+		t.Errorf("after pausing Shop in the dashboard the page shows %v, want Shop paused at once", got)
+	}
+	form(fmt.Sprintf("/app/sites/%d/delete", blog.ID))
+	if got := states(); got["Blog"] != "" {
+		t.Errorf("after deleting Blog in the dashboard the page shows %v, want Blog gone at once", got)
+	}
+}

@@ -229,12 +229,13 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	}
 	// One server: the dashboard's pages and assets, and the API for everything else.
 	webLog := log.With("component", "web")
-	// The forms add and change sites by the rules the API follows (siteops).
-	sites := &siteops.Sites{Store: st, Checker: sched, Now: time.Now, Log: webLog,
+	// The forms add and change sites by the rules the API follows (siteops), through watched
+	// like the API, so an edit or a deletion in the dashboard drops the status pages showing it.
+	sites := &siteops.Sites{Store: watched, Checker: sched, Now: time.Now, Log: webLog,
 		Limits: monitor.Limits{MinIntervalSeconds: cfg.MinIntervalSeconds}, TargetCheck: authn.TargetCheck, Rescheduled: sched.Wake}
 	// Live update streams never end on their own: they end when shutdown begins.
 	stopping := make(chan struct{})
-	handler = web.New(web.Deps{Store: st, API: handler, Now: time.Now, Log: webLog,
+	handler = web.New(web.Deps{Store: watched, API: handler, Now: time.Now, Log: webLog,
 		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st, Manage: st},
 		Sites: sites, Stopping: stopping,
 		Accounts: accts, Channels: drivers, PublicOrigin: publicOrigin, ClientAddr: api.ClientAddr(proxies)})
