@@ -64,4 +64,14 @@ func TestMakeAStatusPageThroughTheForm(t *testing.T) {
 	// The refused form answers 400, which the browser logs; that one is expected.
 	tab.forgive("the server responded with a status of 400")
 	tab.assertNoProblems()
+
+	// The edit form, reached from the list, in dark mode: the page as saved.
+	dark := b.tab(t, desktop("dark"))
+	dark.open(app.url + "/app/status-pages")
+	dark.do(chromedp.Click(`#page-acme-shop ~ .site-actions a[href$="/edit"]`), chromedp.WaitVisible("form.page-form"))
+	if slug := eval[string](dark, `document.querySelector("#slug").value`); slug != "acme-shop" {
+		t.Errorf("the edit form's slug is %q", slug)
+	}
+	dark.screenshot("dashboard-status-page-form-dark")
+	dark.assertNoProblems()
 }
