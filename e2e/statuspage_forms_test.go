@@ -27,7 +27,7 @@ func TestMakeAStatusPageThroughTheForm(t *testing.T) {
 		chromedp.SetValue("#slug", "Acme Shop"),
 		chromedp.SetValue("#title", "Acme"),
 		chromedp.SetValue(`[id="sections[0].title"]`, "Storefront"),
-		chromedp.Click(shopBox),
+		chromedp.Focus(shopBox), chromedp.KeyEvent(" "), // ticked from the keyboard
 		chromedp.SendKeys("#title", kb.Enter),
 		chromedp.WaitVisible("#slug-error"),
 	)
