@@ -23,6 +23,7 @@ import (
 	"github.com/tocsin/tocsin/internal/notify"
 	"github.com/tocsin/tocsin/internal/notify/channels"
 	"github.com/tocsin/tocsin/internal/notify/telegram"
+	"github.com/tocsin/tocsin/internal/pageops"
 	"github.com/tocsin/tocsin/internal/probe"
 	"github.com/tocsin/tocsin/internal/retention"
 	"github.com/tocsin/tocsin/internal/scheduler"
@@ -236,7 +237,8 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	// Live update streams never end on their own: they end when shutdown begins.
 	stopping := make(chan struct{})
 	handler = web.New(web.Deps{Store: watched, API: handler, Now: time.Now, Log: webLog,
-		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st, Manage: st},
+		AuthOff: authn.Off, Version: buildVersion(), Public: web.Public{Pages: pages, Uptime: uptime, Badges: st, Manage: st,
+			Edit: &pageops.Pages{Store: st, Cache: pages}},
 		Sites: sites, Stopping: stopping,
 		Accounts: accts, Channels: drivers, PublicOrigin: publicOrigin, ClientAddr: api.ClientAddr(proxies)})
 	if hosts := cfg.DiscordHosts(); hosts != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/channel"
 	"github.com/tocsin/tocsin/internal/notify/discord"
+	"github.com/tocsin/tocsin/internal/pageops"
 	"github.com/tocsin/tocsin/internal/siteops"
 	"github.com/tocsin/tocsin/internal/statuspage"
 	"github.com/tocsin/tocsin/internal/store"
@@ -50,6 +51,8 @@ type Handler struct {
 	pings        PingBuffer
 	// statusPages serves status pages' public data and forgets a page when it changes.
 	statusPages StatusPages
+	// pages adds, changes and deletes status pages by the rules the dashboard's forms follow too.
+	pages *pageops.Pages
 
 	firstCheckWait time.Duration
 	// sites adds and changes sites by the rules the dashboard's forms follow too.
@@ -137,6 +140,7 @@ func New(d Deps) http.Handler {
 	if h.statusPages = d.StatusPages; h.statusPages == nil {
 		h.statusPages = statuspage.New(d.Store, statuspage.EventUptime{Events: d.Store}, d.Now, 0)
 	}
+	h.pages = &pageops.Pages{Store: d.Store, Cache: h.statusPages}
 	if h.observe == nil {
 		h.observe = nopObserver{}
 	}

@@ -107,31 +107,6 @@ func (req statusPageRequest) apply(p *monitor.StatusPage) {
 	}
 }
 
-// checkPage validates the page and that every site on it is the caller's: another owner's
-// site is refused as if it did not exist, naming the section that lists it.
-func (h *Handler) checkPage(ctx context.Context, p monitor.StatusPage) error {
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	sites, err := h.store.SitesByID(ctx, p.OwnerID, p.SiteIDs())
-	if err != nil {
-		return err
-	}
-	own := make(map[int64]bool, len(sites))
-	for _, s := range sites {
-		own[s.ID] = true
-	}
-	for i, sec := range p.Sections {
-		for _, id := range sec.SiteIDs {
-			if !own[id] {
-				field := fmt.Sprintf("sections[%d].site_ids", i)
-				return badField(field, fmt.Sprintf("%s: there is no site %d among yours", field, id))
-			}
-		}
-	}
-	return nil
-}
-
 func slugTaken(err error) error {
 	if errors.Is(err, store.ErrSlugTaken) {
 		return &Error{Status: http.StatusConflict, Code: "slug_taken", Message: "another status page has this slug; choose another", Field: "slug"}
@@ -151,17 +126,16 @@ func (h *Handler) createStatusPage(w http.ResponseWriter, r *http.Request) error
 	now := monitor.StoredTime(h.now())
 	p := monitor.StatusPage{OwnerID: owner(r), CreatedAt: now, UpdatedAt: now}
 	req.apply(&p)
-	if err := h.checkPage(r.Context(), p); err != nil {
-		return err
-	}
 	if dryRun {
+		if err := h.pages.Check(r.Context(), p); err != nil {
+			return err
+		}
 		return reply(w, http.StatusOK, viewStatusPage(p))
 	}
-	created, err := h.store.CreateStatusPage(r.Context(), p)
+	created, err := h.pages.Create(r.Context(), p)
 	if err != nil {
 		return slugTaken(err)
 	}
-	h.statusPages.Forget(created.Slug)
 	return reply(w, http.StatusCreated, viewStatusPage(created))
 }
 
@@ -206,20 +180,19 @@ func (h *Handler) updateStatusPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	oldSlug := p.Slug
+	before := p
 	req.apply(&p)
 	p.UpdatedAt = monitor.StoredTime(h.now())
-	if err := h.checkPage(r.Context(), p); err != nil {
-		return err
-	}
 	if dryRun {
+		if err := h.pages.Check(r.Context(), p); err != nil {
+			return err
+		}
 		return reply(w, http.StatusOK, viewStatusPage(p))
 	}
-	saved, err := h.store.UpdateStatusPage(r.Context(), p)
+	saved, err := h.pages.Update(r.Context(), before, p)
 	if err != nil {
 		return slugTaken(err)
 	}
-	h.statusPages.Forget(oldSlug, saved.Slug)
 	return reply(w, http.StatusOK, viewStatusPage(saved))
 }
 
@@ -232,10 +205,9 @@ func (h *Handler) deleteStatusPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if err := h.store.DeleteStatusPage(r.Context(), owner(r), id); err != nil {
+	if err := h.pages.Delete(r.Context(), p); err != nil {
 		return err
 	}
-	h.statusPages.Forget(p.Slug)
 	return noContent(w)
 }
 

@@ -32,6 +32,8 @@ type maintenanceForm struct {
 	Errors map[string]string // by field; "" holds an error about no one field
 }
 
+// siteChoice is one of the owner's sites as a checkbox of a form (maintenance windows, status
+// page sections).
 type siteChoice struct {
 	ID      int64
 	Name    string

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tocsin/tocsin/internal/auth"
 	"github.com/tocsin/tocsin/internal/monitor"
+	"github.com/tocsin/tocsin/internal/pageops"
 	"github.com/tocsin/tocsin/internal/statuspage"
 	"github.com/tocsin/tocsin/internal/store"
 	svgbadge "github.com/tocsin/tocsin/internal/web/badge"
@@ -30,6 +31,9 @@ type Public struct {
 	Badges BadgeStore
 	// Manage lists status pages for the dashboard's page of them.
 	Manage StatusPageLister
+	// Edit adds, changes and deletes status pages by the API's rules, for the dashboard's forms;
+	// nil offers no form.
+	Edit *pageops.Pages
 }
 
 // BadgeStore finds the site a badge token belongs to.

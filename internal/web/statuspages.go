@@ -7,14 +7,16 @@ import (
 	"github.com/tocsin/tocsin/internal/monitor"
 )
 
-// StatusPageLister lists an owner's status pages and their sites, for the dashboard's page of
-// them.
+// StatusPageLister reads an owner's status pages and their sites, for the dashboard's page of
+// them and its forms.
 type StatusPageLister interface {
 	ListStatusPages(ctx context.Context, owner int64) ([]monitor.StatusPage, error)
+	StatusPage(ctx context.Context, owner, id int64) (monitor.StatusPage, error)
 	SitesByID(ctx context.Context, owner int64, ids []int64) ([]monitor.Site, error)
 }
 
 type statusPageRow struct {
+	ID                       int64
 	Title, Slug, Description string
 	URL, JSONURL             string
 	Sections                 []statusSectionRow
@@ -42,10 +44,14 @@ type noteRow struct {
 type statusPagesPage struct {
 	layout
 	Pages []statusPageRow
+	// Editable offers the forms to add, change and delete pages (statuspage_forms.go).
+	Editable bool
+	// Done says what the form that led here did.
+	Done string
 }
 
 // statusPagesPage lists the viewer's status pages: what each shows, where it is public, and the
-// notes on it. Pages are made and changed through the API (/status-pages) for now.
+// notes on it, with the forms that make and change them (statuspage_forms.go).
 func (h *Handler) statusPagesPage(w http.ResponseWriter, r *http.Request) {
 	if h.statusPages == nil {
 		h.notFound(w, r)
@@ -69,9 +75,10 @@ func (h *Handler) statusPagesPage(w http.ResponseWriter, r *http.Request) {
 	for _, s := range sites {
 		byID[s.ID] = s
 	}
-	data := statusPagesPage{layout: h.layout("Status pages", "status-pages"), Pages: []statusPageRow{}}
+	data := statusPagesPage{layout: h.layout("Status pages", "status-pages"), Pages: []statusPageRow{},
+		Editable: h.pageEdits != nil, Done: pagesDoneMessage(r.URL.Query().Get("done"))}
 	for _, p := range pages {
-		row := statusPageRow{Title: p.Title, Slug: p.Slug, Description: p.Description,
+		row := statusPageRow{ID: p.ID, Title: p.Title, Slug: p.Slug, Description: p.Description,
 			URL: "/status/" + p.Slug, JSONURL: "/status/" + p.Slug + ".json", Updated: h.moment(p.UpdatedAt)}
 		for _, sec := range p.Sections {
 			sr := statusSectionRow{Title: sec.Title}

@@ -13,6 +13,7 @@ import (
 	"github.com/tocsin/tocsin/internal/accounts"
 	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/notify/channel"
+	"github.com/tocsin/tocsin/internal/pageops"
 	"github.com/tocsin/tocsin/internal/siteops"
 	"github.com/tocsin/tocsin/internal/store"
 )
@@ -107,6 +108,8 @@ type Handler struct {
 	public http.Handler
 	// statusPages lists the viewer's status pages; nil hides their dashboard page.
 	statusPages StatusPageLister
+	// pageEdits adds, changes and deletes status pages for the forms; nil offers none.
+	pageEdits *pageops.Pages
 }
 
 // New builds the dashboard. The assets' content hashes are computed and the templates parsed
@@ -129,6 +132,7 @@ func New(d Deps) http.Handler {
 	h.maintenanceRoutes(mux)
 	mux.Handle("GET /app/live", h.page(h.live))
 	mux.Handle("GET /app/status-pages", h.page(h.statusPagesPage))
+	h.statusPageFormRoutes(mux)
 	mux.Handle("GET /app/assets/{name...}", h.assets)
 	mux.Handle("/app/", h.page(h.notFoundOrNotAllowed(mux)))
 	h.web = h.recoverPanics(h.logRequests(h.signin.crossOrigin.Handler(mux)))
@@ -137,7 +141,7 @@ func New(d Deps) http.Handler {
 		h.api = h.signin.apiCrossOrigin.Handler(h.api)
 	}
 	h.public = h.recoverPanics(newPublicHandler(d.Public, h.assets, d.Now, d.Log))
-	h.statusPages = d.Public.Manage
+	h.statusPages, h.pageEdits = d.Public.Manage, d.Public.Edit
 	return http.HandlerFunc(h.route)
 }
 
