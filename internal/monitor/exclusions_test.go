@@ -127,3 +127,13 @@ func TestOverlappingPauseAndMaintenanceExcludeTheirUnion(t *testing.T) {
 		})
 	}
 }
+
+// Every batch of results reads and writes each site's ledger: one reason or none must cost
+// no allocation either way.
+func TestExclusionsOfOneReasonAllocateNothing(t *testing.T) {
+	for _, stored := range []string{"active", "paused", "gap", "maintenance"} {
+		if n := testing.AllocsPerRun(100, func() { _ = ParseExclusions(stored).String() }); n != 0 {
+			t.Errorf("%s: %v allocations", stored, n)
+		}
+	}
+}
