@@ -137,3 +137,29 @@ func TestExclusionsOfOneReasonAllocateNothing(t *testing.T) {
 		}
 	}
 }
+
+// A gap in monitoring overlaps a window or a pause like they overlap each other: found when a
+// window closed while Tocsin was stopped, it outlasts the window until the next check.
+func TestAGapOverlappingMaintenanceOrAPauseIsLeftOutOnce(t *testing.T) {
+	const m = time.Minute
+	up := statusEv(0, StatusPending, StatusUp)
+	tests := []struct {
+		name   string
+		events []Event
+		want   time.Duration // excluded of [0, 40m)
+	}{
+		{"window 10–20, gap found at its close 15–30", []Event{up, MaintenanceEvent(1, tAt(10*m), true, "db"),
+			GapBegins(1, tAt(15*m)), MaintenanceEvent(1, tAt(20*m), false, ""), GapEnds(1, tAt(30*m))}, 20 * m},
+		{"gap 15–30 found by a check, window 20–35", append([]Event{up, MaintenanceEvent(1, tAt(20*m), true, "db"),
+			MaintenanceEvent(1, tAt(35*m), false, "")}, gapEvs(15*m, 30*m)...), 20 * m},
+		{"paused 10–32, gap 15–30 inside", append([]Event{up, pauseEv(10*m, true), pauseEv(32*m, false)}, gapEvs(15*m, 30*m)...), 22 * m},
+		{"gap 15–30 found at a pause 20, resumed 25", []Event{up, GapBegins(1, tAt(15*m)), pauseEv(20*m, true),
+			pauseEv(25*m, false), GapEnds(1, tAt(30*m))}, 15 * m},
+	}
+	for _, tt := range tests {
+		got := NewHistory(tt.events, nil).Figures(tAt(0), tAt(40*m))
+		if got.Excluded != tt.want || got.Up != 40*m-tt.want {
+			t.Errorf("%s: up %v excluded %v, want excluded %v", tt.name, got.Up, got.Excluded, tt.want)
+		}
+	}
+}
