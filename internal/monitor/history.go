@@ -16,10 +16,12 @@ type History struct {
 // ignored) and the periods to leave out besides pauses and gaps, such as maintenance windows.
 //
 // To know what was in force when the range of interest begins, events should hold the last
-// status event and the last monitoring event before it as well as every event inside it; events
-// may come in any order (ties keep their order). Before the first status event, the status is
-// that event's From: pending (excluded) for a site's first check. An open pause or gap lasts
-// for ever; one that ends without having begun among the events began before all of them.
+// status event and the last monitoring event of each reason (paused, gap, maintenance) before
+// it as well as every event inside it: reasons overlap, and the time is left out while any
+// holds. Events may come in any order (ties keep their order). Before the first status event,
+// the status is that event's From: pending (excluded) for a site's first check. An open pause,
+// gap or window lasts for ever; one that ends without having begun among the events began
+// before all of them.
 func NewHistory(events []Event, excluded []Period) History {
 	sorted := sortedEvents(events)
 	periods := append(monitoringPeriods(sorted), excluded...)
@@ -53,7 +55,8 @@ func statusTimeline(sorted []Event) Timeline {
 	return tl
 }
 
-// monitoringPeriods are the pauses, gaps and maintenance the monitoring events record.
+// monitoringPeriods are the pauses, gaps and maintenance the monitoring events record, each
+// reason on its own: they may overlap, and Exclude takes their union.
 func monitoringPeriods(sorted []Event) []Period {
 	var out []Period
 	since := map[string]time.Time{}

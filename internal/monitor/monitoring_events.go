@@ -3,7 +3,11 @@ package monitor
 import "time"
 
 // EventMonitoring is the kind of event that records whether a site was being watched at all,
-// so that uptime can leave out the time it was not. Its From and To are monitoring states:
+// so that uptime can leave out the time it was not. Its From and To are monitoring states, one
+// of them MonitoringActive: each event begins (active → X) or ends (X → active) one reason to
+// leave time out, whatever other reasons hold meanwhile. A site paused inside a maintenance
+// window gets active → paused, and the window's close maintenance → active leaves it paused:
+// the reasons overlap, and time is left out while any holds (see Exclusions).
 //
 //   - MonitoringActive → MonitoringPaused: the user paused the site. At is when the pause was
 //     saved (the PATCH that set paused=true).
@@ -13,6 +17,9 @@ import "time"
 //     the next check was due. Written together with the next event, by the first check after
 //     the gap (see Gap).
 //   - MonitoringGap → MonitoringActive: the gap ended. At is the first check after it.
+//     A monitoring change (a pause, a window opening or closing) long after the site's last
+//     check, while checks were due, finds a gap too: active → gap then, one interval after
+//     that check, and gap → active at the first check after (see GapBegins, GapEnds).
 //   - MonitoringActive ⇄ MonitoringMaintenance: a maintenance window opened or closed. Checks
 //     still run, but the time inside counts as excluded, like a pause.
 //
@@ -37,9 +44,7 @@ const (
 
 // Unwatched says whether a monitoring state leaves time out of uptime: paused, in a gap, or in
 // maintenance. Anything else (active, or a state this version does not know) counts.
-func Unwatched(state string) bool {
-	return state == MonitoringPaused || state == MonitoringGap || state == MonitoringMaintenance
-}
+func Unwatched(state string) bool { return exclusionOf(state) != 0 }
 
 // PauseEvent records that a site was paused (paused true) or resumed at the given time.
 func PauseEvent(siteID int64, at time.Time, paused bool) Event {
@@ -69,6 +74,17 @@ func GapEvents(siteID int64, gap Period) [2]Event {
 		{SiteID: siteID, Kind: EventMonitoring, At: gap.From, From: MonitoringActive, To: MonitoringGap, Reason: reason},
 		{SiteID: siteID, Kind: EventMonitoring, At: gap.To, From: MonitoringGap, To: MonitoringActive, Reason: reason},
 	}
+}
+
+// GapBegins records that a gap in monitoring began at at and is not over yet: its end,
+// GapEnds, comes with the first check after it.
+func GapBegins(siteID int64, at time.Time) Event {
+	return Event{SiteID: siteID, Kind: EventMonitoring, At: at, From: MonitoringActive, To: MonitoringGap, Reason: "not monitored: checks stopped"}
+}
+
+// GapEnds records that the first check after a gap GapBegins recorded came at at.
+func GapEnds(siteID int64, at time.Time) Event {
+	return Event{SiteID: siteID, Kind: EventMonitoring, At: at, From: MonitoringGap, To: MonitoringActive, Reason: "monitored again"}
 }
 
 // MaintenanceEvent records that a maintenance window opened (open true) or closed for a site at

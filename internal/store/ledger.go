@@ -8,15 +8,18 @@ import (
 
 // Ledger is a site's running uptime account, moved by every batch of results in the
 // transaction that records them: the time counted as up and as down since it began, up to At,
-// whether the site is watched (Mode, a monitoring state), and the run of failed checks the
+// why its time is left out now, if it is (Excluded), and the run of failed checks the
 // site is in. Per-hour rollups keep a copy of Up and Down as they stood at the end of each
 // hour, so that the uptime of any range of whole hours is the difference of two rows.
 type Ledger struct {
 	SiteID int64
 	// At is up to when the time has been counted; zero for a site with no ledger yet (it
 	// begins at its first check: the time before is excluded).
-	At       time.Time
-	Mode     string // monitor.MonitoringActive, or a state monitor.Unwatched says is left out
+	At time.Time
+	// Excluded is every reason the site's time is left out now (stored in the mode column as
+	// Exclusions.String writes it): the time since At counts only when none holds, so a pause
+	// that outlasts a maintenance window (or a window that outlasts a pause) stays left out.
+	Excluded monitor.Exclusions
 	Up, Down time.Duration
 	Run      monitor.FailureRun
 	// Incidents counts the site's incidents since the ledger began; OpenSince is when the one
@@ -112,6 +115,9 @@ type LedgerWrites struct {
 	Ledgers   []Ledger // the new ledger of every site in the batch
 	Hours     map[HourKey]*HourDelta
 	Incidents IncidentWrites
+	// Monitoring holds the events a monitoring change finds before its own: the beginning of
+	// a gap in monitoring (a batch's go with the result that found them, Recorded.Monitoring).
+	Monitoring []monitor.Event
 }
 
 // HourKeys lists the hours the batch touches.
@@ -128,17 +134,21 @@ type ledgerRun struct {
 	site   monitor.Site
 	l      Ledger
 	status monitor.Status
+	// checked says the site had a check before the one being counted: only then can the time
+	// since the ledger's last count be a gap in monitoring.
+	checked bool
 	// open is the incident under way: -1 the one open before the batch, i ≥ 0 Opened[i],
 	// -2 none.
 	open int
 }
 
 // PlanLedger moves the ledgers of the batch's sites through its results, in order: it counts
-// the time since each site's previous check as its status then was (or leaves it out while
-// unwatched, or across a gap in monitoring, whose two events it adds to the result that found
-// it), dates each down event back to the first failed check of its run (moving that time from
-// up to down), and keeps the incidents and the hourly rollups. sites hold the sites as they
-// were before the batch; ledgers their ledgers (a site without one starts one).
+// the time since each site's previous check as its status then was (or leaves it out while any
+// reason to exclude it holds, or across a gap in monitoring, whose events it adds to the
+// result that found it or ended it), dates each down event back to the first failed check of
+// its run (moving that time from up to down), and keeps the incidents and the hourly rollups.
+// sites hold the sites as they were before the batch; ledgers their ledgers (a site without
+// one starts one).
 func PlanLedger(w *Writes, sites map[int64]monitor.Site, ledgers map[int64]Ledger) LedgerWrites {
 	lw := LedgerWrites{Hours: map[HourKey]*HourDelta{}, Incidents: IncidentWrites{MoreFailed: map[int64]int{}, Ended: map[int64]time.Time{}}}
 	runs := map[int64]*ledgerRun{}
@@ -151,9 +161,9 @@ func PlanLedger(w *Writes, sites map[int64]monitor.Site, ledgers map[int64]Ledge
 			site := sites[id]
 			l, had := ledgers[id]
 			if !had {
-				l = Ledger{SiteID: id, Mode: monitor.MonitoringActive}
+				l = Ledger{SiteID: id}
 			}
-			run = &ledgerRun{site: site, l: l, status: site.Status, open: -2}
+			run = &ledgerRun{site: site, l: l, status: site.Status, open: -2, checked: site.LastChecked != nil}
 			if site.Status == monitor.StatusDown {
 				run.open = -1
 			}
@@ -194,21 +204,23 @@ func (lw *LedgerWrites) record(run *ledgerRun, rec *Recorded) {
 		l.At = at
 	case at.After(l.At):
 		end := at
-		if l.Mode == monitor.MonitoringActive {
-			interval := run.site.Interval()
-			if run.site.Kind == monitor.KindPush {
-				interval += run.site.Grace()
+		if gap, ok := run.dueGap(at); ok {
+			end = gap.From
+			for _, ev := range monitor.GapEvents(c.SiteID, gap) {
+				rec.Monitoring = append(rec.Monitoring, &ev)
 			}
-			if gap, ok := monitor.Gap(l.At, at, interval, run.site.Timeout()); ok {
-				end = gap.From
-				for _, ev := range monitor.GapEvents(c.SiteID, gap) {
-					rec.Monitoring = append(rec.Monitoring, &ev)
-				}
-			}
+		}
+		if l.Excluded.Watched() {
 			lw.count(run, l.At, end, run.status)
 		}
 		l.At = at
 	}
+	if l.Excluded.Has(monitor.ExcludedGap) && !at.Before(l.At) { // the gap a monitoring change found ends here
+		ev := monitor.GapEnds(c.SiteID, at)
+		rec.Monitoring = append(rec.Monitoring, &ev)
+		l.Excluded &^= monitor.ExcludedGap
+	}
+	run.checked = true
 	if c.Held { // history only: the site keeps its state (and its time counts as that state)
 		lw.snapshot(run, at)
 		return
@@ -236,7 +248,7 @@ func (lw *LedgerWrites) statusChange(run *ledgerRun, ev *monitor.Event) {
 	case ev.To == down:
 		stamped := ev.At
 		*ev = run.l.Run.Backdate(*ev)
-		if ev.At.Before(stamped) && run.l.Mode == monitor.MonitoringActive {
+		if ev.At.Before(stamped) && run.l.Excluded.Watched() {
 			lw.moveToDown(run, ev.At, stamped, monitor.Status(ev.From) == monitor.StatusUp)
 		}
 		inc := run.l.Run.Incident(ev.SiteID, *ev)
@@ -321,25 +333,53 @@ func (lw *LedgerWrites) snapshot(run *ledgerRun, at time.Time) {
 	d.HasCum, d.CumUp, d.CumDown, d.CumIncidents = true, run.l.Up, run.l.Down, run.l.Incidents
 }
 
+// dueGap is the gap in monitoring between the ledger's last count and a check or monitoring
+// change at `at`, if the site was checked before and checks were due meanwhile: inside a
+// maintenance window they still run, but nobody checks a paused site, and a gap already open
+// ends at the next check.
+func (run *ledgerRun) dueGap(at time.Time) (monitor.Period, bool) {
+	if !run.checked || run.l.Excluded&(monitor.ExcludedPaused|monitor.ExcludedGap) != 0 {
+		return monitor.Period{}, false
+	}
+	interval := run.site.Interval()
+	if run.site.Kind == monitor.KindPush {
+		interval += run.site.Grace()
+	}
+	return monitor.Gap(run.l.At, at, interval, run.site.Timeout())
+}
+
 // MonitoringChange moves a ledger to a monitoring event at ev.At: the time until then counts
-// as the site's status said (unless it was unwatched), and from then on as ev.To says. It
-// returns the ledger and the totals of the hours the counted time reached.
+// as the site's status said (unless a reason to leave it out held), and from then on the
+// event's reason begins or ends, the others holding as they were. A change long after the
+// site's last check while checks were due (a window dated back to when it opened, found after
+// Tocsin was stopped) finds a gap in monitoring too: it begins one interval after that check
+// (the event in lw.Monitoring) and holds until the next check. It returns the ledger and the
+// totals of the hours the counted time reached.
 func MonitoringChange(site monitor.Site, l Ledger, had bool, ev monitor.Event) (Ledger, LedgerWrites) {
 	lw := LedgerWrites{Hours: map[HourKey]*HourDelta{}}
 	if !had {
-		l = Ledger{SiteID: site.ID, Mode: monitor.MonitoringActive}
+		l = Ledger{SiteID: site.ID}
 	}
-	run := &ledgerRun{site: site, l: l, status: site.Status}
+	run := &ledgerRun{site: site, l: l, status: site.Status, checked: had && site.LastChecked != nil}
 	switch {
 	case run.l.At.IsZero():
 		run.l.At = ev.At
 	case ev.At.After(run.l.At):
-		if run.l.Mode == monitor.MonitoringActive {
-			lw.count(run, run.l.At, ev.At, site.Status)
+		end := ev.At
+		gap, found := run.dueGap(ev.At)
+		if found {
+			end = gap.From
+			lw.Monitoring = append(lw.Monitoring, monitor.GapBegins(site.ID, gap.From))
+		}
+		if run.l.Excluded.Watched() {
+			lw.count(run, run.l.At, end, site.Status)
+		}
+		if found {
+			run.l.Excluded |= monitor.ExcludedGap
 		}
 		run.l.At = ev.At
 	}
-	run.l.Mode = string(ev.To)
+	run.l.Excluded = run.l.Excluded.Apply(ev)
 	lw.Ledgers = []Ledger{run.l}
 	return run.l, lw
 }

@@ -26,8 +26,9 @@ type StatusPages interface {
 	// out.
 	SitesByID(ctx context.Context, owner int64, ids []int64) ([]monitor.Site, error)
 	// SitesEvents reads the status and monitoring events of the sites since from, and for each
-	// site and kind the last one before from (what was in force when from began), in one query,
-	// oldest first. It reads neither their ids nor their reasons.
+	// site the last status event and the last monitoring event of each reason (paused, gap,
+	// maintenance) before from (what was in force when from began), in one query, oldest first.
+	// It reads neither their ids nor their reasons.
 	SitesEvents(ctx context.Context, siteIDs []int64, from time.Time) ([]monitor.Event, error)
 
 	// SetBadgeToken gives the owner's site a badge token (kept as its hash), replacing any.

@@ -355,7 +355,7 @@ type Recorded struct {
 	Latency *monitor.Event // set when the latency watch changed its mind
 	// Flapping is set when the site started flapping or settled.
 	Flapping *monitor.Event
-	// Monitoring holds the two events of a gap in monitoring this result ended (PlanLedger).
+	// Monitoring holds the events of a gap in monitoring this result found or ended (PlanLedger).
 	Monitoring []*monitor.Event
 	Alerts     []QueuedAlert // the alerts the result raised
 	// Unrouted lists the alerts that found no webhook to go to: the site has none of its own

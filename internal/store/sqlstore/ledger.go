@@ -21,9 +21,11 @@ func scanLedger(row scanner) (store.Ledger, error) {
 		l              store.Ledger
 		up, dn, repair int64
 		runCode        int64
+		mode           string
 	)
-	err := row.Scan(&l.SiteID, timeAt(&l.At), &l.Mode, &up, &dn, timeOrNil(&l.Run.Since), &l.Run.Failed, &l.Run.Error, &runCode,
+	err := row.Scan(&l.SiteID, timeAt(&l.At), &mode, &up, &dn, timeOrNil(&l.Run.Since), &l.Run.Failed, &l.Run.Error, &runCode,
 		&l.Incidents.Started, &l.Incidents.Resolved, &repair, timeOrNil(&l.OpenSince))
+	l.Excluded = monitor.ParseExclusions(mode)
 	l.Up, l.Down = time.Duration(up)*time.Millisecond, time.Duration(dn)*time.Millisecond
 	l.Incidents.Repair = time.Duration(repair) * time.Millisecond
 	l.Run.StatusCode = int(runCode)
@@ -50,7 +52,7 @@ func (s *Store) readLedgers(ctx context.Context, c conn, ids []int64) (map[int64
 var ledgerWriteColumns = []column[store.Ledger]{
 	{"site_id", func(l store.Ledger) any { return l.SiteID }},
 	{"at", func(l store.Ledger) any { return l.At }},
-	{"mode", func(l store.Ledger) any { return l.Mode }},
+	{"mode", func(l store.Ledger) any { return l.Excluded.String() }},
 	{"up_ms", func(l store.Ledger) any { return l.Up.Milliseconds() }},
 	{"down_ms", func(l store.Ledger) any { return l.Down.Milliseconds() }},
 	{"run_since", func(l store.Ledger) any { return l.Run.Since }},

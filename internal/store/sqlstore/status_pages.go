@@ -152,15 +152,19 @@ func (s *Store) SitesEvents(ctx context.Context, siteIDs []int64, from time.Time
 		return []monitor.Event{}, nil
 	}
 	// Only status and monitoring events make a site's history, and their reasons (error text)
-	// are not read: pages never show them. The last event of each kind before from is the
-	// latest by time, not by id: a gap's events are written after the gap.
+	// are not read: pages never show them. The last status event before from is in force, and
+	// the last monitoring event of each reason (paused, gap, maintenance: the side of it that
+	// is not active), since reasons overlap. Last by time, not by id: a gap's events are
+	// written after the gap.
 	in := s.d.InIDs("$1")
 	q := `SELECT site_id, kind, at, from_status, to_status, id FROM events
 		WHERE site_id ` + in + ` AND kind IN ('status', 'monitoring') AND at >= $2
 		UNION ALL
 		SELECT site_id, kind, at, from_status, to_status, id FROM (
 			SELECT site_id, kind, at, from_status, to_status, id,
-				ROW_NUMBER() OVER (PARTITION BY site_id, kind ORDER BY at DESC, id DESC) AS n
+				ROW_NUMBER() OVER (PARTITION BY site_id, kind,
+					CASE WHEN kind = 'status' THEN '' WHEN from_status = 'active' THEN to_status ELSE from_status END
+					ORDER BY at DESC, id DESC) AS n
 			FROM events WHERE site_id ` + in + ` AND kind IN ('status', 'monitoring') AND at < $2) last
 		WHERE n = 1
 		ORDER BY at, id`

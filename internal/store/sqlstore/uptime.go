@@ -66,15 +66,19 @@ func (s *Store) SiteUptime(ctx context.Context, owner, siteID int64, windows []m
 	for _, w := range windows[1:] {
 		from, to = minTime(from, w.From), maxTime(to, w.To)
 	}
-	// One round trip: the events of the windows, and the status and monitoring events in force
-	// when the earliest begins.
+	// One round trip: the events of the windows, and the status event and each reason's last
+	// monitoring event in force when the earliest begins (reasons overlap: a pause begun before
+	// a window that opened and closed since is still in force).
 	const cols = `id, site_id, kind, at, from_status, to_status, reason`
-	last := func(kind string) string {
-		return ` UNION ALL SELECT * FROM (SELECT ` + cols + ` FROM events WHERE site_id = $1 AND at < $2 AND kind = '` + kind +
-			`' ORDER BY at DESC, id DESC LIMIT 1) ` + kind
+	last := func(name, where string) string {
+		return ` UNION ALL SELECT * FROM (SELECT ` + cols + ` FROM events WHERE site_id = $1 AND at < $2 AND ` + where +
+			` ORDER BY at DESC, id DESC LIMIT 1) ` + name
 	}
 	q := `SELECT ` + cols + ` FROM events WHERE site_id = $1 AND at >= $2 AND at < $3 AND kind IN ('status', 'monitoring')` +
-		last("status") + last("monitoring")
+		last("last_status", `kind = 'status'`)
+	for _, reason := range []string{monitor.MonitoringPaused, monitor.MonitoringGap, monitor.MonitoringMaintenance} {
+		q += last("last_"+reason, `kind = 'monitoring' AND (from_status = '`+reason+`' OR to_status = '`+reason+`')`)
+	}
 	rows, err := s.read.query(ctx, q, siteID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("uptime of site %d: %w", siteID, err)
@@ -191,7 +195,7 @@ func (s *Store) fleet(ctx context.Context, owner int64, ids []int64, from, now t
 			return nil, err
 		}
 		if r := l.rollup(); r != nil && at != nil {
-			f.ledger = &store.Ledger{At: *at, Mode: mode.String, Up: r.CumUp, Down: r.CumDown, Incidents: r.CumIncidents}
+			f.ledger = &store.Ledger{At: *at, Excluded: monitor.ParseExclusions(mode.String), Up: r.CumUp, Down: r.CumDown, Incidents: r.CumIncidents}
 		}
 		f.start = h.rollup()
 		return &f, nil
@@ -270,7 +274,7 @@ func (f *fleetRow) figures(from, now time.Time) store.SiteFigures {
 			start = *f.start
 		}
 		up, down := l.Up-start.CumUp, l.Down-start.CumDown
-		if l.Mode == monitor.MonitoringActive && now.After(l.At) {
+		if l.Excluded.Watched() && now.After(l.At) {
 			tail := now.Sub(l.At)
 			interval := time.Duration(f.interval) * time.Second
 			if tail > 2*interval+time.Duration(f.timeout)*time.Second {
@@ -423,11 +427,13 @@ func mergeDays(days, hours []store.Rollup) []store.Rollup {
 
 // recordMonitoringEvents inserts monitoring events, events[i] of sites[i] (locked by the
 // caller's transaction), and moves each site's uptime ledger to it, so that what the events
-// leave out of uptime the ledgers leave out too.
+// leave out of uptime the ledgers leave out too; a gap in monitoring a ledger finds gets its
+// event before the site's.
 func (s *Store) recordMonitoringEvents(ctx context.Context, tx conn, raw *sql.Tx, sites []monitor.Site, events []*monitor.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
+	inserts := make([]*monitor.Event, 0, len(events))
 	ids := make([]int64, len(sites))
 	for i, site := range sites {
 		ids[i] = site.ID
@@ -440,6 +446,10 @@ func (s *Store) recordMonitoringEvents(ctx context.Context, tx conn, raw *sql.Tx
 		l, had := ledgers[site.ID]
 		next, lw := store.MonitoringChange(site, l, had, *events[i])
 		ledgers[site.ID] = next
+		for j := range lw.Monitoring {
+			inserts = append(inserts, &lw.Monitoring[j])
+		}
+		inserts = append(inserts, events[i])
 		if err := s.d.Upsert(ctx, raw, "uptime_ledgers", []string{"site_id"}, rowsOf(ledgerWriteColumns, lw.Ledgers)); err != nil {
 			return fmt.Errorf("write uptime ledger: %w", err)
 		}
@@ -447,7 +457,7 @@ func (s *Store) recordMonitoringEvents(ctx context.Context, tx conn, raw *sql.Tx
 			return err
 		}
 	}
-	if _, err := s.d.Insert(ctx, raw, "events", rowsOf(eventColumns, events), false); err != nil {
+	if _, err := s.d.Insert(ctx, raw, "events", rowsOf(eventColumns, inserts), false); err != nil {
 		return fmt.Errorf("insert monitoring events: %w", err)
 	}
 	return nil

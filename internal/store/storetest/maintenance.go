@@ -112,9 +112,16 @@ func testMaintenanceHoldsADownUntilTheWindowEnds(t *testing.T, s store.Store) {
 	mustCreateMaintenance(t, s, monitor.Maintenance{OwnerID: 1, Title: "db", SiteIDs: []int64{site.ID},
 		Start: t0.Add(10 * time.Minute), End: t0.Add(20 * time.Minute)})
 	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
-	mustRecord(t, s, store.CheckResult{SiteID: site.ID, Result: result(monitor.StatusUp, at(0))})
-	if sw := mustSync(t, s, at(5)); sw != (store.MaintenanceSweep{}) {
-		t.Errorf("sweep before the window: %+v", sw)
+	// Checked every minute: checks long overdue at the window's opening would be a gap in
+	// monitoring.
+	for m := range 10 {
+		mustRecord(t, s, store.CheckResult{SiteID: site.ID, Result: result(monitor.StatusUp, at(m))})
+		if m != 5 {
+			continue
+		}
+		if sw := mustSync(t, s, at(5)); sw != (store.MaintenanceSweep{}) {
+			t.Errorf("sweep before the window: %+v", sw)
+		}
 	}
 	if sw := mustSync(t, s, at(11)); sw.Opened != 1 {
 		t.Errorf("sweep in the window: %+v, want one opened", sw)
@@ -203,7 +210,9 @@ func testConcurrentMaintenanceSweepsWriteOnce(t *testing.T, s store.Store) {
 	mustSaveWebhook(t, s, newWebhook(1, "default", true))
 	var sites []monitor.Site
 	for i := range 5 {
-		sites = append(sites, mustCreate(t, s, newSite(1, fmt.Sprint("s", i), 60, t0)))
+		// Checked every 10 minutes: at a shorter interval, a window closing 5 minutes after
+		// the last check would find a gap in monitoring, with events of its own.
+		sites = append(sites, mustCreate(t, s, newSite(1, fmt.Sprint("s", i), 600, t0)))
 	}
 	mustCreateMaintenance(t, s, monitor.Maintenance{OwnerID: 1, Title: "all", AllSites: true,
 		Start: t0.Add(10 * time.Minute), End: t0.Add(20 * time.Minute)})

@@ -93,6 +93,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"AccountAlertsNeedNoSite", testAccountAlertsNeedNoSite},
 		{"UptimeFromEventsAndLedger", testUptimeFromEventsAndLedger},
 		{"PausesAndGapsAreExcluded", testPausesAndGapsAreExcluded},
+		{"OverlappingExclusionsAreLeftOutOnce", testOverlappingExclusionsAreLeftOutOnce},
 		{"RetentionKeepsFiguresAndRollups", testRetentionKeepsFiguresAndRollups},
 		{"BackdatingCrossesTheHour", testBackdatingCrossesTheHour},
 		{"StatusPagesRoundTripAndSlugsAreUnique", testStatusPagesRoundTripAndSlugsAreUnique},
