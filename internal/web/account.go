@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -176,9 +175,9 @@ func (h *Handler) createKeySubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) revokeKeySubmit(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "a key")
 	if err != nil {
-		h.fail(w, r, &badInput{"id", "must be a key's id"})
+		h.fail(w, r, err)
 		return
 	}
 	if err := h.store.DeleteAPIKey(r.Context(), owner(r), id); err != nil {
@@ -237,9 +236,9 @@ func (h *Handler) createUserSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) deleteUserSubmit(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "a user")
 	if err != nil {
-		h.fail(w, r, &badInput{"id", "must be a user's id"})
+		h.fail(w, r, err)
 		return
 	}
 	err = h.store.DeleteUser(r.Context(), id)

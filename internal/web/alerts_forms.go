@@ -316,13 +316,7 @@ func channelRefusal(err error, p *channelFormPage) (int, bool) {
 	return 0, false
 }
 
-func channelID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		return 0, &badInput{"id", "must be a channel's id, a whole number from 1"}
-	}
-	return id, nil
-}
+func channelID(r *http.Request) (int64, error) { return pathID(r, "a channel") }
 
 // testChannelSubmit sends a test message and shows the destination's answer, through the
 // channel rules (channels.Test) as the API does.

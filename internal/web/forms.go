@@ -1,5 +1,20 @@
 package web
 
+import (
+	"net/http"
+	"strconv"
+)
+
+// pathID reads the id the request's path names: a whole number from 1, or a bad input saying
+// what it should be the id of (of is "a site", "a channel", …).
+func pathID(r *http.Request, of string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, &badInput{"id", "must be " + of + "'s id, a whole number from 1"}
+	}
+	return id, nil
+}
+
 // formField is one input of a form of the account or alerts pages, with its error beside it.
 type formField struct {
 	Name         string

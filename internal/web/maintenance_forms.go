@@ -185,9 +185,9 @@ func (h *Handler) renderMaintenanceForm(w http.ResponseWriter, r *http.Request, 
 
 // maintenanceOfPath reads the viewer's window the path names, or answers 400 or 404.
 func (h *Handler) maintenanceOfPath(w http.ResponseWriter, r *http.Request) (monitor.Maintenance, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		h.fail(w, r, &badInput{"id", "a maintenance window's id is a whole number from 1"})
+	id, err := pathID(r, "a maintenance window")
+	if err != nil {
+		h.fail(w, r, err)
 		return monitor.Maintenance{}, false
 	}
 	m, err := h.store.Maintenance(r.Context(), owner(r), id)

@@ -207,9 +207,9 @@ func (h *Handler) renderSiteForm(w http.ResponseWriter, r *http.Request, status 
 
 // siteOfPath reads the site the path names, or answers 400 or 404.
 func (h *Handler) siteOfPath(w http.ResponseWriter, r *http.Request) (monitor.Site, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		h.fail(w, r, &badInput{"id", "a site id is a whole number from 1"})
+	id, err := pathID(r, "a site")
+	if err != nil {
+		h.fail(w, r, err)
 		return monitor.Site{}, false
 	}
 	site, err := h.store.Site(r.Context(), owner(r), id)

@@ -82,9 +82,9 @@ type sitePage struct {
 }
 
 func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		h.fail(w, r, &badInput{"id", "a site id is a whole number from 1"})
+	id, err := pathID(r, "a site")
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	site, err := h.store.Site(r.Context(), owner(r), id)

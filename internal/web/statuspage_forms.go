@@ -188,9 +188,9 @@ func (h *Handler) statusPageOfPath(w http.ResponseWriter, r *http.Request) (moni
 	if !h.pagesEditable(w, r) {
 		return monitor.StatusPage{}, false
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		h.fail(w, r, &badInput{"id", "a status page's id is a whole number from 1"})
+	id, err := pathID(r, "a status page")
+	if err != nil {
+		h.fail(w, r, err)
 		return monitor.StatusPage{}, false
 	}
 	p, err := h.statusPages.StatusPage(r.Context(), owner(r), id)
