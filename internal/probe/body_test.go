@@ -39,6 +39,11 @@ func TestHTTPJudgesTheBody(t *testing.T) {
 		time.Sleep(time.Duration(ms) * time.Millisecond)
 		w.Write([]byte("all systems operational"))
 	})
+	// Longer than the connection's read buffer (client.go): a header line and a body read on past it.
+	mux.HandleFunc("/long", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Long", strings.Repeat("h", 20<<10))
+		w.Write([]byte(strings.Repeat("padding ", 40<<10) + "all systems operational"))
+	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 
@@ -65,6 +70,7 @@ func TestHTTPJudgesTheBody(t *testing.T) {
 			"(root): expected object, got array", false},
 		{"body not JSON", "/text", monitor.HTTPOptions{JSONSchema: itemsSchema}, monitor.StatusDown, "body is not JSON: ", true},
 		{"schema not valid", "/json/good", monitor.HTTPOptions{JSONSchema: `{"type": 12}`}, monitor.StatusDown, "the JSON Schema is invalid: ", true},
+		{"keyword at the end of a long body after a long header", "/long", monitor.HTTPOptions{Keyword: "operational"}, monitor.StatusUp, "", false},
 		{"keyword and schema", "/json/good", monitor.HTTPOptions{Keyword: `"id":2`, JSONSchema: itemsSchema}, monitor.StatusUp, "", false},
 		{"status before the body", "/unavailable", monitor.HTTPOptions{Keyword: "degraded", JSONSchema: itemsSchema}, monitor.StatusDown,
 			"expected status 200, got 503", false},
