@@ -12,7 +12,7 @@ import (
 )
 
 // BenchmarkDeadTuplesPerCheck claims and records b.N rounds of 1,000 passing checks, as the
-// scheduler does, and reports what they cost the sites table: row versions written per check,
+// scheduler does, and reports what they cost the sites' rows (in sites and site_schedule): row versions written per check,
 // how many of them were not HOT (each needs new index entries and a vacuum to reclaim), and the
 // dead versions left at the end. Autovacuum, whatever the server's setting, has too little time
 // to matter in a run of a few seconds.

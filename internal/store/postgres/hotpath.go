@@ -12,27 +12,27 @@ import (
 	"github.com/tocsin/tocsin/internal/store/sqlstore"
 )
 
-// claimSites locks due rows with SKIP LOCKED, so processes sharing the database each take
-// different sites, and moves each claimed site's next check to the first slot of its schedule
-// after now: a site that fell behind skips the slots it missed instead of being checked in a
-// burst.
+// claimSites locks due rows of the schedule with SKIP LOCKED, so processes sharing the
+// database each take different sites, and moves each claimed site's next check to the first
+// slot of its schedule after now: a site that fell behind skips the slots it missed instead of
+// being checked in a burst. It touches only the narrow schedule rows, never the sites' own.
 const claimSites = `WITH due AS (
-		SELECT id FROM sites
+		SELECT site_id FROM site_schedule
 		WHERE NOT paused AND next_check_at <= $2 AND (claimed_until IS NULL OR claimed_until < $5::timestamptz)
 		ORDER BY next_check_at
 		LIMIT $4
 		FOR UPDATE SKIP LOCKED)
-	UPDATE sites SET
+	UPDATE site_schedule SET
 		claimed_by = $1,
 		claimed_until = $3::timestamptz + make_interval(secs => timeout_seconds),
 		next_check_at = next_check_at + make_interval(secs => check_interval_seconds
 			* (floor(greatest(extract(epoch FROM $5::timestamptz - next_check_at), 0) / check_interval_seconds) + 1))
-	FROM due WHERE sites.id = due.id
-	RETURNING ` + sqlstore.SiteColumns
+	FROM due WHERE site_schedule.site_id = due.site_id
+	RETURNING site_schedule.site_id, site_schedule.next_check_at`
 
 // resumeSchedule gives each overdue site the time now + ((next_check_at - now) mod w), with w
 // its interval capped at the window, and mod made positive: it keeps the site's phase.
-const resumeSchedule = `UPDATE sites SET next_check_at = $1::timestamptz + make_interval(secs =>
+const resumeSchedule = `UPDATE site_schedule SET next_check_at = $1::timestamptz + make_interval(secs =>
 		mod(mod(extract(epoch FROM next_check_at - $1::timestamptz), least(check_interval_seconds, $3::bigint / 1e6))
 			+ least(check_interval_seconds, $3::bigint / 1e6), least(check_interval_seconds, $3::bigint / 1e6)))
 	WHERE NOT paused AND next_check_at < $2`

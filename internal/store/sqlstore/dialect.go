@@ -30,8 +30,8 @@ type Dialect struct {
 	// store.ErrUnavailable. Network errors count whatever it says.
 	Unavailable func(err error) bool
 
-	// ClaimSites claims due sites as store.Store.ClaimDueSites says, returning SiteColumns.
-	// Its arguments: $1 the worker, $2 now, $3 now plus the lease margin (a claim lasts until
+	// ClaimSites claims due sites as store.Store.ClaimDueSites says, in the table
+	// site_schedule, returning each claimed site's site_id and new next_check_at. Its arguments: $1 the worker, $2 now, $3 now plus the lease margin (a claim lasts until
 	// then plus the site's timeout), $4 the most sites to claim.
 	ClaimSites string
 	// ResumeSchedule moves overdue sites as store.Store.ResumeSchedule says. Its arguments:
