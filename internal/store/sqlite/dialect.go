@@ -15,8 +15,12 @@ import (
 // numbers), id lists are JSON arrays read with json_each, and rows need no locks: the single
 // writer connection runs one write transaction at a time.
 var dialect = sqlstore.Dialect{
-	Arg:             arg,
-	InIDs:           func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
+	Arg:   arg,
+	InIDs: func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
+	InPairs: func(a, b, paramA, paramB string) string {
+		return "(" + a + ", " + b + ") IN (SELECT x.value, y.value FROM json_each(" + paramA + ") x JOIN json_each(" +
+			paramB + ") y ON y.key = x.key)"
+	},
 	UniqueViolation: uniqueViolation,
 	Unavailable:     unavailable,
 	ClaimSites:      claimSites,
