@@ -16,6 +16,8 @@ import (
 // database each take different sites, and moves each claimed site's next check to the first
 // slot of its schedule after now: a site that fell behind skips the slots it missed instead of
 // being checked in a burst. It touches only the narrow schedule rows, never the sites' own.
+// The claimed ids reach the UPDATE as an array, so that it looks each one up by the primary
+// key: joined to the CTE instead, the generic plan hashed every row of the table per claim.
 const claimSites = `WITH due AS (
 		SELECT site_id FROM site_schedule
 		WHERE NOT paused AND next_check_at <= $2 AND (claimed_until IS NULL OR claimed_until < $5::timestamptz)
@@ -27,8 +29,8 @@ const claimSites = `WITH due AS (
 		claimed_until = $3::timestamptz + make_interval(secs => timeout_seconds),
 		next_check_at = next_check_at + make_interval(secs => check_interval_seconds
 			* (floor(greatest(extract(epoch FROM $5::timestamptz - next_check_at), 0) / check_interval_seconds) + 1))
-	FROM due WHERE site_schedule.site_id = due.site_id
-	RETURNING site_schedule.site_id, site_schedule.next_check_at`
+	WHERE site_id = ANY (ARRAY(SELECT site_id FROM due))
+	RETURNING site_id, next_check_at`
 
 // resumeSchedule gives each overdue site the time now + ((next_check_at - now) mod w), with w
 // its interval capped at the window, and mod made positive: it keeps the site's phase.
