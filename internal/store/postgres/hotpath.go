@@ -111,13 +111,66 @@ func unnest(rows sqlstore.Rows) (string, []any, error) {
 		if err != nil {
 			return "", nil, fmt.Errorf("column %s: %w", rows.Columns[c], err)
 		}
-		values := make([]any, len(rows.Values))
-		for r, row := range rows.Values {
-			values[r] = row[c]
-		}
-		params[c], args[c] = fmt.Sprintf("$%d::%s", c+1, typ), values
+		params[c], args[c] = fmt.Sprintf("$%d::%s", c+1, typ), column(rows.Values, c)
 	}
 	return "unnest(" + strings.Join(params, ", ") + ") WITH ORDINALITY AS v(" + strings.Join(rows.Columns, ", ") + ", ord)", args, nil
+}
+
+// column is column c of the rows as a slice of one Go type where every value has that type,
+// which pgx encodes without reflecting on each element (and without boxing it again). Other
+// columns go as []any.
+func column(rows [][]any, c int) any {
+	switch rows[0][c].(type) {
+	case int64:
+		return typed[int64](rows, c)
+	case int:
+		return typed[int](rows, c)
+	case string:
+		return typed[string](rows, c)
+	case bool:
+		return typed[bool](rows, c)
+	case time.Time:
+		return typed[time.Time](rows, c)
+	case *time.Time:
+		return typed[*time.Time](rows, c)
+	case []byte:
+		return typed[[]byte](rows, c)
+	case sqlstore.JSON:
+		docs := make([]*string, len(rows))
+		for r, row := range rows {
+			j, ok := row[c].(sqlstore.JSON)
+			if !ok {
+				return untyped(rows, c)
+			}
+			if j != nil {
+				doc := string(j)
+				docs[r] = &doc
+			}
+		}
+		return docs
+	}
+	return untyped(rows, c)
+}
+
+// typed is column c as a []T, or as []any if some value is not a T.
+func typed[T any](rows [][]any, c int) any {
+	out := make([]T, len(rows))
+	for r, row := range rows {
+		v, ok := row[c].(T)
+		if !ok {
+			return untyped(rows, c)
+		}
+		out[r] = v
+	}
+	return out
+}
+
+func untyped(rows [][]any, c int) []any {
+	out := make([]any, len(rows))
+	for r, row := range rows {
+		out[r] = row[c]
+	}
+	return out
 }
 
 // arrayType names the array type that holds values like v. Named types (a monitor.Kind, say)

@@ -17,9 +17,10 @@ import (
 var dialect = sqlstore.Dialect{
 	Arg:   arg,
 	InIDs: func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
+	// Each column in its list: the index probes every a with every b (a batch's rollups span an
+	// hour or two), where pairing the lists by their keys would join them row by row.
 	InPairs: func(a, b, paramA, paramB string) string {
-		return "(" + a + ", " + b + ") IN (SELECT x.value, y.value FROM json_each(" + paramA + ") x JOIN json_each(" +
-			paramB + ") y ON y.key = x.key)"
+		return a + " IN (SELECT value FROM json_each(" + paramA + ")) AND " + b + " IN (SELECT value FROM json_each(" + paramB + "))"
 	},
 	UniqueViolation: uniqueViolation,
 	Unavailable:     unavailable,

@@ -16,8 +16,10 @@ type Dialect struct {
 	// InIDs is the condition that a column is one of the ids of the []int64 argument param,
 	// e.g. "= ANY($1)".
 	InIDs func(param string) string
-	// InPairs is the condition that the columns (a, b) are one of the pairs of the []int64
-	// arguments paramA and paramB, read in step: (paramA[i], paramB[i]).
+	// InPairs is a condition that holds where the columns (a, b) are one of the pairs of the
+	// []int64 arguments paramA and paramB, read in step: (paramA[i], paramB[i]). It may hold for
+	// other pairs of their values too (SQLite's holds for any a of paramA with any b of paramB),
+	// so callers keep only the rows they asked for.
 	InPairs func(a, b, paramA, paramB string) string
 	// ForUpdate ends a SELECT whose rows must stay locked until the transaction ends;
 	// SkipLocked does the same, passing over rows another transaction holds. Both are empty

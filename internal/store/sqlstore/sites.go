@@ -118,29 +118,31 @@ func (s *Store) CreateSite(ctx context.Context, site monitor.Site) (monitor.Site
 	return created, nil
 }
 
-// UpdateSite writes the schedule first, so that the site read back carries its next check.
+// UpdateSite writes the site's row, then its schedule: the order RecordChecks and DeleteSite
+// lock them in, so that none of them waits for another in a circle.
 func (s *Store) UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error) {
-	const schedule = `UPDATE site_schedule SET paused = $1, check_interval_seconds = $2, timeout_seconds = $3,
-		next_check_at = CASE WHEN $4 THEN $5 ELSE next_check_at END
-		WHERE site_id = $6 AND EXISTS (SELECT 1 FROM sites WHERE id = $6 AND owner_id = $7)`
 	const q = `UPDATE sites SET name = $1, url = $2, check_interval_seconds = $3, timeout_seconds = $4,
 		expected_status_code = $5, paused = $6, failure_threshold = $7, resend_interval_minutes = $8,
 		type = $11, options = $12, retry_interval_seconds = $13, grace_seconds = $14, push_token = $15
 		WHERE id = $9 AND owner_id = $10
-		RETURNING ` + SiteColumns
+		RETURNING ` + siteColumnsUnscheduled
+	const schedule = `UPDATE site_schedule SET paused = $1, check_interval_seconds = $2, timeout_seconds = $3,
+		next_check_at = CASE WHEN $4 THEN $5 ELSE next_check_at END
+		WHERE site_id = $6 RETURNING next_check_at`
 	var updated monitor.Site
 	err := s.inTx(ctx, func(tx conn, _ *sql.Tx) error {
-		_, err := tx.exec(ctx, schedule, site.Paused, site.CheckIntervalSeconds, site.TimeoutSeconds, reschedule,
-			site.NextCheckAt, site.ID, site.OwnerID)
-		if err != nil {
-			return fmt.Errorf("schedule: %w", err)
-		}
+		var err error
 		updated, err = scanSite(tx.row(ctx, q, site.Name, site.URL, site.CheckIntervalSeconds, site.TimeoutSeconds,
 			site.ExpectedStatusCode, site.Paused, site.FailureThreshold, site.ResendIntervalMinutes,
 			site.ID, site.OwnerID, kindOf(site), JSON(store.EncodeOptions(site)),
 			site.RetryIntervalSeconds, site.GraceSeconds, nullIfEmpty(site.PushToken)))
 		if err != nil {
 			return err
+		}
+		err = tx.row(ctx, schedule, site.Paused, site.CheckIntervalSeconds, site.TimeoutSeconds, reschedule,
+			site.NextCheckAt, site.ID).Scan(timeAt(&updated.NextCheckAt))
+		if err != nil {
+			return fmt.Errorf("schedule: %w", err)
 		}
 		return s.linkWebhooks(ctx, tx, &updated, site.WebhookIDs, true)
 	})
