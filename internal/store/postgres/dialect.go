@@ -13,7 +13,10 @@ import (
 // dialect: pgx takes times, id lists and arrays as they are; sign-ups lock the users table
 // and claims skip rows another process holds.
 var dialect = sqlstore.Dialect{
-	InIDs:           func(param string) string { return "= ANY(" + param + ")" },
+	InIDs: func(param string) string { return "= ANY(" + param + ")" },
+	InPairs: func(a, b, paramA, paramB string) string {
+		return "(" + a + ", " + b + ") IN (SELECT * FROM unnest(" + paramA + "::bigint[], " + paramB + "::bigint[]))"
+	},
 	ForUpdate:       " FOR UPDATE",
 	SkipLocked:      " FOR UPDATE SKIP LOCKED",
 	LockUsers:       `LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`,

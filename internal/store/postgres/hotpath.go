@@ -12,27 +12,29 @@ import (
 	"github.com/tocsin/tocsin/internal/store/sqlstore"
 )
 
-// claimSites locks due rows with SKIP LOCKED, so processes sharing the database each take
-// different sites, and moves each claimed site's next check to the first slot of its schedule
-// after now: a site that fell behind skips the slots it missed instead of being checked in a
-// burst.
+// claimSites locks due rows of the schedule with SKIP LOCKED, so processes sharing the
+// database each take different sites, and moves each claimed site's next check to the first
+// slot of its schedule after now: a site that fell behind skips the slots it missed instead of
+// being checked in a burst. It touches only the narrow schedule rows, never the sites' own.
+// The claimed ids reach the UPDATE as an array, so that it looks each one up by the primary
+// key: joined to the CTE instead, the generic plan hashed every row of the table per claim.
 const claimSites = `WITH due AS (
-		SELECT id FROM sites
+		SELECT site_id FROM site_schedule
 		WHERE NOT paused AND next_check_at <= $2 AND (claimed_until IS NULL OR claimed_until < $5::timestamptz)
 		ORDER BY next_check_at
 		LIMIT $4
 		FOR UPDATE SKIP LOCKED)
-	UPDATE sites SET
+	UPDATE site_schedule SET
 		claimed_by = $1,
 		claimed_until = $3::timestamptz + make_interval(secs => timeout_seconds),
 		next_check_at = next_check_at + make_interval(secs => check_interval_seconds
 			* (floor(greatest(extract(epoch FROM $5::timestamptz - next_check_at), 0) / check_interval_seconds) + 1))
-	FROM due WHERE sites.id = due.id
-	RETURNING ` + sqlstore.SiteColumns
+	WHERE site_id = ANY (ARRAY(SELECT site_id FROM due))
+	RETURNING site_id, next_check_at`
 
 // resumeSchedule gives each overdue site the time now + ((next_check_at - now) mod w), with w
 // its interval capped at the window, and mod made positive: it keeps the site's phase.
-const resumeSchedule = `UPDATE sites SET next_check_at = $1::timestamptz + make_interval(secs =>
+const resumeSchedule = `UPDATE site_schedule SET next_check_at = $1::timestamptz + make_interval(secs =>
 		mod(mod(extract(epoch FROM next_check_at - $1::timestamptz), least(check_interval_seconds, $3::bigint / 1e6))
 			+ least(check_interval_seconds, $3::bigint / 1e6), least(check_interval_seconds, $3::bigint / 1e6)))
 	WHERE NOT paused AND next_check_at < $2`
@@ -109,13 +111,66 @@ func unnest(rows sqlstore.Rows) (string, []any, error) {
 		if err != nil {
 			return "", nil, fmt.Errorf("column %s: %w", rows.Columns[c], err)
 		}
-		values := make([]any, len(rows.Values))
-		for r, row := range rows.Values {
-			values[r] = row[c]
-		}
-		params[c], args[c] = fmt.Sprintf("$%d::%s", c+1, typ), values
+		params[c], args[c] = fmt.Sprintf("$%d::%s", c+1, typ), column(rows.Values, c)
 	}
 	return "unnest(" + strings.Join(params, ", ") + ") WITH ORDINALITY AS v(" + strings.Join(rows.Columns, ", ") + ", ord)", args, nil
+}
+
+// column is column c of the rows as a slice of one Go type where every value has that type,
+// which pgx encodes without reflecting on each element (and without boxing it again). Other
+// columns go as []any.
+func column(rows [][]any, c int) any {
+	switch rows[0][c].(type) {
+	case int64:
+		return typed[int64](rows, c)
+	case int:
+		return typed[int](rows, c)
+	case string:
+		return typed[string](rows, c)
+	case bool:
+		return typed[bool](rows, c)
+	case time.Time:
+		return typed[time.Time](rows, c)
+	case *time.Time:
+		return typed[*time.Time](rows, c)
+	case []byte:
+		return typed[[]byte](rows, c)
+	case sqlstore.JSON:
+		docs := make([]*string, len(rows))
+		for r, row := range rows {
+			j, ok := row[c].(sqlstore.JSON)
+			if !ok {
+				return untyped(rows, c)
+			}
+			if j != nil {
+				doc := string(j)
+				docs[r] = &doc
+			}
+		}
+		return docs
+	}
+	return untyped(rows, c)
+}
+
+// typed is column c as a []T, or as []any if some value is not a T.
+func typed[T any](rows [][]any, c int) any {
+	out := make([]T, len(rows))
+	for r, row := range rows {
+		v, ok := row[c].(T)
+		if !ok {
+			return untyped(rows, c)
+		}
+		out[r] = v
+	}
+	return out
+}
+
+func untyped(rows [][]any, c int) []any {
+	out := make([]any, len(rows))
+	for r, row := range rows {
+		out[r] = row[c]
+	}
+	return out
 }
 
 // arrayType names the array type that holds values like v. Named types (a monitor.Kind, say)

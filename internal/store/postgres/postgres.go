@@ -48,24 +48,21 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // Migrate applies the embedded migrations that have not run yet, each in its own transaction.
 // An advisory lock per schema keeps processes that start together from migrating twice.
 func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
-	var schema string
-	if err := s.db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
-		return fmt.Errorf("migrate postgres: %w", err)
-	}
-	lockID := int64(crc64.Checksum([]byte("tocsin migrations "+schema), crc64.MakeTable(crc64.ISO)) >> 1)
-	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockID), lock.WithLockTimeout(1, 600))
+	return s.migrate(ctx, log, 0)
+}
+
+// migrate migrates up to version, or to the newest when version is 0.
+func (s *Store) migrate(ctx context.Context, log *slog.Logger, version int64) error {
+	p, err := s.provider(ctx)
 	if err != nil {
 		return err
 	}
-	dir, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return err
+	var results []*goose.MigrationResult
+	if version == 0 {
+		results, err = p.Up(ctx)
+	} else {
+		results, err = p.UpTo(ctx, version)
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, s.db, dir, goose.WithSessionLocker(locker))
-	if err != nil {
-		return fmt.Errorf("load postgres migrations: %w", err)
-	}
-	results, err := p.Up(ctx)
 	for _, r := range results {
 		log.Info("applied migration", "file", r.Source.Path, "duration", r.Duration)
 	}
@@ -73,6 +70,28 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("migrate postgres: %w", err)
 	}
 	return nil
+}
+
+// provider runs the embedded migrations under an advisory lock of the schema.
+func (s *Store) provider(ctx context.Context) (*goose.Provider, error) {
+	var schema string
+	if err := s.db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return nil, fmt.Errorf("migrate postgres: %w", err)
+	}
+	lockID := int64(crc64.Checksum([]byte("tocsin migrations "+schema), crc64.MakeTable(crc64.ISO)) >> 1)
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockID), lock.WithLockTimeout(1, 600))
+	if err != nil {
+		return nil, err
+	}
+	dir, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, s.db, dir, goose.WithSessionLocker(locker))
+	if err != nil {
+		return nil, fmt.Errorf("load postgres migrations: %w", err)
+	}
+	return p, nil
 }
 
 // Close closes the database handle and then the pool beneath it.

@@ -8,11 +8,12 @@ import (
 )
 
 // hotTables are updated on every check or alert: what a long-running Tocsin needs vacuumed.
-var hotTables = []string{"sites", "notifications", "webhooks"}
+var hotTables = []string{"site_schedule", "sites", "notifications", "webhooks"}
 
 // VacuumEvery is how often Maintain vacuums the hot tables when autovacuum is off: at 1,000
-// checks a second sites gathers some 120,000 dead row versions a minute (two per check), and a
-// claim or a result that must step over them costs more with each.
+// checks a second site_schedule gathers some 120,000 dead row versions a minute (a claim and a
+// release per check) and sites 60,000, and a claim or a result that must step over them costs
+// more with each.
 const VacuumEvery = time.Minute
 
 // Maintain keeps the hot tables vacuumed when the server does not: it reads the server's

@@ -15,8 +15,13 @@ import (
 // numbers), id lists are JSON arrays read with json_each, and rows need no locks: the single
 // writer connection runs one write transaction at a time.
 var dialect = sqlstore.Dialect{
-	Arg:             arg,
-	InIDs:           func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
+	Arg:   arg,
+	InIDs: func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
+	// Each column in its list: the index probes every a with every b (a batch's rollups span an
+	// hour or two), where pairing the lists by their keys would join them row by row.
+	InPairs: func(a, b, paramA, paramB string) string {
+		return a + " IN (SELECT value FROM json_each(" + paramA + ")) AND " + b + " IN (SELECT value FROM json_each(" + paramB + "))"
+	},
 	UniqueViolation: uniqueViolation,
 	Unavailable:     unavailable,
 	ClaimSites:      claimSites,

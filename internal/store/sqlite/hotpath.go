@@ -13,21 +13,21 @@ import (
 // claimSites moves each claimed site's next check to the first slot of its schedule after
 // now, so a site that fell behind skips the slots it missed instead of being checked in a
 // burst. One UPDATE … RETURNING: the single writer makes it atomic.
-const claimSites = `UPDATE sites SET
+const claimSites = `UPDATE site_schedule SET
 		claimed_by = $1,
 		claimed_until = $3 + timeout_seconds * 1000000,
 		next_check_at = next_check_at + check_interval_seconds * 1000000
 			* (max($5 - next_check_at, 0) / (check_interval_seconds * 1000000) + 1)
-	WHERE id IN (
-		SELECT id FROM sites
+	WHERE site_id IN (
+		SELECT site_id FROM site_schedule
 		WHERE paused = 0 AND next_check_at <= $2 AND (claimed_until IS NULL OR claimed_until < $5)
 		ORDER BY next_check_at
 		LIMIT $4)
-	RETURNING ` + sqlstore.SiteColumns
+	RETURNING site_id, next_check_at`
 
 // resumeSchedule gives each overdue site the time now + ((next_check_at - now) mod w), with w
 // its interval capped at the window, and mod made positive: it keeps the site's phase.
-const resumeSchedule = `UPDATE sites SET next_check_at = $1 +
+const resumeSchedule = `UPDATE site_schedule SET next_check_at = $1 +
 		(((next_check_at - $1) % min(check_interval_seconds * 1000000, $3)) + min(check_interval_seconds * 1000000, $3))
 		% min(check_interval_seconds * 1000000, $3)
 	WHERE paused = 0 AND next_check_at < $2`

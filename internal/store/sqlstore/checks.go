@@ -48,9 +48,9 @@ func (s *Store) RecordChecks(ctx context.Context, results []store.CheckResult) (
 
 // lockSites reads what the status rules and alerts need of each site and, where the dialect
 // locks rows, holds them in id order until the transaction ends, so two batches never apply
-// results to one site at once.
+// results to one site at once. The rules never read the schedule: it is left out.
 func (s *Store) lockSites(ctx context.Context, tx conn, ids []int64) (map[int64]monitor.Site, error) {
-	q := `SELECT ` + SiteColumns + ` FROM sites WHERE id ` + s.d.InIDs("$1") + ` ORDER BY id` + s.d.ForUpdate
+	q := `SELECT ` + siteColumnsUnscheduled + ` FROM sites WHERE id ` + s.d.InIDs("$1") + ` ORDER BY id` + s.d.ForUpdate
 	rows, err := tx.query(ctx, q, ids)
 	if err != nil {
 		return nil, fmt.Errorf("lock sites: %w", err)
@@ -77,16 +77,32 @@ var checkColumns = []column[store.Recorded]{
 	{"held", func(r store.Recorded) any { return r.Check.Held }},
 }
 
-// siteUpdateColumns are siteState and what says how the claim and the schedule move.
+// siteUpdateColumns are siteState keyed by the site's id.
 var siteUpdateColumns = append([]column[store.SiteUpdate]{
 	{"id", func(u store.SiteUpdate) any { return u.Site.ID }},
+}, siteState...)
+
+// scheduleUpdateColumns say how a result moves its site's claim and schedule.
+var scheduleUpdateColumns = []column[store.SiteUpdate]{
+	{"site_id", func(u store.SiteUpdate) any { return u.Site.ID }},
 	{"release_claim", func(u store.SiteUpdate) any { return u.ReleaseClaim }},
 	{"pinged", func(u store.SiteUpdate) any { return u.Pinged }},
 	{"next_check", func(u store.SiteUpdate) any { return u.NextCheckAt }},
-}, siteState...)
+}
 
-// writeChecks inserts the batch's checks and writes its sites' new state: the hot path. A
-// ping sets a push site's deadline; a retry only brings the next check forward.
+// scheduleSet releases the claim and brings the next check forward (a retry) or, for a ping,
+// sets the push site's new deadline.
+var scheduleSet = []Assignment{
+	{"claimed_by", "CASE WHEN v.release_claim THEN NULL ELSE claimed_by END"},
+	{"claimed_until", "CASE WHEN v.release_claim THEN NULL ELSE claimed_until END"},
+	{"next_check_at", `CASE WHEN v.pinged THEN v.next_check
+			WHEN v.next_check < next_check_at THEN v.next_check ELSE next_check_at END`},
+}
+
+// writeChecks inserts the batch's checks and writes its sites' new state: the hot path. The
+// state goes to the sites' rows, whose indexed columns it never changes (so PostgreSQL updates
+// them in place, HOT); the claims and retries go to the narrow schedule rows, and only for the
+// sites whose schedule moves.
 func (s *Store) writeChecks(ctx context.Context, tx *sql.Tx, w store.Writes) error {
 	if len(w.Recorded) == 0 {
 		return nil
@@ -94,13 +110,20 @@ func (s *Store) writeChecks(ctx context.Context, tx *sql.Tx, w store.Writes) err
 	if _, err := s.d.Insert(ctx, tx, "checks", rowsOf(checkColumns, w.Recorded), false); err != nil {
 		return fmt.Errorf("insert checks: %w", err)
 	}
-	set := append(copied(siteState),
-		Assignment{"claimed_by", "CASE WHEN v.release_claim THEN NULL ELSE claimed_by END"},
-		Assignment{"claimed_until", "CASE WHEN v.release_claim THEN NULL ELSE claimed_until END"},
-		Assignment{"next_check_at", `CASE WHEN v.pinged THEN v.next_check
-			WHEN v.next_check < next_check_at THEN v.next_check ELSE next_check_at END`})
-	if err := s.d.Update(ctx, tx, "sites", "id", set, rowsOf(siteUpdateColumns, w.Sites)); err != nil {
+	if err := s.d.Update(ctx, tx, "sites", "id", copied(siteState), rowsOf(siteUpdateColumns, w.Sites)); err != nil {
 		return fmt.Errorf("update site states: %w", err)
+	}
+	moved := make([]store.SiteUpdate, 0, len(w.Sites))
+	for _, u := range w.Sites {
+		if u.ReleaseClaim || u.NextCheckAt != nil {
+			moved = append(moved, u)
+		}
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	if err := s.d.Update(ctx, tx, "site_schedule", "site_id", scheduleSet, rowsOf(scheduleUpdateColumns, moved)); err != nil {
+		return fmt.Errorf("update schedules: %w", err)
 	}
 	return nil
 }

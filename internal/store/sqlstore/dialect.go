@@ -16,6 +16,11 @@ type Dialect struct {
 	// InIDs is the condition that a column is one of the ids of the []int64 argument param,
 	// e.g. "= ANY($1)".
 	InIDs func(param string) string
+	// InPairs is a condition that holds where the columns (a, b) are one of the pairs of the
+	// []int64 arguments paramA and paramB, read in step: (paramA[i], paramB[i]). It may hold for
+	// other pairs of their values too (SQLite's holds for any a of paramA with any b of paramB),
+	// so callers keep only the rows they asked for.
+	InPairs func(a, b, paramA, paramB string) string
 	// ForUpdate ends a SELECT whose rows must stay locked until the transaction ends;
 	// SkipLocked does the same, passing over rows another transaction holds. Both are empty
 	// where one writer at a time serialises every write.
@@ -30,8 +35,8 @@ type Dialect struct {
 	// store.ErrUnavailable. Network errors count whatever it says.
 	Unavailable func(err error) bool
 
-	// ClaimSites claims due sites as store.Store.ClaimDueSites says, returning SiteColumns.
-	// Its arguments: $1 the worker, $2 now, $3 now plus the lease margin (a claim lasts until
+	// ClaimSites claims due sites as store.Store.ClaimDueSites says, in the table
+	// site_schedule, returning each claimed site's site_id and new next_check_at. Its arguments: $1 the worker, $2 now, $3 now plus the lease margin (a claim lasts until
 	// then plus the site's timeout), $4 the most sites to claim.
 	ClaimSites string
 	// ResumeSchedule moves overdue sites as store.Store.ResumeSchedule says. Its arguments:

@@ -10,14 +10,14 @@ import (
 )
 
 // MetricsSnapshot reads three things, each in one statement: every site's gauges (a scan of
-// the sites table), the due sites (through the sites_due index) and the outbox's states.
+// the sites table), the due sites (through the site_schedule_due index) and the outbox's states.
 func (s *Store) MetricsSnapshot(ctx context.Context, now time.Time) (store.MetricsSnapshot, error) {
 	var snap store.MetricsSnapshot
 	var err error
 	if snap.Sites, err = s.siteGauges(ctx); err != nil {
 		return snap, err
 	}
-	const due = `SELECT count(*) FROM sites
+	const due = `SELECT count(*) FROM site_schedule
 		WHERE NOT paused AND next_check_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)`
 	if err := s.read.row(ctx, due, now).Scan(&snap.Due); err != nil {
 		return snap, fmt.Errorf("count due sites: %w", err)

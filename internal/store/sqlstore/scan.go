@@ -16,6 +16,19 @@ func timeAt(t *time.Time) sql.Scanner { return timeScanner{t} }
 // timeOrNil reads a nullable time column into *p, nil for NULL.
 func timeOrNil(p **time.Time) sql.Scanner { return nullTimeScanner{p} }
 
+// timeOrZero reads a nullable time column into *t, the zero time for NULL.
+func timeOrZero(t *time.Time) sql.Scanner { return zeroTimeScanner{t} }
+
+type zeroTimeScanner struct{ t *time.Time }
+
+func (s zeroTimeScanner) Scan(v any) error {
+	if v == nil {
+		*s.t = time.Time{}
+		return nil
+	}
+	return timeScanner{s.t}.Scan(v)
+}
+
 type timeScanner struct{ t *time.Time }
 
 func (s timeScanner) Scan(v any) error {

@@ -28,8 +28,22 @@ var newSiteColumns = []column[monitor.Site]{
 	{"grace_seconds", func(s monitor.Site) any { return s.GraceSeconds }},
 	{"push_token", func(s monitor.Site) any { return pushTokenOrNil(s.PushToken) }},
 	{"status", func(s monitor.Site) any { return string(monitor.StatusPending) }},
-	{"next_check_at", func(s monitor.Site) any { return s.NextCheckAt }},
 	{"created_at", func(s monitor.Site) any { return s.CreatedAt }},
+}
+
+// newSchedule is a new site's schedule: the site and the id it was given.
+type newSchedule struct {
+	id   int64
+	site *monitor.Site
+}
+
+// newScheduleColumns are the columns of a new site's row in site_schedule.
+var newScheduleColumns = []column[newSchedule]{
+	{"site_id", func(n newSchedule) any { return n.id }},
+	{"next_check_at", func(n newSchedule) any { return n.site.NextCheckAt }},
+	{"paused", func(n newSchedule) any { return n.site.Paused }},
+	{"check_interval_seconds", func(n newSchedule) any { return n.site.CheckIntervalSeconds }},
+	{"timeout_seconds", func(n newSchedule) any { return n.site.TimeoutSeconds }},
 }
 
 // pushTokenOrNil is the push_token column's value: NULL for a site that is not a push site. A
@@ -52,6 +66,16 @@ func (s *Store) CreateSites(ctx context.Context, sites []monitor.Site) ([]monito
 		ids, err := s.d.Insert(ctx, raw, "sites", rowsOf(newSiteColumns, sites), true)
 		if err != nil {
 			return fmt.Errorf("insert sites: %w", err)
+		}
+		if len(ids) != len(sites) {
+			return fmt.Errorf("insert sites: %d ids for %d sites", len(ids), len(sites))
+		}
+		schedules := make([]newSchedule, len(sites))
+		for i := range sites {
+			schedules[i] = newSchedule{ids[i], &sites[i]}
+		}
+		if _, err := s.d.Insert(ctx, raw, "site_schedule", rowsOf(newScheduleColumns, schedules), false); err != nil {
+			return fmt.Errorf("schedule sites: %w", err)
 		}
 		links, err := s.linkNewSites(ctx, tx, raw, sites, ids)
 		if err != nil {

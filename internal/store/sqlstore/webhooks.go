@@ -89,7 +89,7 @@ func (s *Store) ReleaseWebhook(ctx context.Context, id int64, worker string) err
 
 func (s *Store) ReleaseClaims(ctx context.Context, worker string) error {
 	err := s.inTx(ctx, func(tx conn, _ *sql.Tx) error {
-		for _, table := range []string{"sites", "webhooks"} {
+		for _, table := range []string{"site_schedule", "webhooks"} {
 			q := `UPDATE ` + table + ` SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = $1`
 			if _, err := tx.exec(ctx, q, worker); err != nil {
 				return err

@@ -1,0 +1,102 @@
+package postgres_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/tocsin/tocsin/internal/store"
+	"github.com/tocsin/tocsin/internal/store/postgres"
+	"github.com/tocsin/tocsin/internal/store/storetest"
+)
+
+// oldSchedules are sites as migration 00080 kept them, their schedule in their own row.
+var oldSchedules = []struct {
+	paused    bool
+	next      time.Time
+	claimedBy any
+	until     any
+}{
+	{false, time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC), nil, nil},
+	{false, time.Date(2026, 5, 1, 8, 0, 5, 0, time.UTC), "w1", time.Date(2026, 5, 1, 8, 1, 0, 0, time.UTC)},
+	{true, time.Date(2026, 5, 1, 7, 0, 0, 0, time.UTC), nil, nil},
+}
+
+// Migration 00083 moves every site's schedule and claim to site_schedule, and back down.
+func TestScheduleMovesToItsOwnTable(t *testing.T) {
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := st.MigrateTo(ctx, quiet, 80); err != nil {
+		t.Fatal(err)
+	}
+	db := st.DB()
+	var owner int64
+	if err := db.QueryRowContext(ctx, `INSERT INTO users (username, password_hash, role, created_at)
+		VALUES ('u', 'h', 'admin', now()) RETURNING id`).Scan(&owner); err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]int64, len(oldSchedules))
+	for i, o := range oldSchedules {
+		err := db.QueryRowContext(ctx, `INSERT INTO sites (owner_id, name, url, check_interval_seconds, timeout_seconds,
+			expected_status_code, paused, next_check_at, claimed_by, claimed_until, created_at)
+			VALUES ($1, 's', 'http://127.0.0.1:9/', 60, 5, 200, $2, $3, $4, $5, $3) RETURNING id`,
+			owner, o.paused, o.next, o.claimedBy, o.until).Scan(&ids[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Migrate(ctx, quiet); err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range oldSchedules {
+		var (
+			next      time.Time
+			paused    bool
+			claimedBy *string
+			interval  int
+		)
+		err := db.QueryRowContext(ctx, `SELECT next_check_at, paused, claimed_by, check_interval_seconds
+			FROM site_schedule WHERE site_id = $1`, ids[i]).Scan(&next, &paused, &claimedBy, &interval)
+		if err != nil {
+			t.Fatalf("site %d: %v", ids[i], err)
+		}
+		if !next.Equal(o.next) || paused != o.paused || (claimedBy != nil) != (o.claimedBy != nil) || interval != 60 {
+			t.Errorf("site %d: schedule %v paused %v claimed by %v interval %d, was %+v", ids[i], next, paused, claimedBy, interval, o)
+		}
+		site, err := st.Site(ctx, owner, ids[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !site.NextCheckAt.Equal(o.next) {
+			t.Errorf("site %d: next check %v, was %v", ids[i], site.NextCheckAt, o.next)
+		}
+	}
+	// The unclaimed, unpaused site is the only one a claim takes at 08:00:30.
+	now := time.Date(2026, 5, 1, 8, 0, 30, 0, time.UTC)
+	claimed, err := st.ClaimDueSites(ctx, store.Claim{Worker: "w2", Now: now, Limit: 10, LeaseMargin: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(claimed) != 1 || claimed[0].ID != ids[0] || !claimed[0].NextCheckAt.Equal(oldSchedules[0].next.Add(time.Minute)) {
+		t.Errorf("claimed %+v, want site %d moved to its next slot", claimed, ids[0])
+	}
+
+	if err := st.MigrateDownTo(ctx, 80); err != nil {
+		t.Fatal(err)
+	}
+	var next time.Time
+	var claimedBy *string
+	if err := db.QueryRowContext(ctx, `SELECT next_check_at, claimed_by FROM sites WHERE id = $1`, ids[0]).Scan(&next, &claimedBy); err != nil {
+		t.Fatal(err)
+	}
+	if !next.Equal(oldSchedules[0].next.Add(time.Minute)) || claimedBy == nil || *claimedBy != "w2" {
+		t.Errorf("down: next check %v claimed by %v, want the claim's", next, claimedBy)
+	}
+}
