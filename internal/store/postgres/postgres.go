@@ -57,19 +57,7 @@ func (s *Store) migrate(ctx context.Context, log *slog.Logger, version int64) er
 	if err != nil {
 		return err
 	}
-	var results []*goose.MigrationResult
-	if version == 0 {
-		results, err = p.Up(ctx)
-	} else {
-		results, err = p.UpTo(ctx, version)
-	}
-	for _, r := range results {
-		log.Info("applied migration", "file", r.Source.Path, "duration", r.Duration)
-	}
-	if err != nil {
-		return fmt.Errorf("migrate postgres: %w", err)
-	}
-	return nil
+	return sqlstore.Migrate(ctx, p, version, log, "postgres")
 }
 
 // provider runs the embedded migrations under an advisory lock of the schema.
