@@ -120,16 +120,6 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, http.StatusOK, "account", p)
 }
 
-// readForm parses a posted form, bounded; it answers 400 itself when it cannot.
-func (h *Handler) readForm(w http.ResponseWriter, r *http.Request) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, &badInput{"form", "the form could not be read"})
-		return false
-	}
-	return true
-}
-
 // accountAnswer shows the account page again after a form: with its error beside its field,
 // or the failure page for errors that are not the user's.
 func (h *Handler) accountAnswer(w http.ResponseWriter, r *http.Request, err error, fields func(*accountPage) ([]formField, **notice)) {
@@ -152,7 +142,7 @@ func (h *Handler) accountAnswer(w http.ResponseWriter, r *http.Request, err erro
 }
 
 func (h *Handler) createKeySubmit(w http.ResponseWriter, r *http.Request) {
-	if !h.readForm(w, r) {
+	if !h.readForm(w, r, maxFormBytes) {
 		return
 	}
 	name := r.PostFormValue("name")
@@ -194,7 +184,7 @@ func (h *Handler) revokeKeySubmit(w http.ResponseWriter, r *http.Request) {
 // passwordSubmit changes the password. Every session of the user ends with the old password,
 // this one too; this browser is signed in again at once, so only the others end.
 func (h *Handler) passwordSubmit(w http.ResponseWriter, r *http.Request) {
-	if !h.readForm(w, r) {
+	if !h.readForm(w, r, maxFormBytes) {
 		return
 	}
 	u := viewerOf(r)
@@ -214,7 +204,7 @@ func (h *Handler) passwordSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) createUserSubmit(w http.ResponseWriter, r *http.Request) {
-	if !h.readForm(w, r) {
+	if !h.readForm(w, r, maxFormBytes) {
 		return
 	}
 	username := r.PostFormValue("username")

@@ -219,7 +219,7 @@ func changesFromForm(form url.Values, fields []formField) (channels.Changes, *mo
 // createChannelSubmit adds a channel through the channel rules (channels.Create), as the API
 // does; a refusal shows the form again with the error beside its field.
 func (h *Handler) createChannelSubmit(w http.ResponseWriter, r *http.Request) {
-	if !h.readForm(w, r) {
+	if !h.readForm(w, r, maxFormBytes) {
 		return
 	}
 	t := monitor.ChannelType(r.PostFormValue("type"))

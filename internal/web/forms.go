@@ -1,9 +1,20 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 )
+
+// readForm parses a posted form of at most limit bytes; it answers 400 itself when it cannot.
+func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, &badInput{"form", fmt.Sprintf("the form could not be read (at most %d KiB): %v", limit>>10, err)})
+		return false
+	}
+	return true
+}
 
 // pathID reads the id the request's path names: a whole number from 1, or a bad input saying
 // what it should be the id of (of is "a site", "a channel", …).

@@ -147,9 +147,7 @@ func (h *Handler) deleteMaintenance(w http.ResponseWriter, r *http.Request) {
 // readMaintenancePost reads the posted form; a body too large or unreadable is a 400. The
 // bound is the site form's: an owner may tick thousands of sites.
 func (h *Handler) readMaintenancePost(w http.ResponseWriter, r *http.Request) (maintenanceForm, monitor.MaintenancePatch, bool) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxSiteFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, &badInput{"form", "the form could not be read (at most 256 KiB): " + err.Error()})
+	if !h.readForm(w, r, maxSiteFormBytes) {
 		return maintenanceForm{}, monitor.MaintenancePatch{}, false
 	}
 	f, p := readMaintenanceForm(r.PostForm)

@@ -150,9 +150,7 @@ func (h *Handler) credentialsSubmit(w http.ResponseWriter, r *http.Request, sign
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, &badInput{"form", "the form could not be read"})
+	if !h.readForm(w, r, maxFormBytes) {
 		return
 	}
 	username, password := r.PostFormValue("username"), r.PostFormValue("password")

@@ -144,9 +144,7 @@ func (h *Handler) deleteSite(w http.ResponseWriter, r *http.Request) {
 
 // readSiteFormPost reads the posted site form; on a body too large or unreadable it answers 400.
 func (h *Handler) readSiteFormPost(w http.ResponseWriter, r *http.Request) (siteForm, monitor.SitePatch, bool) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxSiteFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, &badInput{"form", "the form could not be read (at most 256 KiB): " + err.Error()})
+	if !h.readForm(w, r, maxSiteFormBytes) {
 		return siteForm{}, monitor.SitePatch{}, false
 	}
 	f, p := readSiteForm(r.PostForm)

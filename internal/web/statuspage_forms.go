@@ -130,9 +130,7 @@ func (h *Handler) deleteStatusPage(w http.ResponseWriter, r *http.Request) {
 // cannot be read, when the form asked for more section rows (shown with what was typed, nothing
 // saved), and when a value is not even readable (an id that is no number).
 func (h *Handler) readPageFormPost(w http.ResponseWriter, r *http.Request, page *monitor.StatusPage) (pageForm, postedPage, bool) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxSiteFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, &badInput{"form", "the form could not be read (at most 256 KiB): " + err.Error()})
+	if !h.readForm(w, r, maxSiteFormBytes) {
 		return pageForm{}, postedPage{}, false
 	}
 	f, posted := readPageForm(r.PostForm)
