@@ -73,6 +73,9 @@ type Site struct {
 	ConsecutiveSuccesses int
 	NextCheckAt          time.Time
 	CreatedAt            time.Time
+	// Version is the version of the site's settings, which every edit moves on; a claim sets
+	// it, so that a scheduler can tell whether the site it holds is still the one to check.
+	Version int64
 
 	// InMaintenance says a maintenance window covers the site at the time in question: now, as
 	// the API shows it, or a check's time when the check is recorded (see maintenance_alerts.go).

@@ -39,6 +39,18 @@ func (h *heldSites) claimed(sites []monitor.Site) {
 	}
 }
 
+// at gives the held site id if its settings are still at version: a claim then need not read
+// the site again. Only its settings are the store's; a check reads nothing else of it.
+func (h *heldSites) at(id, version int64) (monitor.Site, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s, ok := h.sites[id]
+	if !ok || s.site.Version != version {
+		return monitor.Site{}, false
+	}
+	return s.site, true
+}
+
 // prune forgets the sites this process did not claim at their last slot, plus a margin: another
 // process took them, or they were paused, edited or deleted. Call it only while claims work.
 func (h *heldSites) prune(now time.Time, margin time.Duration) {

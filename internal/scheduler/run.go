@@ -105,7 +105,7 @@ func (s *Scheduler) claimAndStart(ctx context.Context) {
 		start := s.now()
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		sites, err := s.store.ClaimDueSites(cctx, store.Claim{Worker: s.cfg.Worker, Now: start, Due: start.Add(s.cfg.LookAhead),
-			Limit: limit, LeaseMargin: s.cfg.LeaseMargin})
+			Limit: limit, LeaseMargin: s.cfg.LeaseMargin, Held: s.held.at})
 		cancel()
 		s.cfg.Observer.Claimed(len(sites), s.now().Sub(start))
 		if err != nil {

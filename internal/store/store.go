@@ -62,8 +62,11 @@ type Store interface {
 	SiteByPushToken(ctx context.Context, token string) (monitor.Site, error)
 
 	// ClaimDueSites hands out sites whose check is due, each to one caller only: their
-	// next_check_at moves to the next slot of their schedule and they are leased until the
-	// check's timeout plus the claim's margin has passed or their result is recorded.
+	// next_check_at moves to the next slot of their schedule and they are leased to the
+	// claim's worker until the check's timeout plus the claim's margin has passed. The worker
+	// that holds a lease may claim the site again at its next slot, so recording a check does
+	// not end the lease (that was a write per check); a result that brings the next check
+	// forward (a retry, a ping's deadline) does, so that any worker may take it.
 	ClaimDueSites(ctx context.Context, claim Claim) ([]monitor.Site, error)
 	// ResumeSchedule spreads the checks that fell due while nothing was checking (Tocsin was
 	// stopped) over the next window, so a restart neither bursts nor skips. It returns how
@@ -279,6 +282,11 @@ type Claim struct {
 	// LeaseMargin is added to each site's timeout to bound how long a claim lasts if its
 	// result never comes back (the process died).
 	LeaseMargin time.Duration
+	// Held, when set, gives the site the caller holds at the given version of its settings:
+	// the claim reads only the sites it does not give, so that a site whose settings did not
+	// change is not read again at each of its checks. The state of a site it gives is the
+	// caller's, not the store's.
+	Held func(id, version int64) (monitor.Site, bool)
 }
 
 // Resume says which overdue sites to spread, and over how long.
@@ -296,7 +304,8 @@ type Resume struct {
 type CheckResult struct {
 	SiteID int64
 	Result monitor.Result
-	// Claimed says the check came from ClaimDueSites, so recording it ends the claim.
+	// Claimed says the check came from ClaimDueSites: if the result brings the site's next
+	// check forward, recording it ends the claim.
 	Claimed bool
 	// Ping says the result is a push site's heartbeat: its deadline moves to interval + grace
 	// from now.

@@ -15,12 +15,14 @@ import (
 // claimSites locks due rows of the schedule with SKIP LOCKED, so processes sharing the
 // database each take different sites, and moves each claimed site's next check to the first
 // slot of its schedule after now: a site that fell behind skips the slots it missed instead of
-// being checked in a burst. It touches only the narrow schedule rows, never the sites' own.
+// being checked in a burst. A worker takes its own leased sites again when they are due (see
+// store.Store.ClaimDueSites). It touches only the narrow schedule rows, never the sites' own.
 // The claimed ids reach the UPDATE as an array, so that it looks each one up by the primary
 // key: joined to the CTE instead, the generic plan hashed every row of the table per claim.
 const claimSites = `WITH due AS (
 		SELECT site_id FROM site_schedule
-		WHERE NOT paused AND next_check_at <= $2 AND (claimed_until IS NULL OR claimed_until < $5::timestamptz)
+		WHERE NOT paused AND next_check_at <= $2
+			AND (claimed_until IS NULL OR claimed_until < $5::timestamptz OR claimed_by = $1)
 		ORDER BY next_check_at
 		LIMIT $4
 		FOR UPDATE SKIP LOCKED)
@@ -30,7 +32,7 @@ const claimSites = `WITH due AS (
 		next_check_at = next_check_at + make_interval(secs => check_interval_seconds
 			* (floor(greatest(extract(epoch FROM $5::timestamptz - next_check_at), 0) / check_interval_seconds) + 1))
 	WHERE site_id = ANY (ARRAY(SELECT site_id FROM due))
-	RETURNING site_id, next_check_at`
+	RETURNING site_id, next_check_at, version`
 
 // resumeSchedule gives each overdue site the time now + ((next_check_at - now) mod w), with w
 // its interval capped at the window, and mod made positive: it keeps the site's phase.

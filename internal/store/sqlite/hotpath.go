@@ -12,7 +12,8 @@ import (
 
 // claimSites moves each claimed site's next check to the first slot of its schedule after
 // now, so a site that fell behind skips the slots it missed instead of being checked in a
-// burst. One UPDATE … RETURNING: the single writer makes it atomic.
+// burst. A worker takes its own leased sites again when they are due (see
+// store.Store.ClaimDueSites). One UPDATE … RETURNING: the single writer makes it atomic.
 const claimSites = `UPDATE site_schedule SET
 		claimed_by = $1,
 		claimed_until = $3 + timeout_seconds * 1000000,
@@ -20,10 +21,10 @@ const claimSites = `UPDATE site_schedule SET
 			* (max($5 - next_check_at, 0) / (check_interval_seconds * 1000000) + 1)
 	WHERE site_id IN (
 		SELECT site_id FROM site_schedule
-		WHERE paused = 0 AND next_check_at <= $2 AND (claimed_until IS NULL OR claimed_until < $5)
+		WHERE paused = 0 AND next_check_at <= $2 AND (claimed_until IS NULL OR claimed_until < $5 OR claimed_by = $1)
 		ORDER BY next_check_at
 		LIMIT $4)
-	RETURNING site_id, next_check_at`
+	RETURNING site_id, next_check_at, version`
 
 // resumeSchedule gives each overdue site the time now + ((next_check_at - now) mod w), with w
 // its interval capped at the window, and mod made positive: it keeps the site's phase.

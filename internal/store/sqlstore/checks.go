@@ -101,8 +101,8 @@ var scheduleSet = []Assignment{
 
 // writeChecks inserts the batch's checks and writes its sites' new state: the hot path. The
 // state goes to the sites' rows, whose indexed columns it never changes (so PostgreSQL updates
-// them in place, HOT); the claims and retries go to the narrow schedule rows, and only for the
-// sites whose schedule moves.
+// them in place, HOT); retries and push deadlines go to the narrow schedule rows, and only for
+// the sites whose schedule moves.
 func (s *Store) writeChecks(ctx context.Context, tx *sql.Tx, w store.Writes) error {
 	if len(w.Recorded) == 0 {
 		return nil
@@ -113,9 +113,11 @@ func (s *Store) writeChecks(ctx context.Context, tx *sql.Tx, w store.Writes) err
 	if err := s.d.Update(ctx, tx, "sites", "id", copied(siteState), rowsOf(siteUpdateColumns, w.Sites)); err != nil {
 		return fmt.Errorf("update site states: %w", err)
 	}
-	moved := make([]store.SiteUpdate, 0, len(w.Sites))
+	// A claim's lease is left to run out (its worker takes the site again at its next slot)
+	// unless the result moves the next check, which any worker may then take.
+	var moved []store.SiteUpdate
 	for _, u := range w.Sites {
-		if u.ReleaseClaim || u.NextCheckAt != nil {
+		if u.NextCheckAt != nil {
 			moved = append(moved, u)
 		}
 	}

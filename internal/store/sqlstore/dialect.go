@@ -36,8 +36,9 @@ type Dialect struct {
 	Unavailable func(err error) bool
 
 	// ClaimSites claims due sites as store.Store.ClaimDueSites says, in the table
-	// site_schedule, returning each claimed site's site_id and new next_check_at. Its arguments: $1 the worker, $2 now, $3 now plus the lease margin (a claim lasts until
-	// then plus the site's timeout), $4 the most sites to claim.
+	// site_schedule, returning each claimed site's site_id, new next_check_at and version.
+	// Its arguments: $1 the worker, $2 the due time, $3 the due time plus the lease margin (a
+	// claim lasts until then plus the site's timeout), $4 the most sites to claim, $5 now.
 	ClaimSites string
 	// ResumeSchedule moves overdue sites as store.Store.ResumeSchedule says. Its arguments:
 	// $1 now, $2 now minus the grace (sites due before it move), $3 the window in microseconds.

@@ -9,14 +9,17 @@ import (
 	"github.com/tocsin/tocsin/internal/store"
 )
 
-// claimedSlot is a site the claim took and the next check it moved the site to.
+// claimedSlot is a site the claim took, the next check it moved the site to and the version
+// of the site's settings.
 type claimedSlot struct {
-	site int64
-	next time.Time
+	site    int64
+	next    time.Time
+	version int64
 }
 
 // ClaimDueSites runs the dialect's claim, the hot path of the schedule, on the narrow
-// schedule rows, then reads the claimed sites' definitions and state.
+// schedule rows, then reads the definitions and state of the claimed sites the caller does not
+// hold at their version.
 func (s *Store) ClaimDueSites(ctx context.Context, c store.Claim) ([]monitor.Site, error) {
 	due := c.Due
 	if due.IsZero() {
@@ -28,33 +31,53 @@ func (s *Store) ClaimDueSites(ctx context.Context, c store.Claim) ([]monitor.Sit
 	}
 	claimed, err := collect(rows, func(row scanner) (claimedSlot, error) {
 		var c claimedSlot
-		err := row.Scan(&c.site, timeAt(&c.next))
+		err := row.Scan(&c.site, timeAt(&c.next), &c.version)
 		return c, err
 	}, "claims")
 	if err != nil {
 		return nil, fmt.Errorf("claim due sites: %w", err)
 	}
-	if len(claimed) == 0 {
-		return []monitor.Site{}, nil
+	sites := make([]monitor.Site, 0, len(claimed))
+	var unheld []int64
+	for _, slot := range claimed {
+		site, ok := monitor.Site{}, false
+		if c.Held != nil {
+			site, ok = c.Held(slot.site, slot.version)
+		}
+		if !ok {
+			unheld = append(unheld, slot.site)
+			continue
+		}
+		site.NextCheckAt, site.Version = slot.next, slot.version
+		sites = append(sites, site)
 	}
-	ids := make([]int64, len(claimed))
-	for i, c := range claimed {
-		ids[i] = c.site
+	if len(unheld) == 0 {
+		return sites, nil
 	}
-	rows, err = s.read.query(ctx, `SELECT `+siteColumnsUnscheduled+` FROM sites WHERE id `+s.d.InIDs("$1"), ids)
+	read, err := s.claimedSites(ctx, unheld)
+	if err != nil {
+		return nil, err
+	}
+	slots := make(map[int64]claimedSlot, len(unheld))
+	for _, slot := range claimed {
+		slots[slot.site] = slot
+	}
+	for _, site := range read {
+		site.NextCheckAt, site.Version = slots[site.ID].next, slots[site.ID].version
+		sites = append(sites, site)
+	}
+	return sites, nil
+}
+
+// claimedSites reads the definitions and state of claimed sites.
+func (s *Store) claimedSites(ctx context.Context, ids []int64) ([]monitor.Site, error) {
+	rows, err := s.read.query(ctx, `SELECT `+siteColumnsUnscheduled+` FROM sites WHERE id `+s.d.InIDs("$1"), ids)
 	if err != nil {
 		return nil, fmt.Errorf("read claimed sites: %w", err)
 	}
 	sites, err := collect(rows, scanSite, "claimed sites")
 	if err != nil {
 		return nil, fmt.Errorf("read claimed sites: %w", err)
-	}
-	next := make(map[int64]time.Time, len(claimed))
-	for _, c := range claimed {
-		next[c.site] = c.next
-	}
-	for i := range sites {
-		sites[i].NextCheckAt = next[sites[i].ID]
 	}
 	return sites, nil
 }

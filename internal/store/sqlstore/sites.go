@@ -119,7 +119,8 @@ func (s *Store) CreateSite(ctx context.Context, site monitor.Site) (monitor.Site
 }
 
 // UpdateSite writes the site's row, then its schedule: the order RecordChecks and DeleteSite
-// lock them in, so that none of them waits for another in a circle.
+// lock them in, so that none of them waits for another in a circle. It moves the version of
+// the site's settings on, so that a scheduler holding the site reads it again at its claim.
 func (s *Store) UpdateSite(ctx context.Context, site monitor.Site, reschedule bool) (monitor.Site, error) {
 	const q = `UPDATE sites SET name = $1, url = $2, check_interval_seconds = $3, timeout_seconds = $4,
 		expected_status_code = $5, paused = $6, failure_threshold = $7, resend_interval_minutes = $8,
@@ -127,7 +128,7 @@ func (s *Store) UpdateSite(ctx context.Context, site monitor.Site, reschedule bo
 		WHERE id = $9 AND owner_id = $10
 		RETURNING ` + siteColumnsUnscheduled
 	const schedule = `UPDATE site_schedule SET paused = $1, check_interval_seconds = $2, timeout_seconds = $3,
-		next_check_at = CASE WHEN $4 THEN $5 ELSE next_check_at END
+		next_check_at = CASE WHEN $4 THEN $5 ELSE next_check_at END, version = version + 1
 		WHERE site_id = $6 RETURNING next_check_at`
 	var updated monitor.Site
 	err := s.inTx(ctx, func(tx conn, _ *sql.Tx) error {

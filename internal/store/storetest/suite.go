@@ -34,7 +34,9 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"ClaimSkipsMissedSlots", testClaimSkipsMissedSlots},
 		{"ClaimAheadOfTheClockTakesOneSlot", testClaimAheadOfTheClockTakesOneSlot},
 		{"ClaimHonoursLimitAndOrder", testClaimHonoursLimitAndOrder},
-		{"ClaimIsLeasedUntilRecordedOrExpired", testClaimIsLeasedUntilRecordedOrExpired},
+		{"ClaimIsLeasedToItsWorkerUntilExpired", testClaimIsLeasedToItsWorkerUntilExpired},
+		{"ARetryEndsTheLease", testARetryEndsTheLease},
+		{"ClaimReadsOnlySitesNotHeldAtTheirVersion", testClaimReadsOnlySitesNotHeldAtTheirVersion},
 		{"ConcurrentClaimsNeverShareASite", testConcurrentClaimsNeverShareASite},
 		{"RecordAppliesStatusRules", testRecordAppliesStatusRules},
 		{"RecordFoldsSeveralResultsForOneSite", testRecordFoldsSeveralResultsForOneSite},
@@ -390,24 +392,104 @@ func sorted(ids []int64) string {
 	return fmt.Sprint(ids)
 }
 
-func testClaimIsLeasedUntilRecordedOrExpired(t *testing.T, s store.Store) {
+// A claim leases its sites to its worker until the timeout plus the margin: another worker
+// cannot take them meanwhile, the worker itself takes them again at their next slot (so a
+// result need not end the lease), and a dead worker's lease runs out.
+func testClaimIsLeasedToItsWorkerUntilExpired(t *testing.T, s store.Store) {
 	a := mustCreate(t, s, newSite(1, "a", 10, t0))
 	b := mustCreate(t, s, newSite(1, "b", 10, t0))
 	if got := claim(t, s, "w", t0, 10); len(got) != 2 {
 		t.Fatalf("claimed %d", len(got))
 	}
-	// Both are due again at t0+10s but their checks (timeout 5s + margin 30s) are still leased.
-	if got := claim(t, s, "w", t0.Add(12*time.Second), 10); len(got) != 0 {
-		t.Fatalf("leased sites claimed again: %v", ids(got))
-	}
 	mustRecord(t, s, store.CheckResult{SiteID: a.ID, Result: result(monitor.StatusUp, t0), Claimed: true})
-	if got := claim(t, s, "w", t0.Add(12*time.Second), 10); fmt.Sprint(ids(got)) != fmt.Sprint([]int64{a.ID}) {
-		t.Fatalf("after recording a: claimed %v", ids(got))
+	// Both are due again at t0+10s, leased to w until t0+35s (timeout 5s + margin 30s).
+	if got := claim(t, s, "v", t0.Add(12*time.Second), 10); len(got) != 0 {
+		t.Fatalf("another worker claimed leased sites: %v", ids(got))
 	}
-	// b's lease ends at t0+35s: a dead worker's claim does not hold the site forever.
-	if got := claim(t, s, "w", t0.Add(36*time.Second), 10); !containsID(got, b.ID) {
-		t.Fatalf("after b's lease expired: claimed %v", ids(got))
+	if got := claim(t, s, "w", t0.Add(12*time.Second), 10); sorted(ids(got)) != sorted([]int64{a.ID, b.ID}) {
+		t.Fatalf("the leaseholder claimed %v at their next slot, want both", ids(got))
 	}
+	// That claim leased them until t0+47s; after it, w has died as far as v can tell.
+	if got := claim(t, s, "v", t0.Add(46*time.Second), 10); len(got) != 0 {
+		t.Fatalf("claimed %v before the lease ran out", ids(got))
+	}
+	if got := claim(t, s, "v", t0.Add(48*time.Second), 10); sorted(ids(got)) != sorted([]int64{a.ID, b.ID}) {
+		t.Fatalf("after the lease ran out: claimed %v, want both", ids(got))
+	}
+}
+
+// A result that brings the next check forward (a failure being confirmed) ends the lease, so
+// whichever worker comes first takes the retry.
+func testARetryEndsTheLease(t *testing.T, s store.Store) {
+	site := newSite(1, "a", 60, t0)
+	site.FailureThreshold, site.RetryIntervalSeconds = 2, 10
+	a := mustCreate(t, s, site)
+	if got := claim(t, s, "w", t0, 10); len(got) != 1 {
+		t.Fatalf("claimed %d", len(got))
+	}
+	mustRecord(t, s, store.CheckResult{SiteID: a.ID, Result: result(monitor.StatusDown, t0), Claimed: true})
+	if got := claim(t, s, "v", t0.Add(9*time.Second), 10); len(got) != 0 {
+		t.Fatalf("claimed %v before the retry was due", ids(got))
+	}
+	if got := claim(t, s, "v", t0.Add(11*time.Second), 10); fmt.Sprint(ids(got)) != fmt.Sprint([]int64{a.ID}) {
+		t.Fatalf("another worker claimed %v once the retry was due, want the site", ids(got))
+	}
+}
+
+// A claim returns the version of each site's settings and reads only the sites the caller does
+// not hold at that version; an edit moves the version on, so the edited site is read again.
+func testClaimReadsOnlySitesNotHeldAtTheirVersion(t *testing.T, s store.Store) {
+	a := mustCreate(t, s, newSite(1, "a", 10, t0))
+	b := mustCreate(t, s, newSite(1, "b", 10, t0))
+	held := map[int64]monitor.Site{}
+	var asked []string
+	claimHeld := func(now time.Time) map[int64]monitor.Site {
+		t.Helper()
+		got, err := s.ClaimDueSites(context.Background(), store.Claim{Worker: "w", Now: now, Limit: 10, LeaseMargin: time.Second,
+			Held: func(id, version int64) (monitor.Site, bool) {
+				asked = append(asked, fmt.Sprint(id, "@", version))
+				h, ok := held[id]
+				return h, ok && h.Version == version
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[int64]monitor.Site{}
+		for _, site := range got {
+			out[site.ID] = site
+		}
+		return out
+	}
+	first := claimHeld(t0)
+	if len(first) != 2 || first[a.ID].Name != "a" || first[b.ID].URL != b.URL {
+		t.Fatalf("first claim, nothing held: %+v", first)
+	}
+	held[a.ID], held[b.ID] = first[a.ID], first[b.ID]
+	held[a.ID] = withName(held[a.ID], "a as held")
+
+	second := claimHeld(t0.Add(10 * time.Second))
+	if second[a.ID].Name != "a as held" || !second[a.ID].NextCheckAt.Equal(t0.Add(20*time.Second)) {
+		t.Errorf("a held at its version: got %q next %v, want the held site with its new slot", second[a.ID].Name, second[a.ID].NextCheckAt)
+	}
+	edited := mustGet(t, s, 1, b.ID)
+	edited.URL = "http://127.0.0.1:1/b-edited"
+	if _, err := s.UpdateSite(context.Background(), edited, false); err != nil {
+		t.Fatal(err)
+	}
+	asked = nil
+	third := claimHeld(t0.Add(20 * time.Second))
+	if third[b.ID].URL != edited.URL || third[b.ID].Version <= first[b.ID].Version {
+		t.Errorf("b after an edit: url %q version %d (was %d), want it read again at a new version",
+			third[b.ID].URL, third[b.ID].Version, first[b.ID].Version)
+	}
+	if third[a.ID].Name != "a as held" || len(asked) != 2 {
+		t.Errorf("a unedited: got %q, asked %v", third[a.ID].Name, asked)
+	}
+}
+
+func withName(site monitor.Site, name string) monitor.Site {
+	site.Name = name
+	return site
 }
 
 func containsID(sites []monitor.Site, id int64) bool {
