@@ -79,7 +79,9 @@ type Rollup struct {
 // HourDelta is what a batch adds to one hour's rollup.
 type HourDelta struct {
 	Checks, Failures int64
-	Hist             monitor.Histogram
+	// Times are the response times to add to the hour's histogram: a batch brings a site one
+	// or two, and a histogram is a kilobyte.
+	Times []time.Duration
 	// HasCum says CumUp and CumDown are the hour's new totals; otherwise the hour's stored
 	// totals move by ShiftUp and ShiftDown (a down event dated back into an earlier hour).
 	HasCum             bool
@@ -88,18 +90,19 @@ type HourDelta struct {
 	ShiftUp, ShiftDown time.Duration
 }
 
-// Apply adds the delta to an hour's stored rollup (the zero Rollup when it has none yet).
-func (d *HourDelta) Apply(r Rollup) Rollup {
+// AddTo adds the delta to an hour's stored rollup (the zero Rollup when it has none yet).
+func (d *HourDelta) AddTo(r *Rollup) {
 	r.Checks += d.Checks
 	r.Failures += d.Failures
-	r.Hist.Merge(&d.Hist)
+	for _, t := range d.Times {
+		r.Hist.Add(t)
+	}
 	if d.HasCum {
 		r.CumUp, r.CumDown, r.CumIncidents = d.CumUp, d.CumDown, d.CumIncidents
 	} else {
 		r.CumUp += d.ShiftUp
 		r.CumDown += d.ShiftDown
 	}
-	return r
 }
 
 // IncidentWrites are what a batch does to incidents: each site's incident open before the
@@ -196,7 +199,7 @@ func (lw *LedgerWrites) record(run *ledgerRun, rec *Recorded) {
 	if c.Status == monitor.StatusDown {
 		d.Failures++
 	} else {
-		d.Hist.Add(c.ResponseTime)
+		d.Times = append(d.Times, c.ResponseTime)
 	}
 	l := &run.l
 	switch {

@@ -55,7 +55,7 @@ func (s *Store) lockSites(ctx context.Context, tx conn, ids []int64) (map[int64]
 	if err != nil {
 		return nil, fmt.Errorf("lock sites: %w", err)
 	}
-	sites, err := collect(rows, scanSite, "sites")
+	sites, err := collectN(rows, len(ids), scanSite, "sites")
 	if err != nil {
 		return nil, fmt.Errorf("lock sites: %w", err)
 	}
@@ -67,27 +67,27 @@ func (s *Store) lockSites(ctx context.Context, tx conn, ids []int64) (map[int64]
 }
 
 var checkColumns = []column[store.Recorded]{
-	{"site_id", func(r store.Recorded) any { return r.Check.SiteID }},
-	{"checked_at", func(r store.Recorded) any { return r.Check.CheckedAt }},
-	{"status", func(r store.Recorded) any { return string(r.Check.Status) }},
-	{"status_code", func(r store.Recorded) any { return r.Check.StatusCode }},
-	{"response_time_ms", func(r store.Recorded) any { return r.Check.ResponseTimeMS() }},
-	{"error", func(r store.Recorded) any { return r.Check.Error }},
-	{"phases", func(r store.Recorded) any { return store.EncodePhases(r.Check.Timings) }},
-	{"held", func(r store.Recorded) any { return r.Check.Held }},
+	{"site_id", func(r *store.Recorded) any { return r.Check.SiteID }},
+	{"checked_at", func(r *store.Recorded) any { return r.Check.CheckedAt }},
+	{"status", func(r *store.Recorded) any { return string(r.Check.Status) }},
+	{"status_code", func(r *store.Recorded) any { return r.Check.StatusCode }},
+	{"response_time_ms", func(r *store.Recorded) any { return r.Check.ResponseTimeMS() }},
+	{"error", func(r *store.Recorded) any { return r.Check.Error }},
+	{"phases", func(r *store.Recorded) any { return store.EncodePhases(r.Check.Timings) }},
+	{"held", func(r *store.Recorded) any { return r.Check.Held }},
 }
 
 // siteUpdateColumns are siteState keyed by the site's id.
 var siteUpdateColumns = append([]column[store.SiteUpdate]{
-	{"id", func(u store.SiteUpdate) any { return u.Site.ID }},
+	{"id", func(u *store.SiteUpdate) any { return u.Site.ID }},
 }, siteState...)
 
 // scheduleUpdateColumns say how a result moves its site's claim and schedule.
 var scheduleUpdateColumns = []column[store.SiteUpdate]{
-	{"site_id", func(u store.SiteUpdate) any { return u.Site.ID }},
-	{"release_claim", func(u store.SiteUpdate) any { return u.ReleaseClaim }},
-	{"pinged", func(u store.SiteUpdate) any { return u.Pinged }},
-	{"next_check", func(u store.SiteUpdate) any { return u.NextCheckAt }},
+	{"site_id", func(u *store.SiteUpdate) any { return u.Site.ID }},
+	{"release_claim", func(u *store.SiteUpdate) any { return u.ReleaseClaim }},
+	{"pinged", func(u *store.SiteUpdate) any { return u.Pinged }},
+	{"next_check", func(u *store.SiteUpdate) any { return u.NextCheckAt }},
 }
 
 // scheduleSet releases the claim and brings the next check forward (a retry) or, for a ping,
@@ -130,7 +130,7 @@ func (s *Store) writeChecks(ctx context.Context, tx *sql.Tx, w store.Writes) err
 	return nil
 }
 
-var eventColumns = []column[*monitor.Event]{
+var eventColumns = []column[monitor.Event]{
 	{"site_id", func(e *monitor.Event) any { return e.SiteID }},
 	{"kind", func(e *monitor.Event) any {
 		if e.Kind == "" {
@@ -144,13 +144,22 @@ var eventColumns = []column[*monitor.Event]{
 	{"reason", func(e *monitor.Event) any { return e.Reason }},
 }
 
+// eventRows lays events out as rows of eventColumns.
+func eventRows(events []*monitor.Event) Rows {
+	values := make([]monitor.Event, len(events))
+	for i, ev := range events {
+		values[i] = *ev
+	}
+	return rowsOf(eventColumns, values)
+}
+
 // insertEvents inserts the batch's events and sets their ids.
 func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, w store.Writes) error {
 	events := w.Events()
 	if len(events) == 0 {
 		return nil
 	}
-	ids, err := s.d.Insert(ctx, tx, "events", rowsOf(eventColumns, events), true)
+	ids, err := s.d.Insert(ctx, tx, "events", eventRows(events), true)
 	if err != nil {
 		return fmt.Errorf("insert events: %w", err)
 	}

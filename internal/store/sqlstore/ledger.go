@@ -38,7 +38,7 @@ func (s *Store) readLedgers(ctx context.Context, c conn, ids []int64) (map[int64
 	if err != nil {
 		return nil, fmt.Errorf("read uptime ledgers: %w", err)
 	}
-	ledgers, err := collect(rows, scanLedger, "uptime ledgers")
+	ledgers, err := collectN(rows, len(ids), scanLedger, "uptime ledgers")
 	if err != nil {
 		return nil, err
 	}
@@ -50,32 +50,32 @@ func (s *Store) readLedgers(ctx context.Context, c conn, ids []int64) (map[int64
 }
 
 var ledgerWriteColumns = []column[store.Ledger]{
-	{"site_id", func(l store.Ledger) any { return l.SiteID }},
-	{"at", func(l store.Ledger) any { return l.At }},
-	{"mode", func(l store.Ledger) any { return l.Excluded.String() }},
-	{"up_ms", func(l store.Ledger) any { return l.Up.Milliseconds() }},
-	{"down_ms", func(l store.Ledger) any { return l.Down.Milliseconds() }},
-	{"run_since", func(l store.Ledger) any { return l.Run.Since }},
-	{"run_failed", func(l store.Ledger) any { return l.Run.Failed }},
-	{"run_error", func(l store.Ledger) any { return l.Run.Error }},
-	{"run_code", func(l store.Ledger) any { return l.Run.StatusCode }},
-	{"incidents", func(l store.Ledger) any { return l.Incidents.Started }},
-	{"resolved", func(l store.Ledger) any { return l.Incidents.Resolved }},
-	{"repair_ms", func(l store.Ledger) any { return l.Incidents.Repair.Milliseconds() }},
-	{"open_since", func(l store.Ledger) any { return l.OpenSince }},
+	{"site_id", func(l *store.Ledger) any { return l.SiteID }},
+	{"at", func(l *store.Ledger) any { return l.At }},
+	{"mode", func(l *store.Ledger) any { return l.Excluded.String() }},
+	{"up_ms", func(l *store.Ledger) any { return l.Up.Milliseconds() }},
+	{"down_ms", func(l *store.Ledger) any { return l.Down.Milliseconds() }},
+	{"run_since", func(l *store.Ledger) any { return l.Run.Since }},
+	{"run_failed", func(l *store.Ledger) any { return l.Run.Failed }},
+	{"run_error", func(l *store.Ledger) any { return l.Run.Error }},
+	{"run_code", func(l *store.Ledger) any { return l.Run.StatusCode }},
+	{"incidents", func(l *store.Ledger) any { return l.Incidents.Started }},
+	{"resolved", func(l *store.Ledger) any { return l.Incidents.Resolved }},
+	{"repair_ms", func(l *store.Ledger) any { return l.Incidents.Repair.Milliseconds() }},
+	{"open_since", func(l *store.Ledger) any { return l.OpenSince }},
 }
 
 var rollupColumns = []column[store.Rollup]{
-	{"site_id", func(r store.Rollup) any { return r.SiteID }},
-	{"hour", func(r store.Rollup) any { return r.Period }},
-	{"checks", func(r store.Rollup) any { return r.Checks }},
-	{"failures", func(r store.Rollup) any { return r.Failures }},
-	{"cum_up_ms", func(r store.Rollup) any { return r.CumUp.Milliseconds() }},
-	{"cum_down_ms", func(r store.Rollup) any { return r.CumDown.Milliseconds() }},
-	{"hist", func(r store.Rollup) any { b, _ := r.Hist.MarshalBinary(); return b }},
-	{"cum_incidents", func(r store.Rollup) any { return r.CumIncidents.Started }},
-	{"cum_resolved", func(r store.Rollup) any { return r.CumIncidents.Resolved }},
-	{"cum_repair_ms", func(r store.Rollup) any { return r.CumIncidents.Repair.Milliseconds() }},
+	{"site_id", func(r *store.Rollup) any { return r.SiteID }},
+	{"hour", func(r *store.Rollup) any { return r.Period }},
+	{"checks", func(r *store.Rollup) any { return r.Checks }},
+	{"failures", func(r *store.Rollup) any { return r.Failures }},
+	{"cum_up_ms", func(r *store.Rollup) any { return r.CumUp.Milliseconds() }},
+	{"cum_down_ms", func(r *store.Rollup) any { return r.CumDown.Milliseconds() }},
+	{"hist", func(r *store.Rollup) any { b, _ := r.Hist.MarshalBinary(); return b }},
+	{"cum_incidents", func(r *store.Rollup) any { return r.CumIncidents.Started }},
+	{"cum_resolved", func(r *store.Rollup) any { return r.CumIncidents.Resolved }},
+	{"cum_repair_ms", func(r *store.Rollup) any { return r.CumIncidents.Repair.Milliseconds() }},
 }
 
 // rollupSelect are the columns scanRollup reads, the period column named hour (or, with
@@ -149,35 +149,37 @@ func (s *Store) writeHours(ctx context.Context, tx conn, raw *sql.Tx, lw store.L
 	if err != nil {
 		return fmt.Errorf("read hourly rollups: %w", err)
 	}
-	stored, err := collect(rows, scanRollup, "hourly rollups")
+	stored, err := collectN(rows, len(keys), scanRollup, "hourly rollups")
 	if err != nil {
 		return err
 	}
-	have := make(map[store.HourKey]store.Rollup, len(stored))
-	for _, r := range stored {
-		have[store.HourKey{SiteID: r.SiteID, Hour: r.Period}] = r
+	// In place, by index: a rollup is a kilobyte (its histogram), and this runs per check.
+	at := make(map[store.HourKey]int, len(keys))
+	for i := range stored {
+		at[store.HourKey{SiteID: stored[i].SiteID, Hour: stored[i].Period}] = i
 	}
-	out := make([]store.Rollup, 0, len(keys))
 	for _, k := range keys {
-		r, ok := have[k]
-		if !ok {
-			r = store.Rollup{SiteID: k.SiteID, Period: k.Hour}
+		if _, ok := at[k]; !ok {
+			at[k] = len(stored)
+			stored = append(stored, store.Rollup{SiteID: k.SiteID, Period: k.Hour})
 		}
-		out = append(out, lw.Hours[k].Apply(r))
 	}
-	if err := s.d.Upsert(ctx, raw, "rollup_hours", []string{"site_id", "hour"}, rowsOf(rollupColumns, out)); err != nil {
+	for k, i := range at {
+		lw.Hours[k].AddTo(&stored[i])
+	}
+	if err := s.d.Upsert(ctx, raw, "rollup_hours", []string{"site_id", "hour"}, rowsOf(rollupColumns, stored)); err != nil {
 		return fmt.Errorf("write hourly rollups: %w", err)
 	}
 	return nil
 }
 
 var incidentColumns = []column[monitor.Incident]{
-	{"site_id", func(i monitor.Incident) any { return i.SiteID }},
-	{"started_at", func(i monitor.Incident) any { return i.StartedAt }},
-	{"ended_at", func(i monitor.Incident) any { return i.EndedAt }},
-	{"error", func(i monitor.Incident) any { return i.Error }},
-	{"status_code", func(i monitor.Incident) any { return i.StatusCode }},
-	{"failed_checks", func(i monitor.Incident) any { return i.FailedChecks }},
+	{"site_id", func(i *monitor.Incident) any { return i.SiteID }},
+	{"started_at", func(i *monitor.Incident) any { return i.StartedAt }},
+	{"ended_at", func(i *monitor.Incident) any { return i.EndedAt }},
+	{"error", func(i *monitor.Incident) any { return i.Error }},
+	{"status_code", func(i *monitor.Incident) any { return i.StatusCode }},
+	{"failed_checks", func(i *monitor.Incident) any { return i.FailedChecks }},
 }
 
 type siteCount struct {
@@ -198,7 +200,7 @@ func (s *Store) writeIncidents(ctx context.Context, raw *sql.Tx, iw store.Incide
 		for id, n := range iw.MoreFailed {
 			more = append(more, siteCount{id, n})
 		}
-		rows := rowsOf([]column[siteCount]{{"site_id", func(c siteCount) any { return c.site }}, {"n", func(c siteCount) any { return c.n }}}, more)
+		rows := rowsOf([]column[siteCount]{{"site_id", func(c *siteCount) any { return c.site }}, {"n", func(c *siteCount) any { return c.n }}}, more)
 		if err := s.d.Update(ctx, raw, "incidents", "site_id", []Assignment{{"failed_checks", "failed_checks + v.n"}}, rows, open); err != nil {
 			return fmt.Errorf("count failed checks of incidents: %w", err)
 		}
@@ -208,7 +210,7 @@ func (s *Store) writeIncidents(ctx context.Context, raw *sql.Tx, iw store.Incide
 		for id, at := range iw.Ended {
 			ended = append(ended, siteTime{id, at})
 		}
-		rows := rowsOf([]column[siteTime]{{"site_id", func(c siteTime) any { return c.site }}, {"ended", func(c siteTime) any { return c.at }}}, ended)
+		rows := rowsOf([]column[siteTime]{{"site_id", func(c *siteTime) any { return c.site }}, {"ended", func(c *siteTime) any { return c.at }}}, ended)
 		if err := s.d.Update(ctx, raw, "incidents", "site_id", []Assignment{{"ended_at", "v.ended"}}, rows, open); err != nil {
 			return fmt.Errorf("end incidents: %w", err)
 		}

@@ -50,18 +50,18 @@ func (s *Store) enqueueAlerts(ctx context.Context, tx conn, raw *sql.Tx, w *stor
 
 // outboxColumns are written for each new notification; it is due at once.
 var outboxColumns = []column[store.NewNotification]{
-	{"webhook_id", func(n store.NewNotification) any { return n.WebhookID }},
-	{"site_id", func(n store.NewNotification) any {
+	{"webhook_id", func(n *store.NewNotification) any { return n.WebhookID }},
+	{"site_id", func(n *store.NewNotification) any {
 		if n.SiteID == 0 {
 			return (*int64)(nil)
 		}
 		return &n.SiteID
 	}},
-	{"event_id", func(n store.NewNotification) any { return n.EventID }},
-	{"kind", func(n store.NewNotification) any { return string(n.Kind) }},
-	{"payload", func(n store.NewNotification) any { return JSON(n.Payload) }},
-	{"next_attempt_at", func(n store.NewNotification) any { return n.At }},
-	{"created_at", func(n store.NewNotification) any { return n.At }},
+	{"event_id", func(n *store.NewNotification) any { return n.EventID }},
+	{"kind", func(n *store.NewNotification) any { return string(n.Kind) }},
+	{"payload", func(n *store.NewNotification) any { return JSON(n.Payload) }},
+	{"next_attempt_at", func(n *store.NewNotification) any { return n.At }},
+	{"created_at", func(n *store.NewNotification) any { return n.At }},
 }
 
 // routes finds the webhooks each site's alerts go to: its own, or else its owner's default.

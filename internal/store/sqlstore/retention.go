@@ -156,7 +156,7 @@ func (s *Store) BackfillRollups(ctx context.Context, c store.BackfillCursor, lim
 			if status == monitor.StatusDown {
 				d.Failures++
 			} else {
-				d.Hist.Add(time.Duration(ms) * time.Millisecond)
+				d.Times = append(d.Times, time.Duration(ms)*time.Millisecond)
 			}
 			oldest, n = at, n+1
 		}

@@ -61,8 +61,14 @@ func (s nullTimeScanner) Scan(v any) error {
 // collect scans every row with scan and closes rows; it returns an empty slice, not nil, for
 // no rows.
 func collect[T any](rows *sql.Rows, scan func(scanner) (T, error), what string) ([]T, error) {
+	return collectN(rows, 0, scan, what)
+}
+
+// collectN is collect with room for n rows from the start: the batch reads of the hot path
+// know how many rows to expect, and a rollup is a kilobyte to copy at each growth.
+func collectN[T any](rows *sql.Rows, n int, scan func(scanner) (T, error), what string) ([]T, error) {
 	defer rows.Close()
-	out := []T{}
+	out := make([]T, 0, n)
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {

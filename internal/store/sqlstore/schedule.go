@@ -29,7 +29,7 @@ func (s *Store) ClaimDueSites(ctx context.Context, c store.Claim) ([]monitor.Sit
 	if err != nil {
 		return nil, fmt.Errorf("claim due sites: %w", err)
 	}
-	claimed, err := collect(rows, func(row scanner) (claimedSlot, error) {
+	claimed, err := collectN(rows, min(c.Limit, 1024), func(row scanner) (claimedSlot, error) {
 		var c claimedSlot
 		err := row.Scan(&c.site, timeAt(&c.next), &c.version)
 		return c, err
@@ -75,7 +75,7 @@ func (s *Store) claimedSites(ctx context.Context, ids []int64) ([]monitor.Site, 
 	if err != nil {
 		return nil, fmt.Errorf("read claimed sites: %w", err)
 	}
-	sites, err := collect(rows, scanSite, "claimed sites")
+	sites, err := collectN(rows, len(ids), scanSite, "claimed sites")
 	if err != nil {
 		return nil, fmt.Errorf("read claimed sites: %w", err)
 	}

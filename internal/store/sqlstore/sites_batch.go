@@ -13,22 +13,22 @@ import (
 // newSiteColumns are the columns CreateSites writes, with each one's value for a site: the same
 // settings CreateSite writes.
 var newSiteColumns = []column[monitor.Site]{
-	{"owner_id", func(s monitor.Site) any { return s.OwnerID }},
-	{"type", func(s monitor.Site) any { return kindOf(s) }},
-	{"name", func(s monitor.Site) any { return s.Name }},
-	{"url", func(s monitor.Site) any { return s.URL }},
-	{"check_interval_seconds", func(s monitor.Site) any { return s.CheckIntervalSeconds }},
-	{"timeout_seconds", func(s monitor.Site) any { return s.TimeoutSeconds }},
-	{"expected_status_code", func(s monitor.Site) any { return s.ExpectedStatusCode }},
-	{"paused", func(s monitor.Site) any { return s.Paused }},
-	{"failure_threshold", func(s monitor.Site) any { return s.FailureThreshold }},
-	{"resend_interval_minutes", func(s monitor.Site) any { return s.ResendIntervalMinutes }},
-	{"options", func(s monitor.Site) any { return JSON(store.EncodeOptions(s)) }},
-	{"retry_interval_seconds", func(s monitor.Site) any { return s.RetryIntervalSeconds }},
-	{"grace_seconds", func(s monitor.Site) any { return s.GraceSeconds }},
-	{"push_token", func(s monitor.Site) any { return pushTokenOrNil(s.PushToken) }},
-	{"status", func(s monitor.Site) any { return string(monitor.StatusPending) }},
-	{"created_at", func(s monitor.Site) any { return s.CreatedAt }},
+	{"owner_id", func(s *monitor.Site) any { return s.OwnerID }},
+	{"type", func(s *monitor.Site) any { return kindOf(*s) }},
+	{"name", func(s *monitor.Site) any { return s.Name }},
+	{"url", func(s *monitor.Site) any { return s.URL }},
+	{"check_interval_seconds", func(s *monitor.Site) any { return s.CheckIntervalSeconds }},
+	{"timeout_seconds", func(s *monitor.Site) any { return s.TimeoutSeconds }},
+	{"expected_status_code", func(s *monitor.Site) any { return s.ExpectedStatusCode }},
+	{"paused", func(s *monitor.Site) any { return s.Paused }},
+	{"failure_threshold", func(s *monitor.Site) any { return s.FailureThreshold }},
+	{"resend_interval_minutes", func(s *monitor.Site) any { return s.ResendIntervalMinutes }},
+	{"options", func(s *monitor.Site) any { return JSON(store.EncodeOptions(*s)) }},
+	{"retry_interval_seconds", func(s *monitor.Site) any { return s.RetryIntervalSeconds }},
+	{"grace_seconds", func(s *monitor.Site) any { return s.GraceSeconds }},
+	{"push_token", func(s *monitor.Site) any { return pushTokenOrNil(s.PushToken) }},
+	{"status", func(s *monitor.Site) any { return string(monitor.StatusPending) }},
+	{"created_at", func(s *monitor.Site) any { return s.CreatedAt }},
 }
 
 // newSchedule is a new site's schedule: the site and the id it was given.
@@ -39,11 +39,11 @@ type newSchedule struct {
 
 // newScheduleColumns are the columns of a new site's row in site_schedule.
 var newScheduleColumns = []column[newSchedule]{
-	{"site_id", func(n newSchedule) any { return n.id }},
-	{"next_check_at", func(n newSchedule) any { return n.site.NextCheckAt }},
-	{"paused", func(n newSchedule) any { return n.site.Paused }},
-	{"check_interval_seconds", func(n newSchedule) any { return n.site.CheckIntervalSeconds }},
-	{"timeout_seconds", func(n newSchedule) any { return n.site.TimeoutSeconds }},
+	{"site_id", func(n *newSchedule) any { return n.id }},
+	{"next_check_at", func(n *newSchedule) any { return n.site.NextCheckAt }},
+	{"paused", func(n *newSchedule) any { return n.site.Paused }},
+	{"check_interval_seconds", func(n *newSchedule) any { return n.site.CheckIntervalSeconds }},
+	{"timeout_seconds", func(n *newSchedule) any { return n.site.TimeoutSeconds }},
 }
 
 // pushTokenOrNil is the push_token column's value: NULL for a site that is not a push site. A

@@ -457,7 +457,7 @@ func (s *Store) recordMonitoringEvents(ctx context.Context, tx conn, raw *sql.Tx
 			return err
 		}
 	}
-	if _, err := s.d.Insert(ctx, raw, "events", rowsOf(eventColumns, inserts), false); err != nil {
+	if _, err := s.d.Insert(ctx, raw, "events", eventRows(inserts), false); err != nil {
 		return fmt.Errorf("insert monitoring events: %w", err)
 	}
 	return nil
