@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/tocsin/tocsin/internal/store/sqlstore"
@@ -41,7 +42,7 @@ func insert(ctx context.Context, tx *sql.Tx, table string, rows sqlstore.Rows, r
 		q += ` RETURNING id`
 	}
 	var ids []int64
-	err := eachRow(ctx, tx, q, rows.Values, func(stmt *sql.Stmt, args []any) error {
+	err := eachRow(ctx, tx, q, rows.Values, func(ctx context.Context, stmt *sql.Stmt, args []any) error {
 		if !returnIDs {
 			_, err := stmt.ExecContext(ctx, args...)
 			return err
@@ -81,7 +82,7 @@ func update(ctx context.Context, tx *sql.Tx, table, key string, set []sqlstore.A
 	for _, w := range where {
 		q += ` AND (` + w + `)`
 	}
-	return eachRow(ctx, tx, q, rows.Values, func(stmt *sql.Stmt, args []any) error {
+	return eachRow(ctx, tx, q, rows.Values, func(ctx context.Context, stmt *sql.Stmt, args []any) error {
 		_, err := stmt.ExecContext(ctx, args...)
 		return err
 	})
@@ -91,25 +92,33 @@ func update(ctx context.Context, tx *sql.Tx, table, key string, set []sqlstore.A
 func upsert(ctx context.Context, tx *sql.Tx, table string, key []string, rows sqlstore.Rows) error {
 	q := `INSERT INTO ` + table + ` (` + strings.Join(rows.Columns, ", ") + `) VALUES (` + params(len(rows.Columns)) + `)` +
 		sqlstore.OnConflictSet(key, rows.Columns)
-	return eachRow(ctx, tx, q, rows.Values, func(stmt *sql.Stmt, args []any) error {
+	return eachRow(ctx, tx, q, rows.Values, func(ctx context.Context, stmt *sql.Stmt, args []any) error {
 		_, err := stmt.ExecContext(ctx, args...)
 		return err
 	})
 }
 
-// eachRow prepares q and calls run with it for each row's arguments.
-func eachRow(ctx context.Context, tx *sql.Tx, q string, rows [][]any, run func(*sql.Stmt, []any) error) error {
+// eachRow prepares q and calls run with it for each row's arguments. The rows run without
+// ctx's cancellation: for a statement whose context can end, the driver starts a goroutine
+// to interrupt it, a cost per row; a cancelled ctx still rolls the transaction back (database/sql
+// watches it), and the next row then fails.
+func eachRow(ctx context.Context, tx *sql.Tx, q string, rows [][]any, run func(context.Context, *sql.Stmt, []any) error) error {
 	stmt, err := tx.PrepareContext(ctx, q)
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	rowCtx := context.WithoutCancel(ctx)
+	var args []any // database/sql copies them: one slice serves every row
 	for _, row := range rows {
-		args := make([]any, len(row))
+		args = slices.Grow(args[:0], len(row))[:len(row)]
 		for i, v := range row {
 			args[i] = arg(v)
 		}
-		if err := run(stmt, args); err != nil {
+		if err := run(rowCtx, stmt, args); err != nil {
 			return err
 		}
 	}
