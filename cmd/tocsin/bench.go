@@ -32,7 +32,7 @@ type benchSettings struct {
 	store, databaseURL, binary string
 	sites, maxConcurrent       int
 	interval, window           time.Duration
-	keepLog                    bool
+	keepLog, floor             bool
 }
 
 func benchFlags(w io.Writer) (*flag.FlagSet, *benchSettings) {
@@ -47,6 +47,7 @@ func benchFlags(w io.Writer) (*flag.FlagSet, *benchSettings) {
 	fs.DurationVar(&s.window, "window", time.Minute, "how long to measure, once every site was checked once and one interval more passed")
 	fs.IntVar(&s.maxConcurrent, "max-concurrent-checks", 500, "the tocsin process's TOCSIN_MAX_CONCURRENT_CHECKS")
 	fs.BoolVar(&s.keepLog, "keep-log", false, "keep the tocsin process's log file and print its path")
+	fs.BoolVar(&s.floor, "floor", false, "run a bare Go HTTP client in tocsin's place (a fresh connection per request, nothing stored): the least a check costs on this machine")
 	return fs, &s
 }
 
@@ -60,6 +61,10 @@ interval: p50, p99, max), missed and doubled intervals (gaps over 1.5 or under 0
 CPU per check (the process's user+system CPU over the window divided by the requests the farm
 received, and on a local PostgreSQL its backends' CPU too), memory, and the time until every
 site was checked once.
+
+With -floor, a bare Go HTTP client takes tocsin's place: the same requests on the same
+schedule, nothing stored. Its CPU per request is the least a check costs on this machine, the
+figure to read tocsin's against on another machine.
 
 `)
 	fs, _ := benchFlags(w)
@@ -142,7 +147,7 @@ func runBench(ctx context.Context, s benchSettings, progress io.Writer) (r bench
 
 	dbURL, appName := "sqlite:"+filepath.Join(dir, "tocsin.db"), "tocsin-bench-"+randomName()
 	var admin *sql.DB
-	if s.store == "postgres" {
+	if s.store == "postgres" && !s.floor {
 		var drop func()
 		admin, dbURL, drop, err = benchSchema(ctx, s.databaseURL, appName)
 		if err != nil {
@@ -154,20 +159,27 @@ func runBench(ctx context.Context, s benchSettings, progress io.Writer) (r bench
 		}
 	}
 
-	child, err := startBenchChild(s, dbURL, dir)
+	start := time.Now()
+	var child *benchChild
+	if s.floor {
+		child, err = startFloorChild(s, farm.Base(), dir)
+	} else {
+		child, err = startBenchChild(s, dbURL, dir)
+	}
 	if err != nil {
 		return r, err
 	}
 	r.logPath = child.log
 	defer child.stop()
-	fmt.Fprintf(progress, "tocsin (pid %d) is up; adding %d sites…\n", child.pid(), s.sites)
-
-	start := time.Now()
-	if err := addBenchSites(child.url, farm, s); err != nil {
-		return r, err
+	if !s.floor {
+		fmt.Fprintf(progress, "tocsin (pid %d) is up; adding %d sites…\n", child.pid(), s.sites)
+		start = time.Now()
+		if err := addBenchSites(child.url, farm, s); err != nil {
+			return r, err
+		}
+		r.added = time.Since(start)
+		fmt.Fprintf(progress, "added in %s; waiting for every site's first check…\n", r.added.Round(time.Millisecond))
 	}
-	r.added = time.Since(start)
-	fmt.Fprintf(progress, "added in %s; waiting for every site's first check…\n", r.added.Round(time.Millisecond))
 	for {
 		if at, ok := farm.AllCheckedAt(); ok {
 			r.firstRound = at.Sub(start)
@@ -222,7 +234,10 @@ func (r benchResult) print(w io.Writer, s benchSettings) {
 		return fmt.Sprintf("%.0f µs", float64(d.Microseconds())/float64(r.gaps.Requests))
 	}
 	cpu := perCheck(r.tocsinCPU) + " (tocsin)"
-	if s.store == "postgres" {
+	switch {
+	case s.floor:
+		cpu = perCheck(r.tocsinCPU) + " (a bare Go client: the floor)"
+	case s.store == "postgres":
 		if r.dbMeasured {
 			cpu += " + " + perCheck(r.dbCPU) + " (PostgreSQL backends)"
 		} else {
@@ -230,12 +245,17 @@ func (r benchResult) print(w io.Writer, s benchSettings) {
 		}
 	}
 	on := s.store
+	if s.floor {
+		on = "no store (-floor)"
+	}
 	if r.autovacuum != "" {
 		on += " (autovacuum " + r.autovacuum + ")"
 	}
 	fmt.Fprintf(w, "tocsin bench: %d sites @ %s on %s, %s window; %d CPUs, load average %s before, %s after\n",
 		s.sites, s.interval, on, r.window.Round(time.Second), runtime.NumCPU(), r.loadBefore, r.loadAfter)
-	fmt.Fprintf(w, "  sites added            %s (POST /sites/batch)\n", r.added.Round(time.Millisecond))
+	if !s.floor {
+		fmt.Fprintf(w, "  sites added            %s (POST /sites/batch)\n", r.added.Round(time.Millisecond))
+	}
 	fmt.Fprintf(w, "  every site checked     %s after the first was added\n", r.firstRound.Round(time.Millisecond))
 	fmt.Fprintf(w, "  checks/s               %.1f\n", float64(r.gaps.Requests)/r.window.Seconds())
 	fmt.Fprintf(w, "  lateness p50/p99/max   %.1f / %.1f / %.1f ms\n",
@@ -268,25 +288,15 @@ func startBenchChild(s benchSettings, dbURL, dir string) (*benchChild, error) {
 	if err := os.WriteFile(envFile, nil, 0o600); err != nil {
 		return nil, err
 	}
-	logPath := filepath.Join(dir, "tocsin.log")
-	logFile, err := os.Create(logPath)
+	cmd := exec.Command(s.binary, "serve", "--addr", addr)
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TOCSIN_AUTH=off", "TOCSIN_LOG_LEVEL=warn",
+		"TOCSIN_BLOCK_PRIVATE_TARGETS=false", fmt.Sprintf("TOCSIN_MAX_CONCURRENT_CHECKS=%d", s.maxConcurrent),
+		"TOCSIN_MIN_INTERVAL_SECONDS=1", "TOCSIN_ENV_FILE="+envFile)
+	c, err := startChild(cmd, dir)
 	if err != nil {
 		return nil, err
 	}
-	c := &benchChild{url: "http://" + addr, log: logPath, exited: make(chan error, 1)}
-	c.cmd = exec.Command(s.binary, "serve", "--addr", addr)
-	c.cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TOCSIN_AUTH=off", "TOCSIN_LOG_LEVEL=warn",
-		"TOCSIN_BLOCK_PRIVATE_TARGETS=false", fmt.Sprintf("TOCSIN_MAX_CONCURRENT_CHECKS=%d", s.maxConcurrent),
-		"TOCSIN_MIN_INTERVAL_SECONDS=1", "TOCSIN_ENV_FILE="+envFile)
-	c.cmd.Stdout, c.cmd.Stderr = logFile, logFile
-	if err := c.cmd.Start(); err != nil {
-		logFile.Close()
-		return nil, err
-	}
-	go func() {
-		c.exited <- c.cmd.Wait()
-		logFile.Close()
-	}()
+	c.url = "http://" + addr
 	deadline := time.Now().Add(time.Minute)
 	for {
 		if err := c.alive(); err != nil {
@@ -299,10 +309,30 @@ func startBenchChild(s benchSettings, dbURL, dir string) (*benchChild, error) {
 		}
 		if time.Now().After(deadline) {
 			c.stop()
-			return nil, fmt.Errorf("tocsin did not answer within a minute; see %s", logPath)
+			return nil, fmt.Errorf("tocsin did not answer within a minute; see %s", c.log)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// startChild starts cmd with its output in dir's tocsin.log.
+func startChild(cmd *exec.Cmd, dir string) (*benchChild, error) {
+	logPath := filepath.Join(dir, "tocsin.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	c := &benchChild{cmd: cmd, log: logPath, exited: make(chan error, 1)}
+	c.cmd.Stdout, c.cmd.Stderr = logFile, logFile
+	if err := c.cmd.Start(); err != nil {
+		logFile.Close()
+		return nil, err
+	}
+	go func() {
+		c.exited <- c.cmd.Wait()
+		logFile.Close()
+	}()
+	return c, nil
 }
 
 func (c *benchChild) pid() int { return c.cmd.Process.Pid }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -51,6 +52,9 @@ func TestTheBuiltBinary(t *testing.T) {
 		if !strings.Contains(string(out), "SECRET_KEY: must be at least 32 bytes, got 15") || strings.Contains(string(out), "hunter2") {
 			t.Errorf("want the variable and its length, never its value:\n%s", out)
 		}
+	})
+	t.Run("tocsin bench measures tocsin, and with -floor a bare client, on a small farm", func(t *testing.T) {
+		testBenchAndItsFloor(t, bin)
 	})
 	t.Run("the Dockerfile's HEALTHCHECK passes against the Dockerfile's service", func(t *testing.T) {
 		testDockerHealthcheck(t, bin)
@@ -246,5 +250,30 @@ func (p *binaryProcess) waitForReady(t testing.TB, base string) {
 			t.Fatalf("no 200 from /readyz: %v\n%s", err, p.log)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// testBenchAndItsFloor runs tocsin bench as the README does, small: tocsin's own figures, then the
+// floor's, whose line says what it measured and adds no sites.
+func testBenchAndItsFloor(t *testing.T, bin string) {
+	checksPerSecond := regexp.MustCompile(`checks/s +([0-9.]+)`)
+	for _, tc := range []struct {
+		flags       []string
+		want, wrong string
+	}{
+		{nil, "µs (tocsin)", "floor"},
+		{[]string{"-floor"}, "µs (a bare Go client: the floor)", "sites added"},
+	} {
+		args := append([]string{"bench", "-sites", "20", "-interval", "1s", "-window", "2s"}, tc.flags...)
+		cmd := exec.Command(bin, args...)
+		cmd.Env = cleanEnv()
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("tocsin %v: %v\n%s", args, err, out)
+		}
+		m := checksPerSecond.FindSubmatch(out)
+		if m == nil || string(m[1]) == "0.0" || !strings.Contains(string(out), tc.want) || strings.Contains(string(out), tc.wrong) {
+			t.Errorf("tocsin %v: want checks a second and %q, not %q:\n%s", args, tc.want, tc.wrong, out)
+		}
 	}
 }

@@ -89,6 +89,9 @@ func run(args []string, env map[string]string, stdout, stderr io.Writer) int {
 	case len(args) > 0 && !strings.HasPrefix(args[0], "-"):
 		name, args = args[0], args[1:]
 	}
+	if name == floorClientCommand {
+		return floorClient(args, stderr)
+	}
 	cmd, ok := findCommand(name)
 	if !ok {
 		return unknownCommand(name, stderr)

@@ -35,7 +35,10 @@ func Start(sites int) (*Farm, error) {
 }
 
 // URL is the address of site i.
-func (f *Farm) URL(i int) string { return "http://" + f.ln.Addr().String() + "/" + strconv.Itoa(i) }
+func (f *Farm) URL(i int) string { return f.Base() + "/" + strconv.Itoa(i) }
+
+// Base is the farm's address, without a site.
+func (f *Farm) Base() string { return "http://" + f.ln.Addr().String() }
 
 // Close stops serving; the arrivals stay readable.
 func (f *Farm) Close() error { return f.srv.Close() }
