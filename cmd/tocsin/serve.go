@@ -192,12 +192,10 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
-	// A claim looks ahead a quarter of the shortest interval at most: a site whose last result
-	// is not written yet when its next slot enters the look-ahead would skip that slot.
-	lookAhead := min(2*time.Second, time.Duration(cfg.MinIntervalSeconds)*time.Second/4)
+	// The look-ahead and poll are the scheduler's defaults (2 s, twice a second) whatever the
+	// shortest interval: a worker claims its own leased sites again at their next slot, so a
+	// slot entering the look-ahead before the site's last result is written is not skipped.
 	sched := scheduler.New(watched, checker.Check, time.Now, log.With("component", "scheduler"), scheduler.Config{
-		LookAhead:     lookAhead,
-		PollInterval:  lookAhead / 4,
 		Worker:        worker,
 		MaxConcurrent: cfg.MaxConcurrentChecks,
 		OutageBuffer:  cfg.OutageBuffer,
