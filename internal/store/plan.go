@@ -24,6 +24,8 @@ type SiteUpdate struct {
 	// a ping, sets the push site's new deadline.
 	NextCheckAt *time.Time
 	Pinged      bool // a push site's heartbeat: NextCheckAt is its new deadline, not a retry
+	// Ledger is the site's uptime ledger after the batch, written with its state (see PlanLedger).
+	Ledger *Ledger
 }
 
 // PlanWrites folds results, in order, into their sites. sites holds every site that still

@@ -100,3 +100,67 @@ func TestScheduleMovesToItsOwnTable(t *testing.T) {
 		t.Errorf("down: next check %v claimed by %v, want the claim's", next, claimedBy)
 	}
 }
+
+// Migration 00085 moves each uptime ledger into its site's row, and back down; a site without
+// a ledger keeps none.
+func TestLedgersMoveIntoTheirSitesRows(t *testing.T) {
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := st.MigrateTo(ctx, quiet, 84); err != nil {
+		t.Fatal(err)
+	}
+	db := st.DB()
+	var owner, with, without int64
+	if err := db.QueryRowContext(ctx, `INSERT INTO users (username, password_hash, role, created_at)
+		VALUES ('u', 'h', 'admin', now()) RETURNING id`).Scan(&owner); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []*int64{&with, &without} {
+		if err := db.QueryRowContext(ctx, `INSERT INTO sites (owner_id, name, url, check_interval_seconds, timeout_seconds,
+			expected_status_code, created_at) VALUES ($1, 's', 'http://127.0.0.1:9/', 60, 5, 200, now()) RETURNING id`,
+			owner).Scan(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	if _, err := db.ExecContext(ctx, `INSERT INTO uptime_ledgers (site_id, at, mode, up_ms, down_ms, run_failed, run_error,
+		incidents, resolved, repair_ms) VALUES ($1, $2, 'paused', 5000, 700, 2, 'timeout', 3, 2, 90000)`, with, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Migrate(ctx, quiet); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		gotAt                       *time.Time
+		mode, runError              string
+		up, down, incidents, repair int64
+		failed                      int
+	)
+	err = db.QueryRowContext(ctx, `SELECT ledger_at, ledger_mode, ledger_up_ms, ledger_down_ms, ledger_run_failed,
+		ledger_run_error, ledger_incidents, ledger_repair_ms FROM sites WHERE id = $1`, with).
+		Scan(&gotAt, &mode, &up, &down, &failed, &runError, &incidents, &repair)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotAt == nil || !gotAt.Equal(at) || mode != "paused" || up != 5000 || down != 700 || failed != 2 ||
+		runError != "timeout" || incidents != 3 || repair != 90000 {
+		t.Errorf("the ledger in its site's row: at %v mode %q up %d down %d failed %d error %q incidents %d repair %d",
+			gotAt, mode, up, down, failed, runError, incidents, repair)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT ledger_at FROM sites WHERE id = $1`, without).Scan(&gotAt); err != nil || gotAt != nil {
+		t.Errorf("a site without a ledger: ledger_at %v (%v), want NULL", gotAt, err)
+	}
+
+	if err := st.MigrateDownTo(ctx, 84); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*), max(up_ms) FROM uptime_ledgers`).Scan(&n, &up); err != nil || n != 1 || up != 5000 {
+		t.Errorf("down: %d ledgers, up %d (%v); want the one, as it was", n, up, err)
+	}
+}

@@ -7,7 +7,8 @@ import (
 )
 
 // Migration 00081: a ledger moved by the old rule held one reason, the last begun; the upgrade
-// gives each every reason its site's marks say holds.
+// gives each every reason its site's marks say holds. (Migration 00085 then carries each ledger
+// into its site's row, where it is read here.)
 func TestUpgradeGivesLedgersEveryReasonThatHolds(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(filepath.Join(t.TempDir(), "old.db"))
@@ -42,9 +43,15 @@ func TestUpgradeGivesLedgersEveryReasonThatHolds(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, tt := range tests {
-		var mode string
-		if err := s.write.QueryRowContext(ctx, `SELECT mode FROM uptime_ledgers WHERE site_id = $1`, i+1).Scan(&mode); err != nil {
+		var (
+			mode string
+			at   *int64
+		)
+		if err := s.write.QueryRowContext(ctx, `SELECT ledger_mode, ledger_at FROM sites WHERE id = $1`, i+1).Scan(&mode, &at); err != nil {
 			t.Fatal(err)
+		}
+		if at == nil || *at != 0 {
+			t.Errorf("site %d: ledger_at %v, want the ledger's 0 carried over", i+1, at)
 		}
 		if mode != tt.want {
 			t.Errorf("paused %v, window open %v, mode %q: now %q, want %q", tt.paused, tt.open, tt.old, mode, tt.want)

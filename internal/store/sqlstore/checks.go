@@ -20,7 +20,7 @@ func (s *Store) RecordChecks(ctx context.Context, results []store.CheckResult) (
 	}
 	var w store.Writes
 	err := s.inTx(ctx, func(tx conn, raw *sql.Tx) error {
-		sites, err := s.lockSites(ctx, tx, store.SiteIDs(results))
+		sites, ledgers, err := s.lockSites(ctx, tx, store.SiteIDs(results))
 		if err != nil {
 			return err
 		}
@@ -29,10 +29,20 @@ func (s *Store) RecordChecks(ctx context.Context, results []store.CheckResult) (
 			return err
 		}
 		w = store.PlanWrites(sites, results, cal)
+		if len(w.Recorded) == 0 {
+			return nil
+		}
+		lw, err := planLedgers(&w, sites, ledgers)
+		if err != nil {
+			return err
+		}
 		if err := s.writeChecks(ctx, raw, w); err != nil {
 			return err
 		}
-		if err := s.writeLedgers(ctx, tx, raw, sites, &w); err != nil {
+		if err := s.writeHours(ctx, tx, raw, lw); err != nil {
+			return err
+		}
+		if err := s.writeIncidents(ctx, raw, lw.Incidents); err != nil {
 			return err
 		}
 		if err := s.insertEvents(ctx, raw, w); err != nil {
@@ -46,24 +56,34 @@ func (s *Store) RecordChecks(ctx context.Context, results []store.CheckResult) (
 	return w.Recorded, nil
 }
 
-// lockSites reads what the status rules and alerts need of each site and, where the dialect
-// locks rows, holds them in id order until the transaction ends, so two batches never apply
-// results to one site at once. The rules never read the schedule: it is left out.
-func (s *Store) lockSites(ctx context.Context, tx conn, ids []int64) (map[int64]monitor.Site, error) {
-	q := `SELECT ` + siteColumnsUnscheduled + ` FROM sites WHERE id ` + s.d.InIDs("$1") + ` ORDER BY id` + s.d.ForUpdate
+// lockSites reads what the status rules and alerts need of each site, and its uptime ledger,
+// and, where the dialect locks rows, holds them in id order until the transaction ends, so two
+// batches never apply results to one site at once. The rules never read the schedule: it is
+// left out.
+func (s *Store) lockSites(ctx context.Context, tx conn, ids []int64) (map[int64]monitor.Site, map[int64]store.Ledger, error) {
+	q := `SELECT ` + siteColumnsUnscheduled + `, ` + ledgerColumns + ` FROM sites WHERE id ` + s.d.InIDs("$1") + ` ORDER BY id` + s.d.ForUpdate
 	rows, err := tx.query(ctx, q, ids)
 	if err != nil {
-		return nil, fmt.Errorf("lock sites: %w", err)
+		return nil, nil, fmt.Errorf("lock sites: %w", err)
 	}
-	sites, err := collectN(rows, len(ids), scanSite, "sites")
-	if err != nil {
-		return nil, fmt.Errorf("lock sites: %w", err)
+	defer rows.Close()
+	sites := make(map[int64]monitor.Site, len(ids))
+	ledgers := make(map[int64]store.Ledger, len(ids))
+	for rows.Next() {
+		var ls ledgerScan
+		site, err := scanSite(withLedger{rows, &ls})
+		if err != nil {
+			return nil, nil, fmt.Errorf("lock sites: %w", err)
+		}
+		sites[site.ID] = site
+		if l, ok := ls.ledger(site.ID); ok {
+			ledgers[site.ID] = l
+		}
 	}
-	byID := make(map[int64]monitor.Site, len(sites))
-	for _, site := range sites {
-		byID[site.ID] = site
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("lock sites: %w", err)
 	}
-	return byID, nil
+	return sites, ledgers, nil
 }
 
 var checkColumns = []column[store.Recorded]{
@@ -77,10 +97,10 @@ var checkColumns = []column[store.Recorded]{
 	{"held", func(r *store.Recorded) any { return r.Check.Held }},
 }
 
-// siteUpdateColumns are siteState keyed by the site's id.
-var siteUpdateColumns = append([]column[store.SiteUpdate]{
+// siteUpdateColumns are siteState and the ledger, keyed by the site's id.
+var siteUpdateColumns = append(append([]column[store.SiteUpdate]{
 	{"id", func(u *store.SiteUpdate) any { return u.Site.ID }},
-}, siteState...)
+}, siteState...), siteLedgerColumns...)
 
 // scheduleUpdateColumns say how a result moves its site's claim and schedule.
 var scheduleUpdateColumns = []column[store.SiteUpdate]{
@@ -110,7 +130,7 @@ func (s *Store) writeChecks(ctx context.Context, tx *sql.Tx, w store.Writes) err
 	if _, err := s.d.Insert(ctx, tx, "checks", rowsOf(checkColumns, w.Recorded), false); err != nil {
 		return fmt.Errorf("insert checks: %w", err)
 	}
-	if err := s.d.Update(ctx, tx, "sites", "id", copied(siteState), rowsOf(siteUpdateColumns, w.Sites)); err != nil {
+	if err := s.d.Update(ctx, tx, "sites", "id", copied(siteUpdateColumns[1:]), rowsOf(siteUpdateColumns, w.Sites)); err != nil {
 		return fmt.Errorf("update site states: %w", err)
 	}
 	// A claim's lease is left to run out (its worker takes the site again at its next slot)

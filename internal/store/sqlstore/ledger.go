@@ -13,57 +13,110 @@ import (
 // The uptime ledgers, hourly rollups and incidents move with every batch of results, in its
 // transaction: store.PlanLedger says how, this file reads and writes them.
 
-const ledgerColumns = `site_id, at, mode, up_ms, down_ms, run_since, run_failed, run_error, run_code,
-	incidents, resolved, repair_ms, open_since`
+// ledgerColumns are a site's uptime ledger, kept in its row of sites (ledger_at NULL: it has
+// none yet), in the order ledgerScan reads them.
+const ledgerColumns = `ledger_at, ledger_mode, ledger_up_ms, ledger_down_ms, ledger_run_since, ledger_run_failed,
+	ledger_run_error, ledger_run_code, ledger_incidents, ledger_resolved, ledger_repair_ms, ledger_open_since`
 
-func scanLedger(row scanner) (store.Ledger, error) {
-	var (
-		l              store.Ledger
-		up, dn, repair int64
-		runCode        int64
-		mode           string
-	)
-	err := row.Scan(&l.SiteID, timeAt(&l.At), &mode, &up, &dn, timeOrNil(&l.Run.Since), &l.Run.Failed, &l.Run.Error, &runCode,
-		&l.Incidents.Started, &l.Incidents.Resolved, &repair, timeOrNil(&l.OpenSince))
-	l.Excluded = monitor.ParseExclusions(mode)
-	l.Up, l.Down = time.Duration(up)*time.Millisecond, time.Duration(dn)*time.Millisecond
-	l.Incidents.Repair = time.Duration(repair) * time.Millisecond
-	l.Run.StatusCode = int(runCode)
-	return l, err
+// ledgerScan receives a site's ledger columns.
+type ledgerScan struct {
+	at                      *time.Time
+	mode                    string
+	up, dn, repair, runCode int64
+	l                       store.Ledger
 }
 
-// readLedgers reads the ledgers of the sites, by site.
+func (ls *ledgerScan) dest() []any {
+	return []any{timeOrNil(&ls.at), &ls.mode, &ls.up, &ls.dn, timeOrNil(&ls.l.Run.Since), &ls.l.Run.Failed,
+		&ls.l.Run.Error, &ls.runCode, &ls.l.Incidents.Started, &ls.l.Incidents.Resolved, &ls.repair, timeOrNil(&ls.l.OpenSince)}
+}
+
+// ledger is the scanned ledger of site id; false when the site has none yet.
+func (ls *ledgerScan) ledger(id int64) (store.Ledger, bool) {
+	if ls.at == nil {
+		return store.Ledger{}, false
+	}
+	l := ls.l
+	l.SiteID, l.At = id, *ls.at
+	l.Excluded = monitor.ParseExclusions(ls.mode)
+	l.Up, l.Down = time.Duration(ls.up)*time.Millisecond, time.Duration(ls.dn)*time.Millisecond
+	l.Incidents.Repair = time.Duration(ls.repair) * time.Millisecond
+	l.Run.StatusCode = int(ls.runCode)
+	return l, true
+}
+
+// withLedger is a row whose site columns are followed by its ledger's: Scan fills the caller's
+// destinations, then the ledger's.
+type withLedger struct {
+	row scanner
+	ls  *ledgerScan
+}
+
+func (w withLedger) Scan(dest ...any) error { return w.row.Scan(append(dest, w.ls.dest()...)...) }
+
+// readLedgers reads the ledgers of the sites, by site; a site without one is left out.
 func (s *Store) readLedgers(ctx context.Context, c conn, ids []int64) (map[int64]store.Ledger, error) {
-	rows, err := c.query(ctx, `SELECT `+ledgerColumns+` FROM uptime_ledgers WHERE site_id `+s.d.InIDs("$1"), ids)
+	rows, err := c.query(ctx, `SELECT id, `+ledgerColumns+` FROM sites WHERE id `+s.d.InIDs("$1")+` AND ledger_at IS NOT NULL`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("read uptime ledgers: %w", err)
 	}
-	ledgers, err := collectN(rows, len(ids), scanLedger, "uptime ledgers")
-	if err != nil {
-		return nil, err
+	defer rows.Close()
+	out := make(map[int64]store.Ledger, len(ids))
+	for rows.Next() {
+		var (
+			id int64
+			ls ledgerScan
+		)
+		if err := rows.Scan(append([]any{&id}, ls.dest()...)...); err != nil {
+			return nil, fmt.Errorf("scan uptime ledgers: %w", err)
+		}
+		if l, ok := ls.ledger(id); ok {
+			out[id] = l
+		}
 	}
-	out := make(map[int64]store.Ledger, len(ledgers))
-	for _, l := range ledgers {
-		out[l.SiteID] = l
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read uptime ledgers: %w", err)
 	}
 	return out, nil
 }
 
+// ledgerWriteColumns write a ledger into its site's row (the key column id).
 var ledgerWriteColumns = []column[store.Ledger]{
-	{"site_id", func(l *store.Ledger) any { return l.SiteID }},
-	{"at", func(l *store.Ledger) any { return l.At }},
-	{"mode", func(l *store.Ledger) any { return l.Excluded.String() }},
-	{"up_ms", func(l *store.Ledger) any { return l.Up.Milliseconds() }},
-	{"down_ms", func(l *store.Ledger) any { return l.Down.Milliseconds() }},
-	{"run_since", func(l *store.Ledger) any { return l.Run.Since }},
-	{"run_failed", func(l *store.Ledger) any { return l.Run.Failed }},
-	{"run_error", func(l *store.Ledger) any { return l.Run.Error }},
-	{"run_code", func(l *store.Ledger) any { return l.Run.StatusCode }},
-	{"incidents", func(l *store.Ledger) any { return l.Incidents.Started }},
-	{"resolved", func(l *store.Ledger) any { return l.Incidents.Resolved }},
-	{"repair_ms", func(l *store.Ledger) any { return l.Incidents.Repair.Milliseconds() }},
-	{"open_since", func(l *store.Ledger) any { return l.OpenSince }},
+	{"id", func(l *store.Ledger) any { return l.SiteID }},
+	{"ledger_at", func(l *store.Ledger) any { return l.At }},
+	{"ledger_mode", func(l *store.Ledger) any { return l.Excluded.String() }},
+	{"ledger_up_ms", func(l *store.Ledger) any { return l.Up.Milliseconds() }},
+	{"ledger_down_ms", func(l *store.Ledger) any { return l.Down.Milliseconds() }},
+	{"ledger_run_since", func(l *store.Ledger) any { return l.Run.Since }},
+	{"ledger_run_failed", func(l *store.Ledger) any { return l.Run.Failed }},
+	{"ledger_run_error", func(l *store.Ledger) any { return l.Run.Error }},
+	{"ledger_run_code", func(l *store.Ledger) any { return l.Run.StatusCode }},
+	{"ledger_incidents", func(l *store.Ledger) any { return l.Incidents.Started }},
+	{"ledger_resolved", func(l *store.Ledger) any { return l.Incidents.Resolved }},
+	{"ledger_repair_ms", func(l *store.Ledger) any { return l.Incidents.Repair.Milliseconds() }},
+	{"ledger_open_since", func(l *store.Ledger) any { return l.OpenSince }},
 }
+
+// writeLedgers writes ledgers into their sites' rows.
+func (s *Store) writeLedgers(ctx context.Context, raw *sql.Tx, ledgers []store.Ledger) error {
+	if len(ledgers) == 0 {
+		return nil
+	}
+	if err := s.d.Update(ctx, raw, "sites", "id", copied(ledgerWriteColumns[1:]), rowsOf(ledgerWriteColumns, ledgers)); err != nil {
+		return fmt.Errorf("write uptime ledgers: %w", err)
+	}
+	return nil
+}
+
+// siteLedgerColumns are ledgerWriteColumns (without the key) as columns of a site's update,
+// read from its Ledger: a batch of results writes each site's state and ledger in one update.
+var siteLedgerColumns = func() []column[store.SiteUpdate] {
+	out := make([]column[store.SiteUpdate], 0, len(ledgerWriteColumns)-1)
+	for _, c := range ledgerWriteColumns[1:] {
+		out = append(out, column[store.SiteUpdate]{c.name, func(u *store.SiteUpdate) any { return c.value(u.Ledger) }})
+	}
+	return out
+}()
 
 var rollupColumns = []column[store.Rollup]{
 	{"site_id", func(r *store.Rollup) any { return r.SiteID }},
@@ -107,28 +160,23 @@ func scanRollup(row scanner) (store.Rollup, error) {
 	return r, nil
 }
 
-// writeLedgers plans what the batch does to ledgers, rollups and incidents and writes it. It
-// runs before the events are inserted: it dates down events back and adds gap events.
-func (s *Store) writeLedgers(ctx context.Context, tx conn, raw *sql.Tx, sites map[int64]monitor.Site, w *store.Writes) error {
-	if len(w.Recorded) == 0 {
-		return nil
-	}
-	ids := make([]int64, 0, len(w.Sites))
-	for _, u := range w.Sites {
-		ids = append(ids, u.Site.ID)
-	}
-	ledgers, err := s.readLedgers(ctx, tx, ids)
-	if err != nil {
-		return err
-	}
+// planLedgers moves the ledgers through the batch (store.PlanLedger) and gives each site's
+// update its ledger, to be written with its state. It runs before the events are inserted: it
+// dates down events back and adds gap events.
+func planLedgers(w *store.Writes, sites map[int64]monitor.Site, ledgers map[int64]store.Ledger) (store.LedgerWrites, error) {
 	lw := store.PlanLedger(w, sites, ledgers)
-	if err := s.d.Upsert(ctx, raw, "uptime_ledgers", []string{"site_id"}, rowsOf(ledgerWriteColumns, lw.Ledgers)); err != nil {
-		return fmt.Errorf("write uptime ledgers: %w", err)
+	at := make(map[int64]int, len(lw.Ledgers))
+	for i, l := range lw.Ledgers {
+		at[l.SiteID] = i
 	}
-	if err := s.writeHours(ctx, tx, raw, lw); err != nil {
-		return err
+	for i := range w.Sites {
+		j, ok := at[w.Sites[i].Site.ID]
+		if !ok {
+			return lw, fmt.Errorf("site %d has results but no ledger was planned", w.Sites[i].Site.ID)
+		}
+		w.Sites[i].Ledger = &lw.Ledgers[j]
 	}
-	return s.writeIncidents(ctx, raw, lw.Incidents)
+	return lw, nil
 }
 
 // writeHours adds the batch's deltas to the hourly rollups they touch.

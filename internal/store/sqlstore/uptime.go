@@ -131,10 +131,9 @@ type fleetRow struct {
 // fleetQuery reads each site, its ledger, and its totals at the end of hour $2 (the one
 // before the window) from that hour's rollup: one lookup by primary key per site.
 const fleetQuery = `SELECT s.id, s.name, s.status, s.check_interval_seconds, s.timeout_seconds,
-		l.at, l.mode, l.up_ms, l.down_ms, l.incidents, l.resolved, l.repair_ms,
+		s.ledger_at, s.ledger_mode, s.ledger_up_ms, s.ledger_down_ms, s.ledger_incidents, s.ledger_resolved, s.ledger_repair_ms,
 		h.cum_up_ms, h.cum_down_ms, h.cum_incidents, h.cum_resolved, h.cum_repair_ms
 	FROM sites s
-	LEFT JOIN uptime_ledgers l ON l.site_id = s.id
 	LEFT JOIN rollup_hours h ON h.site_id = s.id AND h.hour = $2
 	WHERE s.owner_id = $1 AND s.id `
 
@@ -450,8 +449,8 @@ func (s *Store) recordMonitoringEvents(ctx context.Context, tx conn, raw *sql.Tx
 			inserts = append(inserts, &lw.Monitoring[j])
 		}
 		inserts = append(inserts, events[i])
-		if err := s.d.Upsert(ctx, raw, "uptime_ledgers", []string{"site_id"}, rowsOf(ledgerWriteColumns, lw.Ledgers)); err != nil {
-			return fmt.Errorf("write uptime ledger: %w", err)
+		if err := s.writeLedgers(ctx, raw, lw.Ledgers); err != nil {
+			return err
 		}
 		if err := s.writeHours(ctx, tx, raw, lw); err != nil {
 			return err

@@ -101,9 +101,9 @@ func LoadRollups(tb testing.TB, raw *sql.DB, backend string, owner int64, days i
 	const cols = `(site_id, PERIOD, checks, failures, cum_up_ms, cum_down_ms, cum_incidents, cum_resolved, cum_repair_ms, hist) `
 	hours := `SELECT s.id, g.n, 60, 0, ` + cum("g.n") + `, $3 FROM sites s, g WHERE s.owner_id = $4`
 	dayRows := `SELECT s.id, g.n, 1440, 0, ` + cum("(g.n * 24 + 23)") + `, $3 FROM sites s, g WHERE s.owner_id = $4`
-	ledgers := `SELECT s.id, $3, 'active', ` + cum("$2") + ` FROM sites s WHERE s.owner_id = $4`
+	ledgers := `UPDATE sites AS s SET (ledger_at, ledger_mode, ledger_up_ms, ledger_down_ms, ledger_incidents, ledger_resolved,
+		ledger_repair_ms) = ($3, 'active', ` + cum("$2") + `) WHERE s.owner_id = $4`
 	hourCols, dayCols := strings.Replace(cols, "PERIOD", "hour", 1), strings.Replace(cols, "PERIOD", "day", 1)
-	const ledgerCols = `(site_id, at, mode, up_ms, down_ms, incidents, resolved, repair_ms) `
 	var stmts []struct {
 		q    string
 		args []any
@@ -121,7 +121,7 @@ func LoadRollups(tb testing.TB, raw *sql.DB, backend string, owner int64, days i
 		series := `WITH RECURSIVE g(n) AS (SELECT $1 UNION ALL SELECT n + 1 FROM g WHERE n < $2) `
 		add(series+`INSERT INTO rollup_hours `+hourCols+hours, first, last, hist, owner)
 		add(series+`INSERT INTO rollup_days `+dayCols+dayRows, firstDay, lastDay, hist, owner)
-		add(`INSERT INTO uptime_ledgers `+ledgerCols+ledgers, first, last, at.UnixMicro(), owner)
+		add(ledgers, first, last, at.UnixMicro(), owner)
 		add(`WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM g WHERE n < $2)
 			INSERT INTO incidents (site_id, started_at, ended_at, error, status_code, failed_checks)
 			SELECT s.id, $1 - (g.n * 144 + s.id % 144) * 3600000000, $1 - (g.n * 144 + s.id % 144) * 3600000000 + 600000000,
@@ -131,7 +131,7 @@ func LoadRollups(tb testing.TB, raw *sql.DB, backend string, owner int64, days i
 		series := `WITH g(n) AS (SELECT generate_series($1::bigint, $2::bigint)) `
 		add(series+`INSERT INTO rollup_hours `+hourCols+hours, first, last, hist, owner)
 		add(series+`INSERT INTO rollup_days `+dayCols+dayRows, firstDay, lastDay, hist, owner)
-		add(`INSERT INTO uptime_ledgers `+ledgerCols+strings.ReplaceAll(ledgers, "$2", "$2::bigint"), first, last, at, owner)
+		add(strings.ReplaceAll(ledgers, "$2", "$2::bigint"), first, last, at, owner)
 		add(`INSERT INTO incidents (site_id, started_at, ended_at, error, status_code, failed_checks)
 			SELECT s.id, $1::timestamptz - make_interval(hours => g.n * 144 + (s.id % 144)::int),
 				$1::timestamptz - make_interval(hours => g.n * 144 + (s.id % 144)::int) + interval '10 minutes',
