@@ -35,6 +35,10 @@ func (h *heldSites) claimed(sites []monitor.Site) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, s := range sites {
+		if held, ok := h.sites[s.ID]; ok {
+			held.site, held.next = s, s.NextCheckAt // in place: a new one per claim was 600 bytes a check
+			continue
+		}
 		h.sites[s.ID] = &heldSite{site: s, next: s.NextCheckAt}
 	}
 }

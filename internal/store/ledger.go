@@ -134,8 +134,11 @@ func (lw LedgerWrites) HourKeys() []HourKey {
 
 // ledgerRun is one site's ledger being moved through a batch.
 type ledgerRun struct {
-	site   monitor.Site
-	l      Ledger
+	// every is how often the site is due (its interval, plus the grace for a push site), and
+	// timeout how long a check may take: what tells a gap in monitoring (not the whole site,
+	// a copy of which per site per batch was a tenth of a check's allocations).
+	every, timeout time.Duration
+	l              Ledger
 	status monitor.Status
 	// checked says the site had a check before the one being counted: only then can the time
 	// since the ledger's last count be a gap in monitoring.
@@ -166,7 +169,8 @@ func PlanLedger(w *Writes, sites map[int64]monitor.Site, ledgers map[int64]Ledge
 			if !had {
 				l = Ledger{SiteID: id}
 			}
-			run = &ledgerRun{site: site, l: l, status: site.Status, open: -2, checked: site.LastChecked != nil}
+			run = newLedgerRun(site, l, site.LastChecked != nil)
+			run.open = -2
 			if site.Status == monitor.StatusDown {
 				run.open = -1
 			}
@@ -336,6 +340,14 @@ func (lw *LedgerWrites) snapshot(run *ledgerRun, at time.Time) {
 	d.HasCum, d.CumUp, d.CumDown, d.CumIncidents = true, run.l.Up, run.l.Down, run.l.Incidents
 }
 
+func newLedgerRun(site monitor.Site, l Ledger, checked bool) *ledgerRun {
+	every := site.Interval()
+	if site.Kind == monitor.KindPush {
+		every += site.Grace()
+	}
+	return &ledgerRun{every: every, timeout: site.Timeout(), l: l, status: site.Status, checked: checked}
+}
+
 // dueGap is the gap in monitoring between the ledger's last count and a check or monitoring
 // change at `at`, if the site was checked before and checks were due meanwhile: inside a
 // maintenance window they still run, but nobody checks a paused site, and a gap already open
@@ -344,11 +356,7 @@ func (run *ledgerRun) dueGap(at time.Time) (monitor.Period, bool) {
 	if !run.checked || run.l.Excluded&(monitor.ExcludedPaused|monitor.ExcludedGap) != 0 {
 		return monitor.Period{}, false
 	}
-	interval := run.site.Interval()
-	if run.site.Kind == monitor.KindPush {
-		interval += run.site.Grace()
-	}
-	return monitor.Gap(run.l.At, at, interval, run.site.Timeout())
+	return monitor.Gap(run.l.At, at, run.every, run.timeout)
 }
 
 // MonitoringChange moves a ledger to a monitoring event at ev.At: the time until then counts
@@ -363,7 +371,7 @@ func MonitoringChange(site monitor.Site, l Ledger, had bool, ev monitor.Event) (
 	if !had {
 		l = Ledger{SiteID: site.ID}
 	}
-	run := &ledgerRun{site: site, l: l, status: site.Status, checked: had && site.LastChecked != nil}
+	run := newLedgerRun(site, l, had && site.LastChecked != nil)
 	switch {
 	case run.l.At.IsZero():
 		run.l.At = ev.At

@@ -34,7 +34,7 @@ type SiteUpdate struct {
 // never both flip it. The rules themselves are monitor.Site.Observe's; cal says which sites a
 // maintenance window covers at each check's time.
 func PlanWrites(sites map[int64]monitor.Site, results []CheckResult, cal monitor.MaintenanceCalendar) Writes {
-	w := Writes{Recorded: make([]Recorded, 0, len(results))}
+	w := Writes{Recorded: make([]Recorded, 0, len(results)), Sites: make([]SiteUpdate, 0, min(len(results), len(sites)))}
 	index := make(map[int64]int, len(sites))
 	if !cal.Empty() && len(results) > 0 {
 		from, to := results[0].Result.CheckedAt, results[0].Result.CheckedAt
