@@ -62,7 +62,9 @@ func (c Config) withDefaults() Config {
 	// look-ahead: a slower one costs fewer claims.
 	def(&c.PollInterval, 500*time.Millisecond)
 	def(&c.LeaseMargin, 30*time.Second)
-	def(&c.FlushInterval, 250*time.Millisecond)
+	// Half a second: at 1,000 checks a second, batches written twice as often cost 5 % more
+	// CPU per check and were no more punctual (the writes are what delays a check's start).
+	def(&c.FlushInterval, 500*time.Millisecond)
 	def(&c.DrainTimeout, 10*time.Second)
 	def(&c.ResumeGrace, 5*time.Second)
 	def(&c.ResumeWindow, time.Minute)
