@@ -62,8 +62,9 @@ func (c Config) withDefaults() Config {
 	// look-ahead: a slower one costs fewer claims.
 	def(&c.PollInterval, 500*time.Millisecond)
 	def(&c.LeaseMargin, 30*time.Second)
-	// Half a second: at 1,000 checks a second, batches written twice as often cost 5 % more
-	// CPU per check and were no more punctual (the writes are what delays a check's start).
+	// Half a second: at 1,000 checks a second, batches written twice as often cost 4-6 % more
+	// CPU per check, and checks started later (p99 16 ms against 12): each write is a burst of
+	// work that the checks due meanwhile wait behind, and smaller ones are not cheaper per row.
 	def(&c.FlushInterval, 500*time.Millisecond)
 	def(&c.DrainTimeout, 10*time.Second)
 	def(&c.ResumeGrace, 5*time.Second)
