@@ -139,7 +139,7 @@ type ledgerRun struct {
 	// a copy of which per site per batch was a tenth of a check's allocations).
 	every, timeout time.Duration
 	l              Ledger
-	status monitor.Status
+	status         monitor.Status
 	// checked says the site had a check before the one being counted: only then can the time
 	// since the ledger's last count be a gap in monitoring.
 	checked bool
