@@ -291,7 +291,7 @@ func startBenchChild(s benchSettings, dbURL, dir string) (*benchChild, error) {
 	cmd := exec.Command(s.binary, "serve", "--addr", addr)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TOCSIN_AUTH=off", "TOCSIN_LOG_LEVEL=warn",
 		"TOCSIN_BLOCK_PRIVATE_TARGETS=false", fmt.Sprintf("TOCSIN_MAX_CONCURRENT_CHECKS=%d", s.maxConcurrent),
-		"TOCSIN_MIN_INTERVAL_SECONDS=1", "TOCSIN_ENV_FILE="+envFile)
+		fmt.Sprintf("TOCSIN_MIN_INTERVAL_SECONDS=%d", s.interval/time.Second), "TOCSIN_ENV_FILE="+envFile)
 	c, err := startChild(cmd, dir)
 	if err != nil {
 		return nil, err

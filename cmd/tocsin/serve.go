@@ -192,10 +192,13 @@ func runService(ctx context.Context, cfg config.Config, ln net.Listener, log *sl
 	if err != nil {
 		return err
 	}
-	// The look-ahead and poll are the scheduler's defaults (2 s, twice a second) whatever the
-	// shortest interval: a worker claims its own leased sites again at their next slot, so a
-	// slot entering the look-ahead before the site's last result is written is not skipped.
+	// A claim looks ahead a quarter of the shortest interval at most: a claimed check runs even
+	// if its site is paused or edited meanwhile, so a site checked every second must not have
+	// its next two slots queued already.
+	lookAhead := min(2*time.Second, time.Duration(cfg.MinIntervalSeconds)*time.Second/4)
 	sched := scheduler.New(watched, checker.Check, time.Now, log.With("component", "scheduler"), scheduler.Config{
+		LookAhead:     lookAhead,
+		PollInterval:  lookAhead / 4,
 		Worker:        worker,
 		MaxConcurrent: cfg.MaxConcurrentChecks,
 		OutageBuffer:  cfg.OutageBuffer,

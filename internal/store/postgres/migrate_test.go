@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"testing"
@@ -27,21 +28,8 @@ var oldSchedules = []struct {
 // Migration 00083 moves every site's schedule and claim to site_schedule, and back down.
 func TestScheduleMovesToItsOwnTable(t *testing.T) {
 	ctx := context.Background()
-	st, err := postgres.Open(ctx, storetest.PostgresURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, db, owner := oldSchema(t, 80)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := st.MigrateTo(ctx, quiet, 80); err != nil {
-		t.Fatal(err)
-	}
-	db := st.DB()
-	var owner int64
-	if err := db.QueryRowContext(ctx, `INSERT INTO users (username, password_hash, role, created_at)
-		VALUES ('u', 'h', 'admin', now()) RETURNING id`).Scan(&owner); err != nil {
-		t.Fatal(err)
-	}
 	ids := make([]int64, len(oldSchedules))
 	for i, o := range oldSchedules {
 		err := db.QueryRowContext(ctx, `INSERT INTO sites (owner_id, name, url, check_interval_seconds, timeout_seconds,
@@ -105,21 +93,9 @@ func TestScheduleMovesToItsOwnTable(t *testing.T) {
 // a ledger keeps none.
 func TestLedgersMoveIntoTheirSitesRows(t *testing.T) {
 	ctx := context.Background()
-	st, err := postgres.Open(ctx, storetest.PostgresURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, db, owner := oldSchema(t, 84)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := st.MigrateTo(ctx, quiet, 84); err != nil {
-		t.Fatal(err)
-	}
-	db := st.DB()
-	var owner, with, without int64
-	if err := db.QueryRowContext(ctx, `INSERT INTO users (username, password_hash, role, created_at)
-		VALUES ('u', 'h', 'admin', now()) RETURNING id`).Scan(&owner); err != nil {
-		t.Fatal(err)
-	}
+	var with, without int64
 	for _, id := range []*int64{&with, &without} {
 		if err := db.QueryRowContext(ctx, `INSERT INTO sites (owner_id, name, url, check_interval_seconds, timeout_seconds,
 			expected_status_code, created_at) VALUES ($1, 's', 'http://127.0.0.1:9/', 60, 5, 200, now()) RETURNING id`,
@@ -141,7 +117,7 @@ func TestLedgersMoveIntoTheirSitesRows(t *testing.T) {
 		up, down, incidents, repair int64
 		failed                      int
 	)
-	err = db.QueryRowContext(ctx, `SELECT ledger_at, ledger_mode, ledger_up_ms, ledger_down_ms, ledger_run_failed,
+	err := db.QueryRowContext(ctx, `SELECT ledger_at, ledger_mode, ledger_up_ms, ledger_down_ms, ledger_run_failed,
 		ledger_run_error, ledger_incidents, ledger_repair_ms FROM sites WHERE id = $1`, with).
 		Scan(&gotAt, &mode, &up, &down, &failed, &runError, &incidents, &repair)
 	if err != nil {
@@ -163,4 +139,24 @@ func TestLedgersMoveIntoTheirSitesRows(t *testing.T) {
 	if err := db.QueryRowContext(ctx, `SELECT count(*), max(up_ms) FROM uptime_ledgers`).Scan(&n, &up); err != nil || n != 1 || up != 5000 {
 		t.Errorf("down: %d ledgers, up %d (%v); want the one, as it was", n, up, err)
 	}
+}
+
+// oldSchema is a new store's database migrated up to version only, with one user, the owner.
+func oldSchema(t *testing.T, version int64) (*postgres.Store, *sql.DB, int64) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.MigrateTo(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), version); err != nil {
+		t.Fatal(err)
+	}
+	var owner int64
+	if err := st.DB().QueryRowContext(ctx, `INSERT INTO users (username, password_hash, role, created_at)
+		VALUES ('u', 'h', 'admin', now()) RETURNING id`).Scan(&owner); err != nil {
+		t.Fatal(err)
+	}
+	return st, st.DB(), owner
 }
