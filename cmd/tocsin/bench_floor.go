@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"os/exec"
 	"strconv"
 	"time"
@@ -44,7 +43,7 @@ func floorClient(args []string, stderr io.Writer) int {
 	get := func(i int) {
 		resp, err := client.Get(base + "/" + strconv.Itoa(i))
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
+			fmt.Fprintln(stderr, err)
 			return
 		}
 		io.Copy(io.Discard, resp.Body)

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/tocsin/tocsin/internal/monitor"
@@ -38,14 +40,14 @@ func (s *Store) ClaimDueSites(ctx context.Context, c store.Claim) ([]monitor.Sit
 		return nil, fmt.Errorf("claim due sites: %w", err)
 	}
 	sites := make([]monitor.Site, 0, len(claimed))
-	var unheld []int64
+	unheld := map[int64]claimedSlot{}
 	for _, slot := range claimed {
 		site, ok := monitor.Site{}, false
 		if c.Held != nil {
 			site, ok = c.Held(slot.site, slot.version)
 		}
 		if !ok {
-			unheld = append(unheld, slot.site)
+			unheld[slot.site] = slot
 			continue
 		}
 		site.NextCheckAt, site.Version = slot.next, slot.version
@@ -54,16 +56,12 @@ func (s *Store) ClaimDueSites(ctx context.Context, c store.Claim) ([]monitor.Sit
 	if len(unheld) == 0 {
 		return sites, nil
 	}
-	read, err := s.claimedSites(ctx, unheld)
+	read, err := s.claimedSites(ctx, slices.Collect(maps.Keys(unheld)))
 	if err != nil {
 		return nil, err
 	}
-	slots := make(map[int64]claimedSlot, len(unheld))
-	for _, slot := range claimed {
-		slots[slot.site] = slot
-	}
 	for _, site := range read {
-		site.NextCheckAt, site.Version = slots[site.ID].next, slots[site.ID].version
+		site.NextCheckAt, site.Version = unheld[site.ID].next, unheld[site.ID].version
 		sites = append(sites, site)
 	}
 	return sites, nil
