@@ -69,14 +69,14 @@ func (s *Store) lockSites(ctx context.Context, tx conn, ids []int64) (map[int64]
 	defer rows.Close()
 	sites := make(map[int64]monitor.Site, len(ids))
 	ledgers := make(map[int64]store.Ledger, len(ids))
+	row, scan := newWithLedger(rows), newSiteScan()
 	for rows.Next() {
-		var ls ledgerScan
-		site, err := scanSite(withLedger{rows, &ls})
+		site, err := scan.scan(row)
 		if err != nil {
 			return nil, nil, fmt.Errorf("lock sites: %w", err)
 		}
 		sites[site.ID] = site
-		if l, ok := ls.ledger(site.ID); ok {
+		if l, ok := row.ls.ledger(site.ID); ok {
 			ledgers[site.ID] = l
 		}
 	}

@@ -46,13 +46,25 @@ func (ls *ledgerScan) ledger(id int64) (store.Ledger, bool) {
 }
 
 // withLedger is a row whose site columns are followed by its ledger's: Scan fills the caller's
-// destinations, then the ledger's.
+// destinations, then the ledger's. One serves every row of a result: each row's Scan writes
+// every destination (NULL included), so the ledger's destinations and the list of all of them
+// are made once, not for each row.
 type withLedger struct {
-	row scanner
-	ls  *ledgerScan
+	row      scanner
+	ls       *ledgerScan
+	ledger   []any
+	combined []any
 }
 
-func (w withLedger) Scan(dest ...any) error { return w.row.Scan(append(dest, w.ls.dest()...)...) }
+func newWithLedger(row scanner) *withLedger {
+	ls := new(ledgerScan)
+	return &withLedger{row: row, ls: ls, ledger: ls.dest()}
+}
+
+func (w *withLedger) Scan(dest ...any) error {
+	w.combined = append(append(w.combined[:0], dest...), w.ledger...)
+	return w.row.Scan(w.combined...)
+}
 
 // readLedgers reads the ledgers of the sites, by site; a site without one is left out.
 func (s *Store) readLedgers(ctx context.Context, c conn, ids []int64) (map[int64]store.Ledger, error) {
@@ -143,17 +155,19 @@ func rollupColumnsNamed(name string) []column[store.Rollup] {
 }
 
 func scanRollup(row scanner) (store.Rollup, error) {
+	// Scanned into scalars rather than into the rollup's fields: a field's address passed to
+	// Scan moved the whole rollup (a kilobyte, its histogram) to the heap, for every row read.
+	// The histogram's bytes are decoded before the next row, so they need no copy of their own.
 	var (
-		r              store.Rollup
-		up, dn, repair int64
-		hist           []byte
+		id, period, checks, failures, up, dn, started, resolved, repair int64
+		hist                                                            sql.RawBytes
 	)
-	if err := row.Scan(&r.SiteID, &r.Period, &r.Checks, &r.Failures, &up, &dn, &hist,
-		&r.CumIncidents.Started, &r.CumIncidents.Resolved, &repair); err != nil {
-		return r, err
+	if err := row.Scan(&id, &period, &checks, &failures, &up, &dn, &hist, &started, &resolved, &repair); err != nil {
+		return store.Rollup{}, err
 	}
-	r.CumUp, r.CumDown = time.Duration(up)*time.Millisecond, time.Duration(dn)*time.Millisecond
-	r.CumIncidents.Repair = time.Duration(repair) * time.Millisecond
+	r := store.Rollup{SiteID: id, Period: period, Checks: checks, Failures: failures,
+		CumUp: time.Duration(up) * time.Millisecond, CumDown: time.Duration(dn) * time.Millisecond,
+		CumIncidents: store.IncidentTotals{Started: started, Resolved: resolved, Repair: time.Duration(repair) * time.Millisecond}}
 	if err := r.Hist.UnmarshalBinary(hist); err != nil {
 		return r, fmt.Errorf("rollup of site %d: %w", r.SiteID, err)
 	}
