@@ -93,29 +93,16 @@ func uncleanText(s string) string {
 // rawTarget answers every request with answer, byte for byte, then hangs up.
 func rawTarget(t *testing.T, answer string) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
+	addr := rawServer(t, func(conn net.Conn) {
+		defer conn.Close()
+		r := bufio.NewReader(conn)
+		for { // the request's head; checks send no body here
+			line, err := r.ReadString('\n')
+			if err != nil || line == "\r\n" {
+				break
 			}
-			go func() {
-				defer conn.Close()
-				r := bufio.NewReader(conn)
-				for { // the request's head; checks send no body here
-					line, err := r.ReadString('\n')
-					if err != nil || line == "\r\n" {
-						break
-					}
-				}
-				conn.Write([]byte(answer))
-			}()
 		}
-	}()
-	return "http://" + ln.Addr().String() + "/"
+		conn.Write([]byte(answer))
+	})
+	return "http://" + addr + "/"
 }
