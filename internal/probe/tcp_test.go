@@ -12,21 +12,8 @@ import (
 )
 
 func TestTCP(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return // closed
-			}
-			conn.Close()
-		}
-	}()
-	_, open, _ := net.SplitHostPort(ln.Addr().String())
+	addr := rawServer(t, func(conn net.Conn) { conn.Close() })
+	_, open, _ := net.SplitHostPort(addr)
 	dns := fakeDNSZone(t, zoneOf(map[string][]string{"db.tocsin.test": {"127.0.0.1"}}))
 
 	allow := NewDialer(netguard.Policy{})
@@ -45,14 +32,14 @@ func TestTCP(t *testing.T) {
 		status monitor.Status
 		error  string
 	}{
-		{"open", allow, ln.Addr().String(), monitor.StatusUp, ""},
+		{"open", allow, addr, monitor.StatusUp, ""},
 		{"open, by name", allow, net.JoinHostPort("db.tocsin.test", open), monitor.StatusUp, ""},
 		{"closed", allow, closedAddr(t), monitor.StatusDown, "connection refused"},
 		{"no such host", allow, "nowhere.tocsin.test:5432", monitor.StatusDown, "no such host"},
-		{"blocked", blockPrivate, ln.Addr().String(), monitor.StatusDown,
+		{"blocked", blockPrivate, addr, monitor.StatusDown,
 			"blocked: 127.0.0.1 is a loopback address (TOCSIN_BLOCK_PRIVATE_TARGETS is on)"},
 		{"metadata address blocked", allow, "169.254.169.254:80", monitor.StatusDown, blockedMetadata},
-		{"timeout", hanging, ln.Addr().String(), monitor.StatusDown, "timeout after 300ms"},
+		{"timeout", hanging, addr, monitor.StatusDown, "timeout after 300ms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
