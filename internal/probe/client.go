@@ -53,13 +53,7 @@ func buildHTTPClient(userAgent string, policy netguard.Policy, o clientOptions) 
 		// trusting the chain and the name to decide whether the check may go on.
 		TLSClientConfig: &tls.Config{RootCAs: o.rootCAs, InsecureSkipVerify: o.insecure},
 	}
-	oneShot := &oneShotTransport{
-		dial:           dialer.DialContext,
-		proxy:          transport.Proxy,
-		maxHeaderBytes: maxResponseHeaderBytes,
-		next:           transport,
-	}
-	return &http.Client{Transport: userAgentTransport{next: oneShot, userAgent: userAgent}}
+	return &http.Client{Transport: userAgentTransport{next: newOneShotTransport(transport), userAgent: userAgent}}
 }
 
 type userAgentTransport struct {

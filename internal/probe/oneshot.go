@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -23,13 +22,33 @@ import (
 // about a third of a check's CPU. What the wire sees is what http.Transport with
 // DisableKeepAlives sends (the same request writer, "Connection: close", "Accept-Encoding: gzip"
 // answered by decompressing), and the trace hooks fire as they do there. HTTPS (TLS and HTTP/2
-// negotiation), proxied requests and names that are not plain ASCII go to next.
+// negotiation), proxied requests and names that are not plain ASCII go to next, whose settings
+// (dialer, proxy, header limit, buffer sizes) the one-shot connections share.
 type oneShotTransport struct {
-	dial           func(ctx context.Context, network, addr string) (net.Conn, error)
-	proxy          func(*http.Request) (*url.URL, error)
-	maxHeaderBytes int64
-	next           http.RoundTripper
-	buffers        sync.Pool // *connBuffers
+	next *http.Transport
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// maxHeaderBytes, readBuffer and writeBuffer are next's, its defaults where it sets none.
+	maxHeaderBytes          int64
+	readBuffer, writeBuffer int
+	buffers                 sync.Pool // *connBuffers
+}
+
+func newOneShotTransport(next *http.Transport) *oneShotTransport {
+	t := &oneShotTransport{next: next, dial: next.DialContext, maxHeaderBytes: next.MaxResponseHeaderBytes,
+		readBuffer: next.ReadBufferSize, writeBuffer: next.WriteBufferSize}
+	if t.dial == nil {
+		t.dial = (&net.Dialer{}).DialContext
+	}
+	if t.maxHeaderBytes <= 0 {
+		t.maxHeaderBytes = 1 << 20 // http.Transport's default
+	}
+	if t.readBuffer <= 0 {
+		t.readBuffer = 4 << 10
+	}
+	if t.writeBuffer <= 0 {
+		t.writeBuffer = 4 << 10
+	}
+	return t
 }
 
 // connBuffers are one connection's reader and writer, kept for the next check once it closes.
@@ -91,8 +110,8 @@ func (t *oneShotTransport) handles(req *http.Request) bool {
 	if req.URL == nil || req.URL.Scheme != "http" || req.URL.Host == "" || !isASCII(req.URL.Host) {
 		return false
 	}
-	if t.proxy != nil {
-		if proxy, err := t.proxy(req); err != nil || proxy != nil {
+	if t.next.Proxy != nil {
+		if proxy, err := t.next.Proxy(req); err != nil || proxy != nil {
 			return false
 		}
 	}
@@ -215,7 +234,7 @@ func (t *oneShotTransport) getBuffers(c *oneShotConn) *connBuffers {
 		b.w.Reset(c)
 		return b
 	}
-	return &connBuffers{r: bufio.NewReaderSize(c, 2<<10), w: bufio.NewWriterSize(c, 1<<10)}
+	return &connBuffers{r: bufio.NewReaderSize(c, t.readBuffer), w: bufio.NewWriterSize(c, t.writeBuffer)}
 }
 
 func (t *oneShotTransport) putBuffers(b *connBuffers) {

@@ -92,7 +92,7 @@ func TestOneShotSendsWhatTheTransportSends(t *testing.T) {
 	}
 	addr, seen := capturingServer(t, "HTTP/1.1 204 No Content\r\n\r\n")
 	stock := &http.Transport{DisableKeepAlives: true}
-	oneShot := &oneShotTransport{dial: (&net.Dialer{}).DialContext, maxHeaderBytes: 1 << 10, next: stock}
+	oneShot := newOneShotTransport(stock)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var heads [2][]string
@@ -229,7 +229,7 @@ func TestOneShotLeavesProxiedRequestsToTheTransport(t *testing.T) {
 	defer proxy.Close()
 	proxyURL, _ := url.Parse(proxy.URL)
 	transport := &http.Transport{DisableKeepAlives: true, Proxy: http.ProxyURL(proxyURL)}
-	oneShot := &oneShotTransport{dial: (&net.Dialer{}).DialContext, proxy: transport.Proxy, maxHeaderBytes: 1 << 10, next: transport}
+	oneShot := newOneShotTransport(transport)
 	req, _ := http.NewRequest("GET", "http://site.example.test/health", nil)
 	resp, err := oneShot.RoundTrip(req)
 	if err != nil {

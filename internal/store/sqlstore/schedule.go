@@ -73,7 +73,7 @@ func (s *Store) claimedSites(ctx context.Context, ids []int64) ([]monitor.Site, 
 	if err != nil {
 		return nil, fmt.Errorf("read claimed sites: %w", err)
 	}
-	sites, err := collectN(rows, len(ids), scanSite, "claimed sites")
+	sites, err := collectN(rows, len(ids), newSiteScan().scan, "claimed sites")
 	if err != nil {
 		return nil, fmt.Errorf("read claimed sites: %w", err)
 	}

@@ -38,7 +38,7 @@ func (s *Store) SitePage(ctx context.Context, owner int64, q store.SitePageQuery
 	if err != nil {
 		return nil, 0, fmt.Errorf("page of sites: %w", err)
 	}
-	sites, err := collect(rows, scanSite, "sites")
+	sites, err := collect(rows, newSiteScan().scan, "sites")
 	if err != nil {
 		return nil, 0, fmt.Errorf("page of sites: %w", err)
 	}

@@ -32,9 +32,11 @@ const (
 	nextCheckOf = `(SELECT next_check_at FROM site_schedule WHERE site_schedule.site_id = sites.id)`
 )
 
+// scanSite reads one row's site; for the rows of a result, newSiteScan().scan reads them all
+// through one set of destinations.
 func scanSite(row scanner) (monitor.Site, error) { return newSiteScan().scan(row) }
 
-// siteScan reads rows of siteColumns. One can serve every row of a result: the destinations
+// siteScan reads rows of siteColumns. One serves every row of a result: the destinations
 // are made once (a site is 600 bytes, and a field's address handed to Scan moved each row's
 // site to the heap before it was copied out).
 type siteScan struct {
@@ -204,7 +206,7 @@ func (s *Store) ListSites(ctx context.Context, owner int64, f store.SiteFilter) 
 	if err != nil {
 		return nil, fmt.Errorf("list sites: %w", err)
 	}
-	sites, err := collect(rows, scanSite, "sites")
+	sites, err := collect(rows, newSiteScan().scan, "sites")
 	if err != nil {
 		return nil, fmt.Errorf("list sites: %w", err)
 	}

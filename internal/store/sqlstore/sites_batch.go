@@ -135,7 +135,7 @@ func (s *Store) readCreated(ctx context.Context, tx conn, ids []int64, links map
 	if err != nil {
 		return nil, fmt.Errorf("read new sites: %w", err)
 	}
-	created, err := collect(rows, scanSite, "new sites")
+	created, err := collect(rows, newSiteScan().scan, "new sites")
 	if err != nil {
 		return nil, err
 	}

@@ -144,7 +144,7 @@ func (s *Store) SitesByID(ctx context.Context, owner int64, ids []int64) ([]moni
 	if err != nil {
 		return nil, fmt.Errorf("read sites by id: %w", err)
 	}
-	return collect(rows, scanSite, "sites")
+	return collect(rows, newSiteScan().scan, "sites")
 }
 
 func (s *Store) SitesEvents(ctx context.Context, siteIDs []int64, from time.Time) ([]monitor.Event, error) {
