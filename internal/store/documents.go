@@ -34,29 +34,6 @@ func DecodeOptions(b []byte, s *monitor.Site) error {
 	return nil
 }
 
-type latencyDoc struct {
-	Window   []int64 `json:"window,omitempty"`
-	Streak   int     `json:"streak,omitempty"`
-	Degraded bool    `json:"degraded,omitempty"`
-}
-
-// EncodeLatency returns the sites.latency document.
-func EncodeLatency(l monitor.LatencyState) []byte {
-	b, _ := json.Marshal(latencyDoc{Window: l.Window, Streak: l.Streak, Degraded: l.Degraded})
-	return b
-}
-
-// DecodeLatency reads the sites.latency document.
-func DecodeLatency(b []byte) (monitor.LatencyState, error) {
-	var d latencyDoc
-	if len(b) > 0 {
-		if err := json.Unmarshal(b, &d); err != nil {
-			return monitor.LatencyState{}, err
-		}
-	}
-	return monitor.LatencyState{Window: d.Window, Streak: d.Streak, Degraded: d.Degraded}, nil
-}
-
 type timingsDoc struct {
 	DNS              float64 `json:"dns_ms"`
 	Connect          float64 `json:"connect_ms"`

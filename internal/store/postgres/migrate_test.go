@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/tocsin/tocsin/internal/monitor"
 	"github.com/tocsin/tocsin/internal/store"
 	"github.com/tocsin/tocsin/internal/store/postgres"
 	"github.com/tocsin/tocsin/internal/store/storetest"
@@ -159,4 +161,56 @@ func oldSchema(t *testing.T, version int64) (*postgres.Store, *sql.DB, int64) {
 		t.Fatal(err)
 	}
 	return st, st.DB(), owner
+}
+
+// Migration 00086 keeps a site's latency watch as TEXT: a row written as JSONB reads back the
+// same, and a check rewrites it in Tocsin's compact form.
+func TestLatencyBecomesText(t *testing.T) {
+	ctx := context.Background()
+	st, db, owner := oldSchema(t, 85)
+	var id int64
+	if err := db.QueryRowContext(ctx, `INSERT INTO sites (owner_id, name, url, check_interval_seconds, timeout_seconds,
+		expected_status_code, created_at, latency) VALUES ($1, 's', 'http://127.0.0.1:9/', 60, 5, 200, now(),
+		'{"window":[40,41],"streak":1,"degraded":true}') RETURNING id`, owner).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO site_schedule (site_id, next_check_at, paused, check_interval_seconds, timeout_seconds)
+		VALUES ($1, now(), false, 60, 5)`, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatal(err)
+	}
+	var typ, doc string
+	if err := db.QueryRowContext(ctx, `SELECT pg_typeof(latency)::text, latency FROM sites WHERE id = $1`, id).Scan(&typ, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if typ != "text" {
+		t.Errorf("latency is %s, want text", typ)
+	}
+	site, err := st.Site(ctx, owner, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := site.Latency; len(l.Window) != 2 || l.Window[0] != 40 || l.Window[1] != 41 || l.Streak != 1 || !l.Degraded {
+		t.Errorf("latency read back from %s as %+v", doc, l)
+	}
+	at := time.Now().UTC().Truncate(time.Second)
+	if _, err := st.RecordChecks(ctx, []store.CheckResult{{SiteID: id, Result: monitor.Result{
+		Status: monitor.StatusUp, StatusCode: 200, ResponseTime: 42 * time.Millisecond, CheckedAt: at}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT latency FROM sites WHERE id = $1`, id).Scan(&doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc != `{"window":[40,41,42]}` && !strings.HasPrefix(doc, `{"window":[40,41,42],`) {
+		t.Errorf("after a check of 42 ms the latency is %s", doc)
+	}
+
+	if err := st.MigrateDownTo(ctx, 85); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT pg_typeof(latency)::text FROM sites WHERE id = $1`, id).Scan(&typ); err != nil || typ != "jsonb" {
+		t.Errorf("down: latency is %s (%v), want jsonb", typ, err)
+	}
 }

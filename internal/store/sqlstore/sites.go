@@ -92,7 +92,7 @@ var siteState = []column[store.SiteUpdate]{
 	{"last_ping_at", func(u *store.SiteUpdate) any { return u.Site.LastPingAt }},
 	{"cert_expires_at", func(u *store.SiteUpdate) any { return u.Site.CertExpiresAt }},
 	{"cert_alerted_days", func(u *store.SiteUpdate) any { return u.Site.CertAlertedDays }},
-	{"latency", func(u *store.SiteUpdate) any { return JSON(store.EncodeLatency(u.Site.Latency)) }},
+	{"latency", func(u *store.SiteUpdate) any { return string(store.EncodeLatency(u.Site.Latency)) }},
 	{"flapping", func(u *store.SiteUpdate) any { return u.Site.Flap.Flapping }},
 	{"flap_changes", func(u *store.SiteUpdate) any { return int64(u.Site.Flap.Changes) }},
 	{"flap_down_since", func(u *store.SiteUpdate) any { return u.Site.Flap.DownSince }},
