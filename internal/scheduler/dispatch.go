@@ -102,7 +102,7 @@ func (s *Scheduler) dispatch() {
 				return
 			}
 			s.waiting.Add(-1)
-			go s.runScheduled(site, false)
+			s.goCheck(site, false)
 		}
 		clear(ready) // the sites' memory is the checks' now
 		if !more {

@@ -134,7 +134,7 @@ func (s *Scheduler) start(sites []monitor.Site, fromMemory bool) {
 	for _, site := range sites {
 		s.slots <- struct{}{}
 		s.running.Add(1)
-		go s.runScheduled(site, fromMemory)
+		s.goCheck(site, fromMemory)
 	}
 }
 

@@ -115,8 +115,10 @@ type Scheduler struct {
 	waiting atomic.Int64  // sites claimed whose check has not taken a slot yet
 	queue   *dueQueue     // the claimed sites, until their due time
 	wake    chan struct{} // a site was added or changed: look for due sites now
-	results chan store.CheckResult
-	net     *netWatch // between the checks and results: holds what our own network failed
+	// idleCheckers takes a check to a goroutine that finished one and waits (see goCheck).
+	idleCheckers chan checkJob
+	results      chan store.CheckResult
+	net          *netWatch // between the checks and results: holds what our own network failed
 
 	held      *heldSites // the sites this process claimed last, checked from memory in an outage
 	outage    *dbOutage
@@ -143,12 +145,13 @@ func New(st Store, probe ProbeFunc, now func() time.Time, log *slog.Logger, cfg 
 	results := make(chan store.CheckResult, cfg.MaxConcurrent)
 	return &Scheduler{
 		store: st, probe: probe, now: now, log: log, cfg: cfg,
-		slots:    make(chan struct{}, cfg.MaxConcurrent),
-		wake:     make(chan struct{}, 1),
-		queue:    newDueQueue(),
-		results:  results,
-		net:      newNetWatch(st, probe, cfg.Canaries, now, log, results),
-		checkCtx: ctx, cancelChecks: cancel,
+		slots:        make(chan struct{}, cfg.MaxConcurrent),
+		wake:         make(chan struct{}, 1),
+		idleCheckers: make(chan checkJob),
+		queue:        newDueQueue(),
+		results:      results,
+		net:          newNetWatch(st, probe, cfg.Canaries, now, log, results),
+		checkCtx:     ctx, cancelChecks: cancel,
 		held:   newHeldSites(),
 		outage: &dbOutage{log: log},
 		pings:  pingBuffer{wake: make(chan struct{}, 1)},
