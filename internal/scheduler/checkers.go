@@ -30,6 +30,7 @@ func (s *Scheduler) goCheck(site monitor.Site, fromMemory bool) {
 
 // checker runs checks until none comes for checkerIdle, or checks are given up at shutdown.
 func (s *Scheduler) checker(j checkJob) {
+	reserveStack(0)
 	idle := time.NewTimer(checkerIdle)
 	defer idle.Stop()
 	for {
