@@ -76,9 +76,7 @@ func decodeLatencyCompact(b []byte) (monitor.LatencyState, bool) {
 	if !d.take("{") {
 		return l, false
 	}
-	first := true
-	if d.take(latencyWindowKey) {
-		first = false
+	if d.member(latencyWindowKey) {
 		l.Window = make([]int64, 0, monitor.LatencyWindow)
 		for {
 			v, ok := d.int()
@@ -94,15 +92,14 @@ func decodeLatencyCompact(b []byte) (monitor.LatencyState, bool) {
 			}
 		}
 	}
-	if d.member(first, latencyStreakKey) {
-		first = false
+	if d.member(latencyStreakKey) {
 		v, ok := d.int()
 		if !ok {
 			return l, false
 		}
 		l.Streak = int(v)
 	}
-	if d.member(first, latencyDegradedKey) {
+	if d.member(latencyDegradedKey) {
 		switch {
 		case d.take("true"):
 			l.Degraded = true
@@ -114,7 +111,10 @@ func decodeLatencyCompact(b []byte) (monitor.LatencyState, bool) {
 }
 
 // compactDoc reads JSON written without spaces, a token at a time.
-type compactDoc struct{ rest []byte }
+type compactDoc struct {
+	rest    []byte
+	members int // read so far: each after the first follows a comma
+}
 
 // take consumes s if the rest starts with it.
 func (d *compactDoc) take(s string) bool {
@@ -125,16 +125,15 @@ func (d *compactDoc) take(s string) bool {
 	return true
 }
 
-// member consumes the next member's key, after its comma unless it is the first.
-func (d *compactDoc) member(first bool, key string) bool {
-	if first {
-		return d.take(key)
+// member consumes the next member's key (and the comma before it) if it is key.
+func (d *compactDoc) member(key string) bool {
+	rest := d.rest
+	if (d.members == 0 || d.take(",")) && d.take(key) {
+		d.members++
+		return true
 	}
-	if len(d.rest) < 1+len(key) || d.rest[0] != ',' || string(d.rest[1:1+len(key)]) != key {
-		return false
-	}
-	d.rest = d.rest[1+len(key):]
-	return true
+	d.rest = rest
+	return false
 }
 
 // int consumes a JSON integer: an optional minus, then 0 or digits not starting with 0.
